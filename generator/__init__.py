@@ -1,0 +1,3 @@
+"""newsgen: a static news-site generator for newsrooms."""
+
+__version__ = "0.1.0"

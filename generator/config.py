@@ -1,0 +1,241 @@
+"""Load site.toml and validate it into a frozen Config, reporting every problem."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+import tomllib
+from pathlib import Path
+from types import MappingProxyType
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from generator.errors import BuildFailed, Problem
+from generator.model import Config, Section
+
+CONFIG_NAME = "site.toml"
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+PERMALINK_TOKENS = {"section", "yyyy", "mm", "dd", "slug"}
+
+DEFAULT_LABELS = {
+    "ko": {
+        "home": "홈", "latest": "최신기사", "more": "더보기", "newest": "최신",
+        "published": "입력", "updated": "수정", "reporter": "기자",
+        "copyright_notice": "무단전재 및 재배포 금지", "tags": "태그",
+        "related": "관련기사", "previous": "이전", "next": "다음",
+        "search": "검색", "search_open": "검색창 열기", "not_found": "페이지를 찾을 수 없습니다",
+        "not_found_text": "요청하신 페이지가 없거나 주소가 바뀌었습니다.",
+        "page": "페이지", "articles": "기사", "draft": "미리보기(DRAFT)",
+        "skip": "본문 바로가기", "sections": "섹션", "recent_link": "최신기사·섹션별 기사 보기",
+        "feed": "RSS", "weather_source": "기상청 제공", "pagination": "페이지 이동",
+        "reporter_page": "기자 페이지", "email": "이메일",
+    },
+    "en": {
+        "home": "Home", "latest": "Latest", "more": "More", "newest": "Newest",
+        "published": "Published", "updated": "Updated", "reporter": "",
+        "copyright_notice": "All rights reserved.", "tags": "Tags",
+        "related": "Related", "previous": "Newer", "next": "Older",
+        "search": "Search", "search_open": "Open search", "not_found": "Page not found",
+        "not_found_text": "The page you asked for does not exist or has moved.",
+        "page": "Page", "articles": "articles", "draft": "DRAFT",
+        "skip": "Skip to content", "sections": "Sections", "recent_link": "Latest stories",
+        "feed": "RSS", "weather_source": "", "pagination": "Pagination",
+        "reporter_page": "Reporter", "email": "Email",
+    },
+}
+
+TOP_KEYS = {
+    "title": str, "base_url": str, "language": str, "timezone": str, "theme": str,
+    "sections": list, "page_size": int, "latest_count": int, "box_count": int,
+    "permalink": str, "description": str, "raw_html": bool, "labels": dict,
+    "publisher": dict, "extra": dict,
+}
+REQUIRED = ("title", "base_url", "sections")
+SECTION_KEYS = {"slug": str, "name": str, "order": int}
+
+
+def load_config(site_dir: Path, base_url: str | None = None) -> Config:
+    """Read and validate `site_dir/site.toml`; raise BuildFailed listing every problem."""
+    path = site_dir / CONFIG_NAME
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise BuildFailed([Problem(CONFIG_NAME, None, None, f"cannot read: {err.strerror}")])
+    try:
+        table = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise BuildFailed([Problem(CONFIG_NAME, _toml_line(err), None, str(err))])
+    if base_url is not None:
+        table["base_url"] = base_url
+    problems: list[Problem] = []
+    config = _make_config(site_dir, table, raw, problems, _line_finder(raw))
+    if problems:
+        raise BuildFailed(problems)
+    return config
+
+
+def _make_config(site_dir, table, raw, problems, line_of) -> Config | None:
+    def problem(key: str, message: str) -> None:
+        problems.append(Problem(CONFIG_NAME, line_of(key), key, message))
+
+    _check_keys(table, TOP_KEYS, "", problem)
+    for key in REQUIRED:
+        if key not in table:
+            problems.append(Problem(CONFIG_NAME, None, key, "is required"))
+    language = _get(table, "language", "ko")
+    labels = dict(DEFAULT_LABELS.get(language, DEFAULT_LABELS["en"]))
+    labels.update({k: str(v) for k, v in _get(table, "labels", {}).items()})
+    timezone = _load_timezone(_get(table, "timezone", "Asia/Seoul"), problem)
+    sections = _load_sections(table.get("sections", []), problem)
+    base_url = _check_base_url(_get(table, "base_url", "/"), problem)
+    permalink = _get(table, "permalink", "/{section}/{yyyy}/{mm}/{dd}/{slug}/")
+    _check_permalink(permalink, problem)
+    for key in ("page_size", "latest_count", "box_count"):
+        if isinstance(table.get(key), int) and not 1 <= table[key] <= 1000:
+            problem(key, f"must be between 1 and 1000, not {table[key]}")
+    _check_theme(site_dir, _get(table, "theme", "default"), problem)
+    if problems:
+        return None
+    return Config(
+        site_dir=site_dir,
+        title=table["title"],
+        base_url=base_url,
+        language=language,
+        timezone=timezone,
+        theme=_get(table, "theme", "default"),
+        sections=sections,
+        page_size=_get(table, "page_size", 20),
+        latest_count=_get(table, "latest_count", 10),
+        box_count=_get(table, "box_count", 5),
+        permalink=permalink,
+        description=_get(table, "description", ""),
+        raw_html=_get(table, "raw_html", False),
+        labels=MappingProxyType(labels),
+        publisher=MappingProxyType({k: str(v) for k, v in _get(table, "publisher", {}).items()}),
+        extra=MappingProxyType(_get(table, "extra", {})),
+        digest=hashlib.sha256(raw + base_url.encode()).hexdigest()[:16],
+    )
+
+
+def _get(table: dict, key: str, default):
+    """A value of the expected type, or the default when absent or mistyped."""
+    value = table.get(key, default)
+    return value if isinstance(value, type(default)) else default
+
+
+def _check_keys(table: dict, schema: dict, prefix: str, problem) -> None:
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if key not in schema:
+            near = difflib.get_close_matches(key, schema, n=1)
+            hint = f" (did you mean '{prefix}{near[0]}'?)" if near else ""
+            problem(name, f"unknown key{hint}")
+        elif not _is_type(value, schema[key]):
+            problem(name, f"must be {_type_name(schema[key])}, not {_type_name(type(value))}")
+
+
+def _is_type(value, expected: type) -> bool:
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, expected)
+
+
+def _type_name(kind: type) -> str:
+    names = {str: "a string", int: "an integer", bool: "true or false", list: "a list",
+             dict: "a table", float: "a number"}
+    return names.get(kind, kind.__name__)
+
+
+def _load_timezone(name: str, problem) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        problem("timezone", f"'{name}' is not a known time zone (example: 'Asia/Seoul')")
+        return ZoneInfo("UTC")
+
+
+def _load_sections(items: list, problem) -> tuple[Section, ...]:
+    sections: list[Section] = []
+    seen: set[str] = set()
+    if isinstance(items, list) and not items:
+        problem("sections", "at least one section is required")
+    for index, item in enumerate(items if isinstance(items, list) else []):
+        where = f"sections[{index}]."
+        if not isinstance(item, dict):
+            problem(f"sections[{index}]", "must be a table with slug and name")
+            continue
+        _check_keys(item, SECTION_KEYS, where, problem)
+        slug, name = item.get("slug"), item.get("name")
+        if not isinstance(slug, str) or not SLUG_RE.match(slug):
+            problem(f"{where}slug", "is required: lowercase letters, digits and hyphens")
+            continue
+        if slug in seen or slug in RESERVED_SLUGS:
+            problem(f"{where}slug", f"'{slug}' is used twice or is reserved")
+        if not isinstance(name, str) or not name.strip():
+            problem(f"{where}name", "is required")
+            continue
+        seen.add(slug)
+        order = item.get("order", index)
+        sections.append(Section(slug, name.strip(), order if isinstance(order, int) else index))
+    return tuple(sorted(sections, key=lambda s: s.order))
+
+
+RESERVED_SLUGS = {"latest", "tags", "authors", "page", "search", "recent", "static", "assets"}
+
+
+def _check_base_url(url: str, problem) -> str:
+    if not re.match(r"^(https?://[^/\s]+)?/[^\s?#]*$", url + ("/" if "://" in url and
+                                                                url.count("/") == 2 else "")):
+        problem("base_url", f"'{url}' must be an http(s) URL or a path, like "
+                "'https://example.org/' or '/news/'")
+        return "/"
+    if url.count("/") == 2 and "://" in url:
+        url += "/"
+    return url if url.endswith("/") else url + "/"
+
+
+def _check_permalink(pattern: str, problem) -> None:
+    tokens = set(re.findall(r"\{(\w+)\}", pattern))
+    unknown = tokens - PERMALINK_TOKENS
+    if unknown:
+        problem("permalink", f"unknown placeholder {{{sorted(unknown)[0]}}}; "
+                f"use {', '.join('{' + t + '}' for t in sorted(PERMALINK_TOKENS))}")
+    if "slug" not in tokens:
+        problem("permalink", "must contain {slug} so every article gets its own URL")
+    if not (pattern.startswith("/") and pattern.endswith("/")):
+        problem("permalink", "must start and end with '/'")
+
+
+def _check_theme(site_dir: Path, theme: str, problem) -> None:
+    if not SLUG_RE.match(theme):
+        problem("theme", f"'{theme}' is not a theme name")
+    elif not (theme_dir(site_dir, theme) / "templates").is_dir():
+        problem("theme", f"no theme named '{theme}' (looked in themes/)")
+
+
+def theme_dir(site_dir: Path, theme: str) -> Path:
+    """A theme in the site's own themes/ wins over the one shipped with newsgen."""
+    local = site_dir / "themes" / theme
+    return local if local.is_dir() else BUNDLED_THEMES / theme
+
+
+BUNDLED_THEMES = Path(__file__).resolve().parent.parent / "themes"
+
+
+def _toml_line(err: Exception) -> int | None:
+    match = re.search(r"line (\d+)", str(err))
+    return int(match.group(1)) if match else None
+
+
+def _line_finder(raw: bytes):
+    """Map a key (like 'sections[1].slug') to the line where its last part first appears."""
+    lines = raw.decode("utf-8", "replace").splitlines()
+
+    def line_of(key: str) -> int | None:
+        name = re.split(r"[.\]]", key)[-1] or key
+        for number, text in enumerate(lines, 1):
+            if re.match(rf"\s*{re.escape(name)}\s*=", text):
+                return number
+        return None
+
+    return line_of

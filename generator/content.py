@@ -1,0 +1,288 @@
+"""Find content files, validate their front matter and turn them into Articles.
+
+`parse_source` checks everything a single file can tell (types, dates, slug);
+`make_article` adds what needs the rest of the site (sections, reporters).
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from datetime import date, datetime, time
+from pathlib import Path
+from types import MappingProxyType
+from zoneinfo import ZoneInfo
+
+from generator.errors import Problem
+from generator.frontmatter import decode_source, split_document
+from generator.model import Article, Author, Config, FrontMatter, RenderedBody, Source, Tag
+from generator.slugs import SLUG_RE, check_url_path, tag_slug
+
+CONTENT_DIR = "content"
+KNOWN_KEYS = ("title", "subtitle", "date", "updated", "author", "authors", "tags", "summary",
+              "image", "image_alt", "image_caption", "slug", "draft", "aliases", "section")
+DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y.%m.%d %H:%M", "%Y.%m.%d",
+                "%Y/%m/%d %H:%M", "%Y/%m/%d")
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def find_sources(site_dir: Path) -> list[Path]:
+    """Every Markdown file under content/, sorted, skipping hidden and '_' names."""
+    root = site_dir / CONTENT_DIR
+    found = [p for p in root.rglob("*.md")
+             if not any(part.startswith((".", "_")) for part in p.relative_to(root).parts)]
+    return sorted(found)
+
+
+def parse_source(rel_path: str, raw: bytes, tz: ZoneInfo) -> Source | list[Problem]:
+    """Validate one file's bytes into a Source, or return its problems."""
+    text = decode_source(rel_path, raw)
+    if isinstance(text, Problem):
+        return [text]
+    document = split_document(rel_path, text)
+    if isinstance(document, Problem):
+        return [document]
+    checker = _FieldChecker(rel_path, document.lines, tz)
+    meta = checker.front_matter(document.values)
+    if meta is None or any(not p.warning for p in checker.problems):
+        return checker.problems
+    folder = _folder_section(rel_path)
+    digest = hashlib.sha256(rel_path.encode() + b"\0" + raw).hexdigest()[:20]
+    source = Source(rel_path, folder, meta, document.body, digest, document.body_line)
+    return [*checker.problems, source] if checker.problems else source
+
+
+def _folder_section(rel_path: str) -> str | None:
+    parts = rel_path.split("/")
+    return parts[1] if len(parts) > 2 else None
+
+
+class _FieldChecker:
+    """Turns raw YAML values into typed fields, collecting a Problem per bad field."""
+
+    def __init__(self, path: str, lines: dict, tz: ZoneInfo):
+        self.path, self.lines, self.tz = path, lines, tz
+        self.problems: list[Problem] = []
+
+    def problem(self, key: str, message: str, warning: bool = False) -> None:
+        line = self.lines.get(key, 2)
+        self.problems.append(Problem(self.path, line, key, message, warning))
+
+    def front_matter(self, values: dict) -> FrontMatter | None:
+        self._unknown_keys(values)
+        title = self.text(values, "title", required=True)
+        published = self.datetime(values, "date", required=True)
+        if "author" in values and "authors" in values:
+            self.problem("authors", "give either 'author' or 'authors', not both")
+        meta = dict(
+            subtitle=self.text_list(values, "subtitle"),
+            updated=self.datetime(values, "updated"),
+            authors=self.text_list(values, "authors") or self.text_list(values, "author"),
+            tags=self.tags(values),
+            summary=self.text(values, "summary"),
+            image=self.image(values),
+            image_alt=self.text(values, "image_alt"),
+            image_caption=self.text(values, "image_caption"),
+            slug=self.slug(values),
+            section=self.text(values, "section"),
+            draft=self.flag(values, "draft"),
+            aliases=self.aliases(values),
+        )
+        if title is None or published is None:
+            return None
+        if meta["updated"] and meta["updated"] < published:
+            self.problem("updated", "is earlier than date")
+        return FrontMatter(title=title, date=published, lines=MappingProxyType(self.lines),
+                           **meta)
+
+    def _unknown_keys(self, values: dict) -> None:
+        for key in values:
+            if not isinstance(key, str):
+                self.problems.append(Problem(self.path, 2, str(key), "keys must be text"))
+            elif key not in KNOWN_KEYS:
+                near = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
+                hint = f" (did you mean '{near[0]}'?)" if near else ""
+                self.problem(key, f"unknown key, ignored{hint}", warning=True)
+
+    def text(self, values: dict, key: str, required: bool = False) -> str | None:
+        value = values.get(key)
+        if value is None:
+            if required:
+                self.problems.append(Problem(self.path, self.lines.get(key, 1), key,
+                                             "is required"))
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.problem(key, f"must be text, not {_kind(value)}")
+            return None
+        cleaned = " ".join(CONTROL_RE.sub(" ", str(value)).split())
+        if not cleaned and required:
+            self.problem(key, "must not be empty")
+            return None
+        return cleaned or None
+
+    def text_list(self, values: dict, key: str) -> tuple[str, ...]:
+        value = values.get(key)
+        if value is None:
+            return ()
+        items = value if isinstance(value, list) else [value]
+        texts = []
+        for item in items:
+            if isinstance(item, bool) or not isinstance(item, str | int | float):
+                self.problem(key, f"must be text or a list of text, not {_kind(item)}")
+                return ()
+            cleaned = " ".join(CONTROL_RE.sub(" ", str(item)).split())
+            if cleaned:
+                texts.append(cleaned)
+        return tuple(texts)
+
+    def datetime(self, values: dict, key: str, required: bool = False) -> datetime | None:
+        value = values.get(key)
+        if value is None:
+            if required:
+                self.problems.append(Problem(self.path, self.lines.get(key, 1), key,
+                                             "is required"))
+            return None
+        parsed = _to_datetime(value, self.tz)
+        if parsed is None:
+            self.problem(key, f"{_quote(value)} is not a date "
+                         "(write it like 2024-05-03 or 2024-05-03 14:20)")
+        return parsed
+
+    def flag(self, values: dict, key: str) -> bool:
+        value = values.get(key, False)
+        if not isinstance(value, bool):
+            self.problem(key, f"must be true or false, not {_quote(value)}")
+            return False
+        return value
+
+    def tags(self, values: dict) -> tuple[str, ...]:
+        tags = self.text_list(values, "tags")
+        for tag in tags:
+            if not tag_slug(tag):
+                self.problem("tags", f"{_quote(tag)} has no letters or digits to make a URL from")
+                return ()
+        return tuple(dict.fromkeys(tags))
+
+    def slug(self, values: dict) -> str | None:
+        slug = values.get("slug")
+        if slug is None:
+            return None
+        if not isinstance(slug, str) or not SLUG_RE.match(slug):
+            self.problem("slug", f"{_quote(slug)} is not a valid slug: use lowercase letters, "
+                         "digits and hyphens, without '/', '..' or spaces")
+            return None
+        return slug
+
+    def image(self, values: dict) -> str | None:
+        image = self.text(values, "image")
+        if image is None or image.startswith(("https://", "http://")):
+            return image
+        message = check_url_path(image)
+        if message:
+            self.problem("image", f"{_quote(image)} {message}")
+            return None
+        return image
+
+    def aliases(self, values: dict) -> tuple[str, ...]:
+        aliases = self.text_list(values, "aliases")
+        for alias in aliases:
+            message = check_url_path(alias)
+            if message:
+                self.problem("aliases", f"{_quote(alias)} {message}")
+                return ()
+        return aliases
+
+
+def _to_datetime(value, tz: ZoneInfo) -> datetime | None:
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, time())
+    elif isinstance(value, str):
+        moment = _parse_date_text(value.strip())
+        if moment is None:
+            return None
+    else:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=tz)
+    return moment.astimezone(tz)
+
+
+def _parse_date_text(text: str) -> datetime | None:
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, pattern)
+        except ValueError:
+            pass
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _kind(value) -> str:
+    names = {list: "a list", dict: "a mapping", bool: "true/false", type(None): "nothing"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _quote(value) -> str:
+    text = repr(value) if not isinstance(value, str) else "'" + value + "'"
+    return CONTROL_RE.sub("?", text[:80])
+
+
+def make_article(source: Source, body: RenderedBody, body_key: str, config: Config,
+                 authors: dict[str, Author]) -> Article | list[Problem]:
+    """Combine a Source with its rendered body and the site's sections and reporters."""
+    problems: list[Problem] = []
+    meta = source.meta
+
+    def problem(key: str, message: str) -> None:
+        problems.append(Problem(source.path, meta.lines.get(key, 1), key, message))
+
+    section_slug = meta.section or source.folder_section
+    section = config.section(section_slug) if section_slug else None
+    if section is None:
+        known = ", ".join(s.slug for s in config.sections)
+        message = (f"unknown section '{section_slug}' (known: {known})" if section_slug
+                   else f"no section: put the file in content/<section>/ (one of: {known})")
+        problems.append(Problem(source.path, meta.lines.get("section", 1), "section", message))
+    slug = meta.slug or Path(source.path).stem
+    if not SLUG_RE.match(slug):
+        problem("slug", f"the file name '{Path(source.path).name}' is not a valid slug; "
+                "rename it or set 'slug:' (lowercase letters, digits, hyphens)")
+    reporters = _resolve_authors(meta, authors, problem)
+    if problems:
+        return problems
+    return Article(
+        source=source.path, section=section, title=meta.title, subtitle=meta.subtitle,
+        date=meta.date, updated=meta.updated, authors=reporters,
+        tags=tuple(Tag(t, tag_slug(t)) for t in meta.tags),
+        summary=meta.summary or body.summary, image=meta.image, image_alt=meta.image_alt,
+        image_caption=meta.image_caption, slug=slug, draft=meta.draft, aliases=meta.aliases,
+        url=article_url(config.permalink, section.slug, meta.date, slug),
+        body_key=body_key, digest=source.digest,
+    )
+
+
+def _resolve_authors(meta: FrontMatter, authors: dict[str, Author], problem) -> tuple:
+    """Keys from data/authors.yaml resolve to reporters; other text is a plain byline."""
+    key = "authors" if "authors" in meta.lines else "author"
+    resolved = []
+    for name in meta.authors:
+        if name in authors:
+            resolved.append(authors[name])
+        elif SLUG_RE.match(name) and name.isascii():
+            near = difflib.get_close_matches(name, authors, n=1)
+            hint = f" (did you mean '{near[0]}'?)" if near else ""
+            problem(key, f"unknown reporter '{name}': not in data/authors.yaml{hint}")
+        else:
+            resolved.append(Author(key=None, name=name))
+    return tuple(resolved)
+
+
+def article_url(pattern: str, section: str, published: datetime, slug: str) -> str:
+    """Fill the permalink pattern: '/{section}/{yyyy}/{mm}/{dd}/{slug}/'."""
+    return pattern.format(section=section, yyyy=f"{published.year:04d}",
+                          mm=f"{published.month:02d}", dd=f"{published.day:02d}", slug=slug)

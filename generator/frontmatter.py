@@ -1,0 +1,97 @@
+"""Split a content file into YAML front matter and body, keeping line numbers.
+
+python-frontmatter drops YAML positions, so the YAML is composed here with the
+C loader when available: one parse gives both the values and each key's line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import yaml
+
+from generator.errors import Problem
+
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+FENCES = ("---", "...")
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """Front-matter values, the line of each key, and the body with its first line."""
+
+    values: dict
+    lines: dict
+    body: str
+    body_line: int
+
+
+def decode_source(path: str, raw: bytes) -> str | Problem:
+    """UTF-8 (a BOM is fine) with newlines normalised to '\\n'."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        return Problem(path, line, None, f"is not valid UTF-8 (byte 0x{raw[err.start]:02x} "
+                       f"at offset {err.start}); save the file as UTF-8")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_document(path: str, text: str) -> RawDocument | Problem:
+    """Parse the front matter between the opening '---' and the next fence line."""
+    if not text.strip():
+        return Problem(path, 1, None, "the file is empty")
+    if not text.startswith("---\n"):
+        return Problem(path, 1, None, "must start with a '---' line opening the front matter")
+    end = _closing_fence(text)
+    if end is None:
+        return Problem(path, 1, None, "the front matter has no closing '---' line")
+    yaml_text = text[4:end]
+    after = text.find("\n", end)
+    body = "" if after < 0 else text[after + 1:]
+    body_line = yaml_text.count("\n") + 3
+    parsed = _load_yaml(path, yaml_text)
+    if isinstance(parsed, Problem):
+        return parsed
+    values, lines = parsed
+    return RawDocument(values, lines, body, body_line)
+
+
+def _closing_fence(text: str) -> int | None:
+    position = 3
+    while True:
+        position = text.find("\n", position)
+        if position < 0:
+            return None
+        start = position + 1
+        line_end = text.find("\n", start)
+        line = text[start: None if line_end < 0 else line_end]
+        if line.rstrip() in FENCES:
+            return start
+        position = start
+
+
+def _load_yaml(path: str, yaml_text: str) -> tuple[dict, dict] | Problem:
+    loader = Loader(yaml_text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return Problem(path, 2, None, "the front matter is empty; it needs at least "
+                           "title and date")
+        if not isinstance(node, yaml.MappingNode):
+            return Problem(path, node.start_mark.line + 2, None,
+                           "the front matter must be a mapping of 'key: value' lines")
+        values = loader.construct_document(node)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 2 if mark else 2
+        return Problem(path, line, None, f"invalid YAML: {err.problem or err.context}")
+    except (yaml.YAMLError, ValueError, OverflowError) as err:
+        return Problem(path, 2, None, f"invalid YAML: {err}")
+    finally:
+        loader.dispose()
+    lines = {}
+    for key_node, _ in node.value:
+        if isinstance(key_node, yaml.ScalarNode):
+            lines.setdefault(key_node.value, key_node.start_mark.line + 2)
+    return values, lines

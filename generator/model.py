@@ -1,0 +1,203 @@
+"""Plain, frozen data objects passed between the pipeline's stages.
+
+Every stage returns new objects; nothing here is filled in later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    slug: str
+    name: str
+    order: int
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """The validated contents of site.toml."""
+
+    site_dir: Path
+    title: str
+    base_url: str
+    language: str
+    timezone: ZoneInfo
+    theme: str
+    sections: tuple[Section, ...]
+    page_size: int
+    latest_count: int
+    box_count: int
+    permalink: str
+    description: str
+    raw_html: bool
+    labels: Mapping[str, str]
+    publisher: Mapping[str, str]
+    extra: Mapping[str, object]
+    digest: str
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url, always ending in '/': '/' or '/news/'."""
+        rest = self.base_url.split("://", 1)[-1]
+        slash = rest.find("/")
+        return "/" if slash < 0 else rest[slash:]
+
+    def section(self, slug: str) -> Section | None:
+        return next((s for s in self.sections if s.slug == slug), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    key: str | None
+    name: str
+    email: str | None = None
+    role: str | None = None
+    bio: str | None = None
+
+    @property
+    def url(self) -> str | None:
+        return None if self.key is None else f"/authors/{self.key}/"
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    """Front-matter values after type checks; `lines` maps each key to its line."""
+
+    title: str
+    date: datetime
+    subtitle: tuple[str, ...] = ()
+    updated: datetime | None = None
+    authors: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    summary: str | None = None
+    image: str | None = None
+    image_alt: str | None = None
+    image_caption: str | None = None
+    slug: str | None = None
+    section: str | None = None
+    draft: bool = False
+    aliases: tuple[str, ...] = ()
+    lines: Mapping[str, int] = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One parsed content file: its front matter and Markdown body."""
+
+    path: str
+    folder_section: str | None
+    meta: FrontMatter
+    body: str
+    digest: str
+    body_line: int
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedBody:
+    html: str
+    summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    name: str
+    slug: str
+
+    @property
+    def url(self) -> str:
+        return f"/tags/{self.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A publishable article: everything a template shows, except the body HTML."""
+
+    source: str
+    section: Section
+    title: str
+    subtitle: tuple[str, ...]
+    date: datetime
+    updated: datetime | None
+    authors: tuple[Author, ...]
+    tags: tuple[Tag, ...]
+    summary: str
+    image: str | None
+    image_alt: str | None
+    image_caption: str | None
+    slug: str
+    draft: bool
+    aliases: tuple[str, ...]
+    url: str
+    body_key: str
+    digest: str
+
+    @property
+    def modified(self) -> datetime:
+        return self.updated or self.date
+
+
+@dataclass(frozen=True, slots=True)
+class ListingPage:
+    """One page of a listing: `number` is None for the front page."""
+
+    base_url: str
+    number: int | None
+    articles: tuple[Article, ...]
+    newer_url: str | None
+    older_url: str | None
+    nearby: tuple[tuple[int, str], ...]
+    front_url: str
+
+    @property
+    def url(self) -> str:
+        return self.base_url if self.number is None else f"{self.base_url}page/{self.number}/"
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """A paginated list of articles: a section, /latest/, a tag or a reporter."""
+
+    kind: str
+    key: str
+    title: str
+    url: str
+    pages: tuple[ListingPage, ...]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class SiteModel:
+    config: Config
+    articles: tuple[Article, ...]
+    sections: Mapping[str, tuple[Article, ...]]
+    listings: tuple[Listing, ...]
+    tags: tuple[Tag, ...]
+    authors: Mapping[str, Author]
+    related: Mapping[str, tuple[Article, ...]]
+    data: Mapping[str, object]
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A file of the finished site: its URL path and its bytes."""
+
+    url: str
+    content: bytes
+    media_type: str = "text/html"
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    articles: int
+    written: int
+    unchanged: int
+    deleted: int
+    seconds: float
+    warnings: tuple = ()

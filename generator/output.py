@@ -1,0 +1,171 @@
+"""The only writer under output/: stage changed files beside it, then swap them in.
+
+A build stages every changed file in a sibling folder and records a journal;
+only then are the files moved into output/ (each move atomic) and stale files
+deleted. Interrupting signals wait for the swap; if the process dies anyway,
+the next run finishes the journal, so output/ is always one whole build.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from generator.errors import UsageError
+
+JOURNAL = ".newsgen-commit.json"
+HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+
+
+def check_output_dir(output_dir: Path, site_dir: Path) -> None:
+    """Refuse output folders whose replacement would destroy something else."""
+    output, site = output_dir.resolve(), site_dir.resolve()
+    forbidden = {Path("/"), Path.home().resolve(), site, site / "content", site / "templates",
+                 site / "static", site / "data", site / "themes"}
+    if output in forbidden or output in site.parents:
+        raise UsageError(f"refusing to use {output_dir} as the output folder: it holds "
+                         "other files; choose a folder of its own, like 'output'")
+    if output_dir.is_symlink() or (output_dir.exists() and not output_dir.is_dir()):
+        raise UsageError(f"output folder {output_dir} is not a plain folder")
+
+
+def relative_file(url: str) -> str:
+    """The file under output/ that serves a URL path: '/local/' -> 'local/index.html'."""
+    path = url.lstrip("/")
+    return path + "index.html" if path.endswith("/") or not path else path
+
+
+class OutputWriter:
+    """Collects the changed files of one build and commits them into output/."""
+
+    def __init__(self, output_dir: Path):
+        self.output = output_dir
+        self.staging = output_dir.parent / f".{output_dir.name}.newsgen-staging"
+        self.staged: list[str] = []
+        recover(self.output, self.staging)
+
+    def target(self, rel: str) -> Path:
+        return _inside(self.output, rel)
+
+    def stage(self, rel: str, content: bytes) -> bool:
+        """Stage a file unless output/ already holds these exact bytes."""
+        current = self.target(rel)
+        try:
+            if current.stat().st_size == len(content) and current.read_bytes() == content:
+                return False
+        except OSError:
+            pass
+        staged = _inside(self.staging, rel)
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        staged.write_bytes(content)
+        self.staged.append(rel)
+        return True
+
+    def stage_copy(self, rel: str, source: Path) -> bool:
+        """Stage a copy of a static file unless output/ already holds the same bytes."""
+        current = self.target(rel)
+        try:
+            if _same_file_content(current, source):
+                return False
+        except OSError:
+            pass
+        staged = _inside(self.staging, rel)
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, staged)
+        self.staged.append(rel)
+        return True
+
+    def commit(self, deleted: list[str]) -> None:
+        """Swap the staged files in and remove stale ones, as one step for the reader."""
+        if not self.staged and not deleted:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            return
+        self.staging.mkdir(parents=True, exist_ok=True)
+        journal = self.staging / JOURNAL
+        tmp = journal.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"write": self.staged, "delete": deleted}))
+        os.replace(tmp, journal)
+        with _signals_held():
+            apply_journal(self.output, self.staging)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def recover(output_dir: Path, staging: Path) -> None:
+    """Finish a journaled commit that was interrupted; drop an unfinished staging folder."""
+    if (staging / JOURNAL).is_file():
+        apply_journal(output_dir, staging)
+    elif staging.exists():
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def apply_journal(output_dir: Path, staging: Path) -> None:
+    journal = json.loads((staging / JOURNAL).read_text())
+    if not output_dir.exists() and not journal["delete"]:
+        (staging / JOURNAL).unlink()
+        staging.rename(output_dir)
+        return
+    for rel in journal["write"]:
+        staged, target = _inside(staging, rel), _inside(output_dir, rel)
+        if staged.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
+            os.replace(staged, target)
+    for rel in journal["delete"]:
+        _inside(output_dir, rel).unlink(missing_ok=True)
+        _remove_empty_parents(output_dir, rel)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def existing_files(output_dir: Path) -> Iterator[str]:
+    """Every file under output/, as a relative path."""
+    for folder, _, files in os.walk(output_dir):
+        rel_folder = os.path.relpath(folder, output_dir)
+        for name in files:
+            yield name if rel_folder == "." else f"{rel_folder}/{name}".replace(os.sep, "/")
+
+
+def _inside(root: Path, rel: str) -> Path:
+    """Join without ever leaving root: no absolute paths, '..', or odd characters."""
+    parts = rel.split("/")
+    if (not rel or rel.startswith("/") or "\\" in rel or "\0" in rel
+            or any(p in ("", ".", "..") for p in parts)):
+        raise ValueError(f"unsafe output path: {rel!r}")
+    return root.joinpath(*parts)
+
+
+def _same_file_content(target: Path, source: Path) -> bool:
+    if target.stat().st_size != source.stat().st_size:
+        return False
+    return target.read_bytes() == source.read_bytes()
+
+
+def _remove_empty_parents(root: Path, rel: str) -> None:
+    parent = _inside(root, rel).parent
+    while parent != root:
+        try:
+            parent.rmdir()
+        except OSError:
+            return
+        parent = parent.parent
+
+
+@contextmanager
+def _signals_held():
+    """Let Ctrl-C and kill wait until the swap is done, so output/ is never half old."""
+    try:
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, HELD_SIGNALS)
+    except (ValueError, OSError):
+        old = None
+    try:
+        yield
+    finally:
+        if old is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)

@@ -1,0 +1,77 @@
+"""Plan every HTML page of the site with a key naming exactly what it shows.
+
+A page is rendered again only when its key (plus the template, config and
+data digests) differs from the last build's, so the plan is what makes
+publishing one article touch only a handful of files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from generator import render
+from generator.model import Article, Listing, ListingPage, SiteModel
+
+
+@dataclass(frozen=True, slots=True)
+class PagePlan:
+    url: str
+    kind: str
+    key: str
+    article: Article | None = None
+    listing: Listing | None = None
+    page: ListingPage | None = None
+
+
+def plan_pages(model: SiteModel) -> list[PagePlan]:
+    """Every page of the site: home, shared boxes, 404, listings, then articles."""
+    shared = shared_key(model)
+    plans = [
+        PagePlan("/", "home", shared),
+        PagePlan("/recent/", "recent", shared),
+        PagePlan("/404.html", "not_found", "404"),
+    ]
+    for listing in model.listings:
+        for page in listing.pages:
+            plans.append(PagePlan(page.url, "listing", _listing_key(listing, page, shared),
+                                  listing=listing, page=page))
+    for article in model.articles:
+        related = model.related.get(article.url, ())
+        key = _digest(article.digest, *(f"{a.url} {a.digest}" for a in related))
+        plans.append(PagePlan(article.url, "article", key, article=article))
+    return plans
+
+
+def shared_key(model: SiteModel) -> str:
+    """What the shared recency boxes show, plus the day printed in the header."""
+    boxes = render.shared_boxes(model)
+    shown = [a.digest for a in boxes["latest"]]
+    for section, articles in boxes["sections"]:
+        shown += [section.slug, *(a.digest for a in articles)]
+    return _digest(model.now.astimezone(model.config.timezone).date().isoformat(), *shown)
+
+
+def _listing_key(listing: Listing, page: ListingPage, shared: str) -> str:
+    parts = [listing.title, str(page.number), str(page.newer_url), str(page.older_url),
+             repr(page.nearby), *(a.digest for a in page.articles)]
+    if page.number is None:
+        parts.append(shared)
+    return _digest(*parts)
+
+
+def render_plan(env, model: SiteModel, plan: PagePlan, body_html) -> str:
+    """Render one planned page; `body_html(article)` fetches an article's body."""
+    if plan.kind == "article":
+        return render.render_article(env, model, plan.article, body_html(plan.article))
+    if plan.kind == "listing":
+        return render.render_listing(env, model, plan.listing, plan.page)
+    if plan.kind == "home":
+        return render.render_home(env, model)
+    if plan.kind == "recent":
+        return render.render_recent(env, model)
+    return render.render_not_found(env, model)
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.blake2b("\0".join(parts).encode(), digest_size=12).hexdigest()

@@ -1,0 +1,162 @@
+"""The site model: which articles are published, their order, listings, related articles.
+
+Pure: articles + data + config in, SiteModel out. Listing pages are numbered from
+the oldest article, so an archive page of older articles never changes when a
+new article arrives; only the front page and the newest archive page move.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter, defaultdict
+from datetime import datetime
+from types import MappingProxyType
+
+from generator.errors import Problem
+from generator.model import Article, Author, Config, Listing, ListingPage, SiteModel, Tag
+
+RELATED_COUNT = 5
+RELATED_WINDOW = 40
+NEARBY_PAGES = 2
+
+
+def select_published(articles: list[Article], now: datetime, drafts: bool,
+                     future: bool) -> list[Article]:
+    """Drop drafts and future articles unless asked for; newest first."""
+    shown = [a for a in articles
+             if (drafts or not a.draft) and (future or a.date <= now)]
+    return sorted(shown, key=lambda a: (a.date, a.source), reverse=True)
+
+
+def check_unique_urls(articles: list[Article], config: Config) -> list[Problem]:
+    """Two sources (or an alias) resolving to one URL is an error naming both."""
+    owners: dict[str, str] = {url: "(a listing page)" for url in reserved_urls(config)}
+    problems = []
+    for article in sorted(articles, key=lambda a: a.source):
+        for url, field in [(article.url, "slug"), *((alias, "aliases") for alias in
+                                                     article.aliases)]:
+            key = url.rstrip("/") or "/"
+            if key in owners:
+                problems.append(Problem(article.source, None, field,
+                                        f"URL {url} is already used by {owners[key]}"))
+            else:
+                owners[key] = article.source
+    return problems
+
+
+def reserved_urls(config: Config) -> list[str]:
+    fixed = ["/", "/latest", "/tags", "/authors", "/search", "/recent", "/404.html"]
+    return fixed + [f"/{s.slug}" for s in config.sections]
+
+
+def build_site_model(config: Config, articles: list[Article], authors: dict[str, Author],
+                     data: dict, now: datetime) -> SiteModel:
+    """Group published articles (newest first) into sections, listings and related lists."""
+    by_section: dict[str, list[Article]] = {s.slug: [] for s in config.sections}
+    for article in articles:
+        by_section[article.section.slug].append(article)
+    tags = _collect_tags(articles)
+    return SiteModel(
+        config=config,
+        articles=tuple(articles),
+        sections=MappingProxyType({k: tuple(v) for k, v in by_section.items()}),
+        listings=tuple(_listings(config, articles, by_section, tags, authors)),
+        tags=tuple(tags),
+        authors=MappingProxyType(dict(authors)),
+        related=MappingProxyType(find_related(articles)),
+        data=data,
+        now=now,
+    )
+
+
+def _collect_tags(articles: list[Article]) -> list[Tag]:
+    """One Tag per slug; the spelling of the oldest use names it, so names are stable."""
+    first: dict[str, Tag] = {}
+    for article in reversed(articles):
+        for tag in article.tags:
+            first.setdefault(tag.slug, tag)
+    return sorted(first.values(), key=lambda t: t.slug)
+
+
+def _listings(config, articles, by_section, tags, authors):
+    labels = config.labels
+    size = config.page_size
+    for section in config.sections:
+        url = f"/{section.slug}/"
+        yield _listing("section", section.slug, section.name, url, by_section[section.slug], size)
+    yield _listing("latest", "latest", labels["latest"], "/latest/", articles, size)
+    by_tag: dict[str, list[Article]] = defaultdict(list)
+    by_author: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        for tag in article.tags:
+            by_tag[tag.slug].append(article)
+        for author in article.authors:
+            if author.key:
+                by_author[author.key].append(article)
+    for tag in tags:
+        yield _listing("tag", tag.slug, f"#{tag.name}", tag.url, by_tag[tag.slug], size)
+    for key, author in sorted(authors.items()):
+        title = f"{author.name} {labels['reporter']}".strip()
+        yield _listing("author", key, title, author.url, by_author.get(key, []), size)
+
+
+def _listing(kind, key, title, url, newest_first, size) -> Listing:
+    items = tuple(newest_first)
+    return Listing(kind, key, title, url, paginate(url, items, size), len(items))
+
+
+def paginate(base_url: str, newest_first: tuple[Article, ...], size: int) -> tuple:
+    """A front page of the newest articles, then archive pages counted from the oldest."""
+    total = len(newest_first)
+    last = 0 if total <= size else -(-total // size)
+
+    def page_url(number: int | None) -> str:
+        return base_url if number is None else f"{base_url}page/{number}/"
+
+    def nearby(center: int) -> tuple:
+        numbers = range(min(last, center + NEARBY_PAGES), max(0, center - NEARBY_PAGES - 1), -1)
+        return tuple((n, page_url(n)) for n in numbers)
+
+    front = ListingPage(base_url, None, newest_first[:size], None,
+                        page_url(last - 1) if last >= 2 else None,
+                        nearby(last - 1 - NEARBY_PAGES) if last >= 2 else (), base_url)
+    pages = [front]
+    for number in range(1, last + 1):
+        start = total - number * size
+        chunk = newest_first[max(0, start): start + size]
+        newer = page_url(number + 1 if number < last else None)
+        older = page_url(number - 1) if number > 1 else None
+        pages.append(ListingPage(base_url, number, chunk, newer, older, nearby(number),
+                                 base_url))
+    return tuple(pages)
+
+
+def find_related(newest_first: list[Article]) -> dict[str, tuple[Article, ...]]:
+    """For each article, older articles sharing most tags, then its section's newest older.
+
+    Only older articles count, so publishing a new article never changes the
+    related list of an existing one.
+    """
+    oldest_first = newest_first[::-1]
+    by_tag: dict[str, list[int]] = defaultdict(list)
+    by_section: dict[str, list[int]] = defaultdict(list)
+    for position, article in enumerate(oldest_first):
+        for tag in article.tags:
+            by_tag[tag.slug].append(position)
+        by_section[article.section.slug].append(position)
+    related = {}
+    for position, article in enumerate(oldest_first):
+        shared: Counter[int] = Counter()
+        for tag in article.tags:
+            candidates = by_tag[tag.slug]
+            end = bisect.bisect_left(candidates, position)
+            shared.update(candidates[max(0, end - RELATED_WINDOW): end])
+        ranked = sorted(shared, key=lambda p: (-shared[p], -p))[:RELATED_COUNT]
+        if len(ranked) < RELATED_COUNT:
+            same = by_section[article.section.slug]
+            end = bisect.bisect_left(same, position)
+            extra = [p for p in reversed(same[max(0, end - RELATED_COUNT * 2): end])
+                     if p not in shared]
+            ranked += extra[: RELATED_COUNT - len(ranked)]
+        related[article.url] = tuple(oldest_first[p] for p in ranked)
+    return related
