@@ -1,0 +1,97 @@
+"""Shared fixtures: small inline sites, a built copy of the sample site, HTML parsing."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from bs4 import BeautifulSoup
+
+from generator.build import BuildOptions, build
+
+ROOT = Path(__file__).resolve().parent.parent
+SEOUL = ZoneInfo("Asia/Seoul")
+FIXED_NOW = datetime(2026, 11, 25, 12, 0, tzinfo=SEOUL)
+
+MINIMAL_CONFIG = """\
+title = "테스트뉴스"
+base_url = "https://news.example/"
+language = "ko"
+timezone = "Asia/Seoul"
+page_size = 3
+latest_count = 5
+box_count = 3
+
+[[sections]]
+slug = "local"
+name = "지방자치"
+
+[[sections]]
+slug = "society"
+name = "사회"
+"""
+
+AUTHORS = """\
+oh-kyungha:
+  name: 오경하
+  email: oh@news.example
+  role: 기자
+"""
+
+
+def article_text(title: str = "제목", date: str = "2026-11-20 09:00", body: str = "본문 첫 문단.",
+                 **fields) -> str:
+    """A content file with the given front-matter fields (lists and strings as YAML)."""
+    lines = ["---", f'title: "{title}"', f"date: {date}"]
+    for key, value in fields.items():
+        lines.append(f"{key}: {value}")
+    return "\n".join([*lines, "---", "", body, ""])
+
+
+@pytest.fixture
+def make_site(tmp_path):
+    """Write a site from {relative path: text}; site.toml and authors default to minimal ones."""
+
+    def make(files: dict[str, str | bytes] | None = None) -> Path:
+        site = tmp_path / "site"
+        site.mkdir(exist_ok=True)
+        defaults = {"site.toml": MINIMAL_CONFIG, "data/authors.yaml": AUTHORS}
+        for rel, text in {**defaults, **(files or {})}.items():
+            path = site / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(text, bytes):
+                path.write_bytes(text)
+            else:
+                path.write_text(textwrap.dedent(text) if rel.endswith(".toml") else text,
+                                encoding="utf-8")
+        return site
+
+    return make
+
+
+def build_site(site: Path, output: Path | None = None, **options):
+    """Build with a fixed clock and the cache inside the site folder."""
+    options.setdefault("now", FIXED_NOW)
+    return build(BuildOptions(site_dir=site, output_dir=output or site / "output", **options))
+
+
+def parse_html(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html5lib")
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    """The repository's sample newsroom, built once per test session; returns output/."""
+    site = tmp_path_factory.mktemp("sample")
+    for name in ("site.toml", "content", "data", "static"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, site / name)
+        elif source.exists():
+            shutil.copy(source, site / name)
+    build_site(site)
+    return site / "output"
