@@ -35,7 +35,7 @@ def rng_for(name: str) -> random.Random:
 
 
 def lerp(a, b, t):
-    return tuple(int(round(x + (y - x) * t)) for x, y in zip(a, b))
+    return tuple(int(round(x + (y - x) * t)) for x, y in zip(a, b, strict=True))
 
 
 def gradient(size, top, bottom):
@@ -176,7 +176,7 @@ def smart_square(name):  # 평촌스마트스퀘어 glass towers
     img = gradient((W, H), (100, 150, 210), (230, 240, 250))
     d = ImageDraw.Draw(img)
     x = 80
-    for i in range(7):
+    for _ in range(7):
         bw, bh = rng.randint(140, 210), rng.randint(380, 700)
         c = lerp((120, 160, 200), (180, 200, 220), rng.random())
         d.rectangle([x, 760 - bh, x + bw, 760], fill=c)
@@ -202,7 +202,8 @@ def price_chart(name):  # bar chart of price change (PNG, no text)
         x = 150 + i * 135
         top = zero_y - v * scale
         color = (200, 60, 60) if v > 0 else (60, 90, 200)
-        d.rectangle([x, min(top, zero_y), x + bw, max(top, zero_y) + (3 if v == 0 else 0)], fill=color)
+        d.rectangle([x, min(top, zero_y), x + bw, max(top, zero_y) + (3 if v == 0 else 0)],
+                    fill=color)
     return finish(img, name, blur=0)
 
 
@@ -213,7 +214,7 @@ def reservoir(name):  # 용수: lake, pipes, treatment tanks
     hills(d, rng, 430, 50, (90, 130, 100), waves=4)
     hills(d, rng, 500, 30, (110, 150, 110), waves=2)
     d.ellipse([-200, 560, 900, 980], fill=(70, 130, 170))
-    for i, cx in enumerate((1050, 1250, 1450)):
+    for cx in (1050, 1250, 1450):
         d.ellipse([cx - 90, 600, cx + 90, 690], fill=(200, 205, 210))
         d.rectangle([cx - 90, 645, cx + 90, 760], fill=(190, 196, 202))
         d.ellipse([cx - 90, 715, cx + 90, 805], fill=(175, 182, 190))

@@ -22,8 +22,7 @@ from generator.data import load_data
 from generator.errors import BuildFailed, Problem, raise_if_errors
 from generator.markdown import body_key, render_markdown
 from generator.model import Article, BuildResult, Config, RenderedBody, Source
-from generator.output import (OutputWriter, check_output_dir, existing_files,
-                              relative_file)
+from generator.output import OutputWriter, check_output_dir, existing_files, relative_file
 from generator.site import build_site_model, check_unique_urls, select_published
 
 CACHE_DIR = ".newsgen-cache"

@@ -60,11 +60,12 @@ def load_config(site_dir: Path, base_url: str | None = None) -> Config:
     try:
         raw = path.read_bytes()
     except OSError as err:
-        raise BuildFailed([Problem(CONFIG_NAME, None, None, f"cannot read: {err.strerror}")])
+        problem = Problem(CONFIG_NAME, None, None, f"cannot read: {err.strerror}")
+        raise BuildFailed([problem]) from None
     try:
         table = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
-        raise BuildFailed([Problem(CONFIG_NAME, _toml_line(err), None, str(err))])
+        raise BuildFailed([Problem(CONFIG_NAME, _toml_line(err), None, str(err))]) from None
     if base_url is not None:
         table["base_url"] = base_url
     problems: list[Problem] = []

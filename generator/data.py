@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
+import yaml
+
 from generator.errors import Problem
 from generator.frontmatter import Loader, decode_source
 from generator.model import Author
 from generator.slugs import SLUG_RE
-
-import yaml
 
 DATA_DIR = "data"
 AUTHOR_KEYS = ("name", "email", "role", "bio")

@@ -19,7 +19,8 @@ def test_second_build_writes_nothing(make_site):
 
 
 def test_article_page_shows_title(make_site):
-    site = make_site({"content/local/a.md": "---\ntitle: 경기도 소식\ndate: 2026-11-01\n---\n\n본문\n"})
+    text = "---\ntitle: 경기도 소식\ndate: 2026-11-01\n---\n\n본문\n"
+    site = make_site({"content/local/a.md": text})
     build_site(site)
     page = parse_html(site / "output/local/2026/11/01/a/index.html")
     assert page.find("h1").get_text(strip=True) == "경기도 소식"
