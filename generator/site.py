@@ -37,7 +37,7 @@ def check_unique_urls(articles: list[Article], config: Config) -> list[Problem]:
                                                      article.aliases)]:
             key = url.rstrip("/") or "/"
             if key in owners:
-                problems.append(Problem(article.source, None, field,
+                problems.append(Problem(article.source, 1, field,
                                         f"URL {url} is already used by {owners[key]}"))
             else:
                 owners[key] = article.source

@@ -1,0 +1,81 @@
+"""The command line: exit codes, the summary line, `newsgen new`, and config errors."""
+
+import subprocess
+import sys
+from datetime import datetime
+
+from conftest import SEOUL, article_text, build_site
+
+from generator.cli import main
+from generator.scaffold import create_article
+
+
+def test_build_prints_a_summary_and_exits_0(make_site, capsys):
+    site = make_site({"content/local/a.md": article_text()})
+    assert main(["build", "--site", str(site)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("built 1 articles into ")
+    assert "files written" in out and "unchanged" in out
+
+
+def test_module_entry_point_runs(make_site):
+    site = make_site({"content/local/a.md": article_text()})
+    run = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(site)],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert (site / "output/index.html").is_file()
+
+
+def test_usage_errors_exit_2(make_site, tmp_path, capsys):
+    assert main(["build", "--site", str(tmp_path / "nowhere")]) == 2
+    assert "no site.toml" in capsys.readouterr().err
+    site = make_site({"content/local/a.md": article_text()})
+    assert main(["build", "--site", str(site), "--output", str(site)]) == 2
+    assert "refusing to use" in capsys.readouterr().err
+
+
+def test_unknown_config_key_suggests_the_right_one(make_site, capsys):
+    site = make_site({"content/local/a.md": article_text()})
+    config = (site / "site.toml").read_text(encoding="utf-8")
+    (site / "site.toml").write_text(config.replace("page_size = 3", "page_sise = 3"),
+                                    encoding="utf-8")
+    assert main(["build", "--site", str(site)]) == 1
+    err = capsys.readouterr().err
+    assert "site.toml:5: page_sise: unknown key (did you mean 'page_size'?)" in err
+
+
+def test_wrong_config_types_are_all_reported(make_site, capsys):
+    site = make_site({"site.toml": 'title = 3\nbase_url = "/"\ntimezone = "Mars/Base"\n'
+                                   'sections = []\n'})
+    assert main(["build", "--site", str(site)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert "site.toml:1: title: must be a string, not an integer" in err
+    assert "site.toml:3: timezone: 'Mars/Base' is not a known time zone (example: " \
+           "'Asia/Seoul')" in err
+    assert "site.toml:4: sections: at least one section is required" in err
+
+
+def test_new_creates_a_buildable_draft_with_an_ascii_slug(make_site):
+    site = make_site({})
+    now = datetime(2026, 11, 25, 8, 40, tzinfo=SEOUL)
+    path = create_article(site, "경기도, 새 AI 협의체 출범", "society", "oh-kyungha", None, now)
+    assert path == site / "content/society/gyeonggido-sae-ai-hyeopuiche-chulbeom.md"
+    text = path.read_text(encoding="utf-8")
+    assert "date: 2026-11-25 08:40" in text and "author: oh-kyungha" in text
+    build_site(site, drafts=True)
+    assert (site / "output/society/2026/11/25/gyeonggido-sae-ai-hyeopuiche-chulbeom/"
+                   "index.html").is_file()
+
+
+def test_new_never_overwrites_an_existing_file(make_site):
+    site = make_site({})
+    now = datetime(2026, 11, 25, 9, 0, tzinfo=SEOUL)
+    first = create_article(site, "같은 제목", "local", None, "same", now)
+    second = create_article(site, "같은 제목", "local", None, "same", now)
+    assert first != second and first.is_file() and second.name == "same-2.md"
+
+
+def test_new_rejects_unknown_section(make_site, capsys):
+    site = make_site({})
+    assert main(["new", "제목", "--section", "sports", "--site", str(site)]) == 2
+    assert "unknown section 'sports'" in capsys.readouterr().err
