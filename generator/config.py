@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator.errors import BuildFailed, Problem
 from generator.model import Config, Section
+from generator.slugs import check_url_path
 
 CONFIG_NAME = "site.toml"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -48,8 +49,11 @@ TOP_KEYS = {
     "title": str, "base_url": str, "language": str, "timezone": str, "theme": str,
     "sections": list, "page_size": int, "latest_count": int, "box_count": int,
     "permalink": str, "description": str, "raw_html": bool, "labels": dict,
-    "publisher": dict, "extra": dict,
+    "publisher": dict, "extra": dict, "feed_count": int, "feed_content": str,
+    "sitemap_limit": int, "logo": str, "twitter": str,
 }
+FEED_CONTENT = ("summary", "full")
+SITEMAP_MAX_URLS = 50_000
 REQUIRED = ("title", "base_url", "sections")
 SECTION_KEYS = {"slug": str, "name": str, "order": int}
 
@@ -95,6 +99,7 @@ def _make_config(site_dir, table, raw, problems, line_of) -> Config | None:
         if isinstance(table.get(key), int) and not 1 <= table[key] <= 1000:
             problem(key, f"must be between 1 and 1000, not {table[key]}")
     _check_theme(site_dir, _get(table, "theme", "default"), problem)
+    _check_publishing(table, problem)
     if problems:
         return None
     return Config(
@@ -115,6 +120,11 @@ def _make_config(site_dir, table, raw, problems, line_of) -> Config | None:
         publisher=MappingProxyType({k: str(v) for k, v in _get(table, "publisher", {}).items()}),
         extra=MappingProxyType(_get(table, "extra", {})),
         digest=hashlib.sha256(raw + base_url.encode()).hexdigest()[:16],
+        feed_count=_get(table, "feed_count", 50),
+        feed_content=_get(table, "feed_content", "summary"),
+        sitemap_limit=_get(table, "sitemap_limit", SITEMAP_MAX_URLS),
+        logo=table.get("logo") if isinstance(table.get("logo"), str) else None,
+        twitter=table.get("twitter") if isinstance(table.get("twitter"), str) else None,
     )
 
 
@@ -205,6 +215,26 @@ def _check_permalink(pattern: str, problem) -> None:
         problem("permalink", "must contain {slug} so every article gets its own URL")
     if not (pattern.startswith("/") and pattern.endswith("/")):
         problem("permalink", "must start and end with '/'")
+
+
+def _check_publishing(table: dict, problem) -> None:
+    """Feed, sitemap and social-card settings."""
+    count = table.get("feed_count")
+    if isinstance(count, int) and not 1 <= count <= 1000:
+        problem("feed_count", f"must be between 1 and 1000, not {count}")
+    content = table.get("feed_content")
+    if isinstance(content, str) and content not in FEED_CONTENT:
+        problem("feed_content", f"must be 'summary' or 'full', not '{content}'")
+    limit = table.get("sitemap_limit")
+    if isinstance(limit, int) and not 1 <= limit <= SITEMAP_MAX_URLS:
+        problem("sitemap_limit", f"must be between 1 and {SITEMAP_MAX_URLS}, not {limit}")
+    logo = table.get("logo")
+    if isinstance(logo, str) and not (logo.startswith(("https://", "http://"))
+                                      or check_url_path(logo) is None):
+        problem("logo", f"'{logo}' must be a path like '/images/logo.png' or an https:// URL")
+    twitter = table.get("twitter")
+    if isinstance(twitter, str) and not re.match(r"^@\w{1,15}$", twitter):
+        problem("twitter", f"'{twitter}' must be an account name like '@awakenews'")
 
 
 def _check_theme(site_dir: Path, theme: str, problem) -> None:

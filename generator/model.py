@@ -40,6 +40,11 @@ class Config:
     publisher: Mapping[str, str]
     extra: Mapping[str, object]
     digest: str
+    feed_count: int = 50
+    feed_content: str = "summary"
+    sitemap_limit: int = 50_000
+    logo: str | None = None
+    twitter: str | None = None
 
     @property
     def base_path(self) -> str:
