@@ -1,0 +1,171 @@
+"""sitemap.xml (split under a sitemap index when large), news-sitemap.xml and robots.txt.
+
+The URL list is ordered so that files stay put as the site grows: articles and
+listing archive pages in order of their oldest article, then the listing front
+pages (the ones that change with every new article) at the very end. Split
+into parts of `sitemap_limit` URLs, publishing one article rewrites only the
+newest part and the index. Archive pages carry no lastmod: they change only
+when an article they list is edited, and crawlers reach them from the front.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from generator import xmltext as x
+from generator.model import Article, SiteModel
+from generator.render import absolute_url
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+NEWS_WINDOW = timedelta(hours=48)
+NEWS_LIMIT = 1000
+SITEMAP_URL = "/sitemap.xml"
+NEWS_URL = "/news-sitemap.xml"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    loc: str
+    lastmod: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UrlSet:
+    """One sitemap file listing pages (`news` marks the Google News sitemap)."""
+
+    url: str
+    entries: tuple[Entry, ...]
+    news: tuple[Article, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SitemapIndex:
+    url: str
+    parts: tuple[Entry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Robots:
+    sitemaps: tuple[str, ...]
+
+
+def sitemap_entries(model: SiteModel) -> list[Entry]:
+    """Every article and listing page, in the stable order described above."""
+    born: list[tuple[tuple, Entry]] = []
+    for article in model.articles:
+        born.append(((article.date, article.source, 0, article.url),
+                     Entry(article.url, article.modified)))
+    fronts = [Entry("/", _newest(model.articles[: model.config.latest_count]))]
+    for listing in model.listings:
+        for page in listing.pages:
+            if page.number is None:
+                fronts.append(Entry(page.url, _newest(page.articles)))
+            elif page.articles:
+                oldest = page.articles[-1]
+                born.append(((oldest.date, oldest.source, 1, page.url), Entry(page.url)))
+    born.sort(key=lambda item: item[0])
+    return [entry for _, entry in born] + fronts
+
+
+def plan_sitemaps(model: SiteModel, limit: int | None = None) -> list:
+    """sitemap.xml, its parts when above `limit` URLs, the news sitemap and robots.txt."""
+    limit = limit or model.config.sitemap_limit
+    entries = sitemap_entries(model)
+    if len(entries) <= limit:
+        planned: list = [UrlSet(SITEMAP_URL, tuple(entries))]
+    else:
+        parts = [UrlSet(f"/sitemap-{n + 1}.xml", tuple(entries[start: start + limit]))
+                 for n, start in enumerate(range(0, len(entries), limit))]
+        index = tuple(Entry(p.url, _latest(e.lastmod for e in p.entries)) for p in parts)
+        planned = [*parts, SitemapIndex(SITEMAP_URL, index)]
+    news = news_articles(model)
+    if news:
+        planned.append(UrlSet(NEWS_URL, (), news))
+    planned.append(Robots((SITEMAP_URL, NEWS_URL) if news else (SITEMAP_URL,)))
+    return planned
+
+
+def news_articles(model: SiteModel) -> tuple[Article, ...]:
+    """Articles of the 48 hours before the build, newest first, at most 1,000."""
+    since = model.now - NEWS_WINDOW
+    fresh = [a for a in model.articles if since <= a.date <= model.now]
+    return tuple(fresh[:NEWS_LIMIT])
+
+
+def subject_url(subject) -> str:
+    return "/robots.txt" if isinstance(subject, Robots) else subject.url
+
+
+def subject_key(subject) -> str:
+    """What a sitemap file shows, so it is rewritten only when that changes."""
+    if isinstance(subject, Robots):
+        parts = list(subject.sitemaps)
+    elif isinstance(subject, UrlSet) and subject.news:
+        parts = ["news", *(f"{a.url} {a.digest}" for a in subject.news)]
+    else:
+        entries = subject.parts if isinstance(subject, SitemapIndex) else subject.entries
+        parts = [type(subject).__name__, *(f"{e.loc} {_stamp(e.lastmod)}" for e in entries)]
+    return hashlib.blake2b("\0".join(parts).encode(), digest_size=12).hexdigest()
+
+
+def render_sitemap(model: SiteModel, subject) -> str:
+    """The text of a sitemap part, the index, the news sitemap or robots.txt."""
+    if isinstance(subject, Robots):
+        return render_robots(model, subject)
+    if isinstance(subject, SitemapIndex):
+        return _render_index(model, subject)
+    if subject.news:
+        return _render_news(model, subject.news)
+    config = model.config
+    urls = [x.parent("url", [x.text("loc", absolute_url(config, e.loc)),
+                             _lastmod(model, e.lastmod)]) for e in subject.entries]
+    return x.document(x.parent("urlset", urls, [("xmlns", SITEMAP_NS)]))
+
+
+def _render_index(model: SiteModel, index: SitemapIndex) -> str:
+    parts = [x.parent("sitemap", [x.text("loc", absolute_url(model.config, p.loc)),
+                                  _lastmod(model, p.lastmod)]) for p in index.parts]
+    return x.document(x.parent("sitemapindex", parts, [("xmlns", SITEMAP_NS)]))
+
+
+def _render_news(model: SiteModel, articles: tuple[Article, ...]) -> str:
+    config = model.config
+    publication = x.parent("news:publication", [x.text("news:name", config.title),
+                                                x.text("news:language", config.language)])
+    urls = [x.parent("url", [
+        x.text("loc", absolute_url(config, a.url)),
+        x.parent("news:news", [
+            publication,
+            x.text("news:publication_date", a.date.astimezone(config.timezone).isoformat()),
+            x.text("news:title", a.title),
+        ]),
+    ]) for a in articles]
+    attrs = [("xmlns", SITEMAP_NS), ("xmlns:news", NEWS_NS)]
+    return x.document(x.parent("urlset", urls, attrs))
+
+
+def render_robots(model: SiteModel, robots: Robots) -> str:
+    lines = ["User-agent: *", "Disallow:", ""]
+    lines += [f"Sitemap: {absolute_url(model.config, url)}" for url in robots.sitemaps]
+    return "\n".join(lines) + "\n"
+
+
+def _lastmod(model: SiteModel, moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    return x.text("lastmod", moment.astimezone(model.config.timezone).isoformat())
+
+
+def _newest(articles) -> datetime | None:
+    return _latest(a.modified for a in articles)
+
+
+def _latest(moments) -> datetime | None:
+    return max((m for m in moments if m is not None), default=None)
+
+
+def _stamp(moment: datetime | None) -> str:
+    return moment.isoformat() if moment else "-"
