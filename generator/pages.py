@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from generator import render
+from generator import feeds, redirects, render, sitemap
 from generator.model import Article, Listing, ListingPage, SiteModel
 
 
@@ -22,6 +22,7 @@ class PagePlan:
     article: Article | None = None
     listing: Listing | None = None
     page: ListingPage | None = None
+    subject: object = None  # a derived file's contents plan: a Feed, UrlSet, Redirect…
 
 
 def plan_pages(model: SiteModel) -> list[PagePlan]:
@@ -40,6 +41,17 @@ def plan_pages(model: SiteModel) -> list[PagePlan]:
         related = model.related.get(article.url, ())
         key = _digest(article.digest, *(f"{a.url} {a.digest}" for a in related))
         plans.append(PagePlan(article.url, "article", key, article=article))
+    return plans + plan_derived(model)
+
+
+def plan_derived(model: SiteModel) -> list[PagePlan]:
+    """Feeds, sitemaps, robots.txt and redirects, each keyed by what it lists."""
+    plans = [PagePlan(f.url, "feed", feeds.feed_key(f), subject=f)
+             for f in feeds.plan_feeds(model)]
+    plans += [PagePlan(sitemap.subject_url(s), "sitemap", sitemap.subject_key(s), subject=s)
+              for s in sitemap.plan_sitemaps(model)]
+    plans += [PagePlan(r.url, "redirect", redirects.subject_key(r), subject=r)
+              for r in redirects.plan_redirects(model)]
     return plans
 
 
@@ -68,6 +80,12 @@ def render_plan(env, model: SiteModel, plan: PagePlan, body_html) -> str:
         return render.render_listing(env, model, plan.listing, plan.page)
     if plan.kind == "home":
         return render.render_home(env, model)
+    if plan.kind == "feed":
+        return feeds.render_feed(model, plan.subject, body_html)
+    if plan.kind == "sitemap":
+        return sitemap.render_sitemap(model, plan.subject)
+    if plan.kind == "redirect":
+        return redirects.render_redirect(model, plan.subject)
     if plan.kind == "recent":
         return render.render_recent(env, model)
     return render.render_not_found(env, model)

@@ -8,6 +8,7 @@ new article arrives; only the front page and the newest archive page move.
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter, defaultdict
 from datetime import datetime
 from types import MappingProxyType
@@ -39,14 +40,34 @@ def check_unique_urls(articles: list[Article], config: Config) -> list[Problem]:
             if key in owners:
                 problems.append(Problem(article.source, 1, field,
                                         f"URL {url} is already used by {owners[key]}"))
+            elif field == "aliases" and _generated_path(key, config):
+                problems.append(Problem(article.source, 1, field,
+                                        f"URL {url} is a page newsgen generates"))
             else:
                 owners[key] = article.source
     return problems
 
 
 def reserved_urls(config: Config) -> list[str]:
-    fixed = ["/", "/latest", "/tags", "/authors", "/search", "/recent", "/404.html"]
+    fixed = ["/", "/latest", "/tags", "/authors", "/search", "/recent", "/404.html",
+             *GENERATED_FILES]
     return fixed + [f"/{s.slug}" for s in config.sections]
+
+
+GENERATED_FILES = ("/feed.xml", "/atom.xml", "/sitemap.xml", "/news-sitemap.xml",
+                   "/robots.txt", "/_redirects")
+GENERATED_FOLDERS = ("/latest/", "/tags/", "/authors/", "/recent/", "/search/", "/assets/")
+
+
+def _generated_path(path: str, config: Config) -> bool:
+    """Whether a path lies where listings, feeds or sitemap parts are written."""
+    if re.fullmatch(r"/sitemap-\d+\.xml", path) or path.startswith(GENERATED_FOLDERS):
+        return True
+    for section in config.sections:
+        if path.startswith(f"/{section.slug}/page/") or path in (
+                f"/{section.slug}/feed.xml", f"/{section.slug}/atom.xml"):
+            return True
+    return False
 
 
 def build_site_model(config: Config, articles: list[Article], authors: dict[str, Author],
