@@ -15,6 +15,7 @@ from generator.build import BuildOptions, build
 from generator.errors import BuildFailed, NewsgenError, UsageError
 
 PROGRESS_THRESHOLD = 500
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,6 +55,17 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--clean", action="store_true",
                            help="ignore the cache and re-render every page")
     build_cmd.set_defaults(run=run_build)
+
+    serve_cmd = commands.add_parser("serve", help="preview the site live while you edit")
+    _site_arguments(serve_cmd)
+    serve_cmd.add_argument("--host", default="127.0.0.1",
+                           help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve_cmd.add_argument("--port", type=int, default=8000,
+                           help="port to listen on (default: 8000; 0 picks a free one)")
+    serve_cmd.add_argument("--no-drafts", dest="drafts", action="store_false",
+                           help="hide drafts (shown by default, marked DRAFT)")
+    serve_cmd.add_argument("--future", action="store_true", help="include future-dated articles")
+    serve_cmd.set_defaults(run=run_serve)
 
     new_cmd = commands.add_parser("new", help="create a new article file")
     _site_arguments(new_cmd)
@@ -103,6 +115,31 @@ def _with_progress(options: BuildOptions):
                 bar.update(task, completed=done)
 
         return build(BuildOptions(**{**options.__dict__, "progress": report}))
+
+
+def run_serve(args) -> int:
+    from generator.serve import PreviewServer, ServeOptions
+
+    site_dir = _site_dir(args.site)
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port must be between 0 and 65535, not {args.port}")
+    options = ServeOptions(site_dir=site_dir, host=args.host, port=args.port,
+                           drafts=args.drafts, future=args.future)
+    server = PreviewServer(options, log=lambda line: print(line, file=sys.stderr, flush=True))
+    if args.host not in LOCAL_HOSTS:
+        print(f"warning: listening on {args.host}: anyone who can reach this machine can "
+              "read the preview, drafts included", file=sys.stderr)
+    shown = "drafts shown" if args.drafts else "drafts hidden"
+    print(f"Serving the preview of {site_dir.resolve()} at {server.url} ({shown}); "
+          "Ctrl-C stops", flush=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    print("stopped", file=sys.stderr)
+    return 0
 
 
 def run_new(args) -> int:

@@ -1,0 +1,238 @@
+"""The live preview: build into a private folder, serve it, rebuild on every save.
+
+The preview is built by the ordinary incremental `build()` into
+`.newsgen-cache/preview/site` with its own cache, so output/ and its manifest
+are never touched. A stdlib threading server answers requests (waiting while
+a rebuild runs), adds the reload script to HTML responses, and streams the
+build epoch to open tabs as Server-Sent Events. A failed build replaces every
+HTML page with the list of problems until the next good build.
+"""
+
+from __future__ import annotations
+
+import errno
+import socket
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+from generator.build import CACHE_DIR, BuildOptions, build
+from generator.errors import BuildFailed, NewsgenError, UsageError
+from generator.model import BuildResult
+from generator.preview_http import PreviewHandler
+from generator.watch import Watcher
+
+PREVIEW_DIR = "preview"
+MAX_THREADS = 64
+MAX_STREAMS = 16
+Log = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ServeOptions:
+    site_dir: Path
+    host: str = "127.0.0.1"
+    port: int = 8000
+    drafts: bool = True
+    future: bool = False
+
+
+def preview_dirs(site_dir: Path) -> tuple[Path, Path]:
+    """The preview's site folder and its own cache, both inside the build cache."""
+    root = site_dir / CACHE_DIR / PREVIEW_DIR
+    return root / "site", root / "cache"
+
+
+class BuildState:
+    """The epoch of the last finished build and its problems; readers wait out a rebuild."""
+
+    def __init__(self):
+        self._changed = threading.Condition()
+        self._instance = format(time.time_ns() // 1_000_000, "x")
+        self._count = 0
+        self.building = False
+        self.closing = False
+        self.problems: tuple[str, ...] = ()
+
+    @property
+    def epoch(self) -> str:
+        # The instance part makes a tab from an earlier server run reload too.
+        return f"{self._instance}-{self._count}"
+
+    def begin(self) -> None:
+        with self._changed:
+            self.building = True
+
+    def finish(self, problems: tuple[str, ...], changed: bool) -> None:
+        with self._changed:
+            if changed or problems != self.problems:
+                self._count += 1
+            self.problems = problems
+            self.building = False
+            self._changed.notify_all()
+
+    def close(self) -> None:
+        with self._changed:
+            self.closing = True
+            self._changed.notify_all()
+
+    def wait_idle(self) -> tuple[str, tuple[str, ...]]:
+        """Wait until no build runs; return the epoch and the problems of the last one."""
+        with self._changed:
+            self._changed.wait_for(lambda: not self.building or self.closing)
+            return self.epoch, self.problems
+
+    def wait_new_epoch(self, seen: str | None, timeout: float) -> str:
+        """Return the epoch once it differs from `seen` (and no build runs), or after timeout."""
+        with self._changed:
+            self._changed.wait_for(
+                lambda: self.closing or (not self.building and self.epoch != seen), timeout)
+            return self.epoch
+
+
+class PreviewHTTPServer(ThreadingHTTPServer):
+    """A threading server with a bounded number of request threads."""
+
+    daemon_threads = True
+    request_queue_size = 64
+
+    def __init__(self, address, handler, preview: PreviewServer):
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        self.preview = preview
+        self.slots = threading.BoundedSemaphore(MAX_THREADS)
+        super().__init__(address, handler)
+
+    def process_request(self, request, client_address):
+        if not self.slots.acquire(timeout=5):
+            self.shutdown_request(request)  # overloaded: drop rather than grow threads
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+
+class PreviewServer:
+    """Owns the HTTP server, the watcher and the builder thread of one preview."""
+
+    def __init__(self, options: ServeOptions, log: Log):
+        self.options = options
+        self.log = log
+        self.state = BuildState()
+        self.streams = threading.BoundedSemaphore(MAX_STREAMS)
+        self.root, self.cache_dir = preview_dirs(options.site_dir)
+        self.httpd = _bind(options.host, options.port, PreviewHandler, self)
+        self.port = self.httpd.server_address[1]
+        self.url = f"http://{_url_host(options.host)}:{self.port}/"
+        self.watcher = Watcher(options.site_dir)
+        self._builder = threading.Thread(target=self._build_loop, name="newsgen-build",
+                                         daemon=True)
+        self._http = threading.Thread(target=self.httpd.serve_forever, args=(0.2,),
+                                      name="newsgen-http", daemon=True)
+
+    def run(self) -> None:
+        """Build, then serve until interrupted; rebuild after each burst of changes."""
+        self.state.begin()
+        self.watcher.start()
+        self._builder.start()
+        self._http.start()
+        # The main thread only waits, so Ctrl-C lands here and never inside the
+        # server's accept loop or a half-started request thread.
+        self._http.join()
+
+    def close(self) -> None:
+        """Stop watching and serving; let a running build finish its swap."""
+        self.watcher.stop()
+        self.state.close()
+        if self._http.is_alive():
+            self.httpd.shutdown()
+        self.httpd.server_close()
+        if self._builder.is_alive():
+            self._builder.join(timeout=10)
+
+    def _build_loop(self) -> None:
+        self._rebuild("initial build")
+        while not self.watcher.stopped.is_set():
+            batch = self.watcher.next_batch(timeout=0.5)
+            if batch and not self.watcher.stopped.is_set():
+                self.state.begin()
+                self._rebuild(_describe(batch, self.options.site_dir))
+
+    def _rebuild(self, reason: str) -> None:
+        problems: tuple[str, ...] = ()
+        changed = False
+        try:
+            result = build(self._build_options())
+            changed = result.written + result.deleted > 0
+            for warning in result.warnings:
+                self.log(str(warning))
+            self.log(_summary(reason, result))
+        except BuildFailed as failure:
+            problems = tuple(str(p) for p in failure.problems)
+            self.log("\n".join([*problems, f"{reason}: build failed; the preview shows the "
+                                "problems until the next good save"]))
+        except NewsgenError as error:
+            problems = (str(error),)
+            self.log(f"{reason}: {error}")
+        except Exception as error:  # a bug must not kill the preview; show it and go on
+            problems = (f"internal error: {error!r}",)
+            self.log(traceback.format_exc())
+        finally:
+            self.state.finish(problems, changed)
+
+    def _build_options(self) -> BuildOptions:
+        return BuildOptions(site_dir=self.options.site_dir, output_dir=self.root,
+                            drafts=self.options.drafts, future=self.options.future,
+                            base_url=self.url, cache_dir=self.cache_dir)
+
+
+def _bind(host: str, port: int, handler, preview: PreviewServer) -> PreviewHTTPServer:
+    try:
+        return PreviewHTTPServer((host, port), handler, preview)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise UsageError(f"port {port} on {host} is already in use; stop the other "
+                             f"server or choose another with --port") from None
+        if error.errno in (errno.EADDRNOTAVAIL, errno.EACCES) or isinstance(error,
+                                                                           socket.gaierror):
+            raise UsageError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+        raise
+
+
+def _url_host(host: str) -> str:
+    if host in ("", "0.0.0.0"):
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    return f"[{host}]" if ":" in host else host
+
+
+def _describe(batch: set[str], site_dir: Path) -> str:
+    root = site_dir.resolve()
+    names = sorted(_relative(Path(p), root) for p in batch)
+    more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+    return ", ".join(names[:3]) + more
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _summary(reason: str, result: BuildResult) -> str:
+    return (f"{reason}: {result.articles} articles, {result.written} files written, "
+            f"{result.deleted} removed in {result.seconds:.2f} s")
