@@ -15,7 +15,7 @@ LAYERS = {
     "images": 4, "redirects": 4, "seo": 4,
     "output": 5, "cache": 5,
     "parallel": 6, "build": 6, "scaffold": 6,
-    "serve": 7, "watch": 7, "deploy": 7,
+    "serve": 7, "watch": 7, "livereload": 7, "preview_http": 7, "deploy": 7,
     "cli": 8, "__main__": 8,
 }
 
