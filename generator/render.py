@@ -13,7 +13,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
+import markupsafe
 
+from generator import seo
 from generator.config import theme_dir
 from generator.errors import Problem
 from generator.model import Article, Config, Listing, ListingPage, SiteModel
@@ -52,6 +54,7 @@ def make_environment(config: Config) -> jinja2.Environment:
         day=lambda moment: format_day(moment, config),
         datetime=lambda moment: format_datetime(moment, config),
         isotime=lambda moment: moment.astimezone(config.timezone).isoformat(),
+        json_ld=lambda data: markupsafe.Markup(seo.json_ld_text(data)),
     )
     return env
 
@@ -107,31 +110,43 @@ def shared_boxes(model: SiteModel) -> dict:
 def render_article(env, model: SiteModel, article: Article, body_html: str) -> str:
     context = _common(model, section=article.section.slug, inline_shared=False)
     context.update(article=article, body=body_html,
-                   related=model.related.get(article.url, ()))
+                   related=model.related.get(article.url, ()),
+                   meta=seo.article_meta(model.config, article, _absolute(model)))
     return env.get_template("article.html").render(context)
 
 
 def render_listing(env, model: SiteModel, listing: Listing, page: ListingPage) -> str:
     section = listing.key if listing.kind == "section" else None
     context = _common(model, section=section, inline_shared=page.number is None)
-    context.update(listing=listing, page=page)
+    author = model.authors.get(listing.key) if listing.kind == "author" else None
+    meta = seo.listing_meta(model.config, listing, page, _absolute(model),
+                            author.bio if author else None)
+    context.update(listing=listing, page=page, meta=meta)
     return env.get_template("listing.html").render(context)
 
 
 def render_home(env, model: SiteModel) -> str:
     context = _common(model, section=None, inline_shared=True)
-    context.update(top_story=model.articles[0] if model.articles else None)
+    context.update(top_story=model.articles[0] if model.articles else None,
+                   meta=seo.home_meta(model.config, _absolute(model)))
     return env.get_template("index.html").render(context)
 
 
 def render_recent(env, model: SiteModel) -> str:
     """The shared page that other pages load their recency boxes from."""
-    return env.get_template("recent.html").render(
-        _common(model, section=None, inline_shared=True))
+    context = _common(model, section=None, inline_shared=True)
+    context.update(meta=seo.utility_meta(model.config, model.config.labels["latest"]))
+    return env.get_template("recent.html").render(context)
 
 
 def render_not_found(env, model: SiteModel) -> str:
-    return env.get_template("404.html").render(_common(model, section=None, inline_shared=False))
+    context = _common(model, section=None, inline_shared=False)
+    context.update(meta=seo.utility_meta(model.config, model.config.labels["not_found"]))
+    return env.get_template("404.html").render(context)
+
+
+def _absolute(model: SiteModel):
+    return lambda path: absolute_url(model.config, path)
 
 
 def template_problem(error: Exception, config: Config) -> Problem:
