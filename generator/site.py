@@ -32,6 +32,7 @@ def select_published(articles: list[Article], now: datetime, drafts: bool,
 def check_unique_urls(articles: list[Article], config: Config) -> list[Problem]:
     """Two sources (or an alias) resolving to one URL is an error naming both."""
     owners: dict[str, str] = {url: "(a listing page)" for url in reserved_urls(config)}
+    owners.update({url: "(a file newsgen writes)" for url in GENERATED_FILES})
     problems = []
     for article in sorted(articles, key=lambda a: a.source):
         for url, field in [(article.url, "slug"), *((alias, "aliases") for alias in
@@ -49,8 +50,7 @@ def check_unique_urls(articles: list[Article], config: Config) -> list[Problem]:
 
 
 def reserved_urls(config: Config) -> list[str]:
-    fixed = ["/", "/latest", "/tags", "/authors", "/search", "/recent", "/404.html",
-             *GENERATED_FILES]
+    fixed = ["/", "/latest", "/tags", "/authors", "/search", "/recent", "/404.html"]
     return fixed + [f"/{s.slug}" for s in config.sections]
 
 
