@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: build test serve bench bench-large clean
+.PHONY: build test serve bench bench-large bench-serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ build: $(STAMP)
 
 serve: $(STAMP)
 	$(BIN)/newsgen serve
+
+# Save-to-reloaded-page time of the live preview (sample site and 10,000 articles).
+bench-serve: $(TEST_STAMP)
+	$(BIN)/python bench/bench_serve.py
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest

@@ -28,7 +28,8 @@ def browser():
 
 @pytest.fixture
 def site(make_site):
-    return make_site({"content/local/a.md": article_text("처음 제목", body="본문 문단.")})
+    body = "\n\n".join(f"본문 {n}번째 문단입니다. " * 8 for n in range(60))
+    return make_site({"content/local/a.md": article_text("처음 제목", body=body)})
 
 
 def h1_is(text: str) -> str:
@@ -40,10 +41,12 @@ def test_page_reloads_by_itself_after_a_title_edit(browser, site):
         page = browser.new_page()
         page.goto(preview.url + ARTICLE)
         assert page.locator("h1").inner_text() == "처음 제목"
-        page.evaluate("window.notReloaded = true")
+        page.evaluate("window.notReloaded = true; window.scrollTo(0, 1500)")
         edit(site / "content/local/a.md", "처음 제목", "바뀐 제목")
         page.wait_for_function(h1_is("바뀐 제목"), timeout=15000)
         assert page.evaluate("window.notReloaded === undefined"), "the page itself reloaded"
+        page.wait_for_load_state("load")
+        assert abs(page.evaluate("window.scrollY") - 1500) < 50, "the reader keeps their place"
         page.close()
 
 

@@ -1,0 +1,164 @@
+"""Save-to-reloaded-page time of `newsgen serve`, on the sample site and a generated large one.
+
+For each site: start the preview on a free port, open an article in headless
+Chromium, then repeatedly rewrite that article's title on disk (temp file +
+rename, as editors save) and time until the open tab shows the new headline
+after reloading by itself. Prints the median, the spread and the server's own
+build time per save, so the rest (watcher debounce, reload, page load) shows.
+
+    .venv/bin/python bench/bench_serve.py                 # sample + 10,000 articles
+    .venv/bin/python bench/bench_serve.py --articles 2000 --saves 5
+    .venv/bin/python bench/bench_serve.py --only sample
+
+Sites are written under bench/work/ (not committed) and reused between runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.request import urlopen
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "bench" / "work"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+SECTIONS = ("local", "politics-economy", "society", "life-culture")
+AUTHORS = ("oh-kyungha", "park-jiwon", "lee-seoyeon")
+TAGS = ("경기도", "수원시", "안양시", "성남시", "용인시", "교통", "예산", "복지", "교육", "축제")
+BUILD_LINE = re.compile(r": \d+ articles, \d+ files written, \d+ removed in ([\d.]+) s")
+
+
+def copy_sample(target: Path) -> Path:
+    """The repository's sample newsroom, copied so the benchmark never edits it."""
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    for name in ("site.toml", "content", "data", "static"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        elif source.exists():
+            shutil.copy(source, target / name)
+    return target
+
+
+def generate_site(target: Path, count: int) -> Path:
+    """The sample site plus `count` generated articles spread over ten years (kept if present)."""
+    marker = target / f".generated-{count}"
+    if marker.exists():
+        return target
+    copy_sample(target)
+    rng = random.Random(count)
+    paragraphs = [p for p in (ROOT / "content/local").glob("*.md")
+                  for p in p.read_text(encoding="utf-8").split("\n\n")[1:] if len(p) > 40]
+    start = time.mktime((2017, 1, 1, 8, 0, 0, 0, 0, -1))
+    for number in range(count):
+        section = SECTIONS[number % len(SECTIONS)]
+        stamp = time.localtime(start + number * (10 * 365 * 86400 / count))
+        tags = ", ".join(rng.sample(TAGS, 2))
+        body = "\n\n".join(rng.sample(paragraphs, 4))
+        text = (f'---\ntitle: "벤치마크 기사 {number}번: 경기도 소식"\n'
+                f"date: {time.strftime('%Y-%m-%d %H:%M', stamp)}\n"
+                f"author: {AUTHORS[number % len(AUTHORS)]}\ntags: [{tags}]\n---\n\n{body}\n")
+        folder = target / "content" / section
+        (folder / f"bench-{number:05d}.md").write_text(text, encoding="utf-8")
+    marker.touch()
+    return target
+
+
+class Server:
+    """`newsgen serve` as a subprocess; stderr is kept to read the build times."""
+
+    def __init__(self, site: Path):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", "--site", str(site), "--port", "0"],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        line = self.process.stdout.readline()
+        self.url = line.split(" at ", 1)[1].split()[0]
+        started = time.perf_counter()
+        urlopen(self.url + "__newsgen__/epoch", timeout=3600).read()  # waits for the build
+        self.initial_build = time.perf_counter() - started
+
+    def stop(self) -> list[float]:
+        """Stop with Ctrl-C; return the build times the server logged (initial build first)."""
+        self.process.send_signal(signal.SIGINT)
+        _, stderr = self.process.communicate(timeout=60)
+        return [float(m.group(1)) for m in BUILD_LINE.finditer(stderr)]
+
+
+def measure(site: Path, article: Path, url_path: str, saves: int, browser) -> dict:
+    server = Server(site)
+    try:
+        page = browser.new_page()
+        page.goto(server.url + url_path.lstrip("/"))
+        original = article.read_text(encoding="utf-8")
+        title = re.search(r'^title: "?(.*?)"?$', original, re.MULTILINE).group(1)
+        timings = []
+        for number in range(saves):
+            new_title = f"{title} (고침 {number})"
+            text = original.replace(title, new_title, 1)
+            temp = article.with_name(f".{article.name}.tmp")
+            started = time.perf_counter()
+            temp.write_text(text, encoding="utf-8")
+            os.replace(temp, article)
+            page.wait_for_function(
+                f"(document.querySelector('h1') || {{}}).textContent?.trim() === {new_title!r}",
+                polling="raf", timeout=60000)
+            timings.append(time.perf_counter() - started)
+            time.sleep(0.5)
+        article.write_text(original, encoding="utf-8")
+        page.close()
+    finally:
+        builds = server.stop()
+    return {"initial": server.initial_build, "saves": timings, "builds": builds[1:saves + 1]}
+
+
+def report(name: str, result: dict) -> None:
+    saves, builds = result["saves"], result["builds"]
+    print(f"{name}: first build {result['initial']:.1f} s; save-to-reloaded-page median "
+          f"{statistics.median(saves):.3f} s (min {min(saves):.3f}, max {max(saves):.3f}, "
+          f"n={len(saves)}); server build median "
+          f"{statistics.median(builds) if builds else float('nan'):.3f} s", flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--saves", type=int, default=7)
+    parser.add_argument("--only", choices=("sample", "large"))
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    cases = []
+    if args.only != "large":
+        cases.append(("sample site", copy_sample(WORK / "serve-sample"),
+                      "content/local/anyang-council-regular-session.md",
+                      "/local/2026/11/24/anyang-council-regular-session/"))
+    if args.only != "sample":
+        large = generate_site(WORK / f"serve-{args.articles}", args.articles)
+        cases.append((f"{args.articles:,} articles", large,
+                      "content/local/anyang-council-regular-session.md",
+                      "/local/2026/11/24/anyang-council-regular-session/"))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                             args=CHROMIUM_ARGS)
+        for name, site, article, url_path in cases:
+            report(name, measure(site, site / article, url_path, args.saves, browser))
+        browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
