@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 problems in the site's input, 2 usage errors.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -132,6 +133,7 @@ def run_serve(args) -> int:
     shown = "drafts shown" if args.drafts else "drafts hidden"
     print(f"Serving the preview of {site_dir.resolve()} at {server.url} ({shown}); "
           "Ctrl-C stops", flush=True)
+    signal.signal(signal.SIGTERM, _stop_on_terminate)  # `kill` stops as cleanly as Ctrl-C
     try:
         server.run()
     except KeyboardInterrupt:
@@ -140,6 +142,10 @@ def run_serve(args) -> int:
         server.close()
     print("stopped", file=sys.stderr)
     return 0
+
+
+def _stop_on_terminate(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def run_new(args) -> int:

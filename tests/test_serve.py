@@ -2,83 +2,97 @@
 
 from __future__ import annotations
 
+import signal
 import socket
 import time
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import article_text
+from conftest import AUTHORS, MINIMAL_CONFIG, article_text
 from previewing import edit, serving, start_serve
 
 ARTICLE = "/local/2026/11/20/a/"
+FILES = {
+    "site.toml": MINIMAL_CONFIG,
+    "data/authors.yaml": AUTHORS,
+    "content/local/a.md": article_text("첫 제목", body="첫 문단입니다."),
+    "content/society/b.md": article_text("둘째 기사", date="2026-11-21 10:00"),
+    "content/society/c.md": article_text("초안 기사", date="2026-11-22 10:00", draft="true"),
+}
+
+
+def write_site(folder):
+    for rel, text in FILES.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(text, encoding="utf-8")
+    return folder
 
 
 @pytest.fixture
-def site(make_site):
-    return make_site({
-        "content/local/a.md": article_text("첫 제목", body="첫 문단입니다."),
-        "content/society/b.md": article_text("둘째 기사", date="2026-11-21 10:00"),
-        "content/society/c.md": article_text("초안 기사", date="2026-11-22 10:00",
-                                             draft="true"),
-    })
+def site(tmp_path):
+    """A small site for tests that edit files; each gets its own server."""
+    return write_site(tmp_path / "site")
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    """One server for the tests that only read, to keep the suite quick."""
+    site = write_site(tmp_path_factory.mktemp("shared") / "site")
+    with serving(site) as preview:
+        preview.site = site
+        yield preview
 
 
 def soup(body: bytes) -> BeautifulSoup:
     return BeautifulSoup(body.decode("utf-8"), "html5lib")
 
 
-def test_serves_clean_urls_with_reload_script_injected_only_in_responses(site):
-    with serving(site) as preview:
-        status, headers, body = preview.get(ARTICLE)
-        assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
-        page = soup(body)
-        assert page.find("h1").get_text(strip=True) == "첫 제목"
-        assert page.find("script", attrs={"data-newsgen-preview": True}) is not None
-        on_disk = next((site / ".newsgen-cache/preview/site").rglob("a/index.html"))
-        assert "data-newsgen-preview" not in on_disk.read_text(encoding="utf-8")
-        assert preview.get(ARTICLE + "index.html")[2] == body
-    assert not (site / "output").exists(), "the preview must not build into output/"
+def test_serves_clean_urls_with_reload_script_injected_only_in_responses(shared):
+    status, headers, body = shared.get(ARTICLE)
+    assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
+    page = soup(body)
+    assert page.find("h1").get_text(strip=True) == "첫 제목"
+    assert page.find("script", attrs={"data-newsgen-preview": True}) is not None
+    on_disk = shared.site / ".newsgen-cache/preview/site/local/2026/11/20/a/index.html"
+    assert "data-newsgen-preview" not in on_disk.read_text(encoding="utf-8")
+    assert shared.get(ARTICLE + "index.html")[2] == body
+    assert not (shared.site / "output").exists(), "the preview must not build into output/"
 
 
-def test_redirects_folder_without_slash_and_keeps_query(site):
-    with serving(site) as preview:
-        status, headers, _ = preview.get("/local?x=1")
-        assert status == 301 and headers["location"] == "/local/?x=1"
+def test_redirects_folder_without_slash_and_keeps_query(shared):
+    status, headers, _ = shared.get("/local?x=1")
+    assert status == 301 and headers["location"] == "/local/?x=1"
 
 
-def test_answers_missing_pages_with_the_theme_404(site):
-    with serving(site) as preview:
-        status, _, body = preview.get("/no/such/page/")
-        assert status == 404
-        assert soup(body).find("script", attrs={"data-newsgen-preview": True})
-        assert "페이지를 찾을 수 없습니다" in body.decode()
+def test_answers_missing_pages_with_the_theme_404(shared):
+    status, _, body = shared.get("/no/such/page/")
+    assert status == 404
+    assert soup(body).find("script", attrs={"data-newsgen-preview": True})
+    assert "페이지를 찾을 수 없습니다" in body.decode()
 
 
-def test_guesses_content_types(site):
-    with serving(site) as preview:
-        status, headers, _ = preview.get("/assets/style.css")
-        assert status == 200 and headers["content-type"].startswith("text/css")
-        assert preview.get("/assets/site.js")[1]["content-type"].startswith("text/javascript")
-        assert preview.get("/assets/style.css", "HEAD")[2] == b""
+def test_guesses_content_types(shared):
+    status, headers, _ = shared.get("/assets/style.css")
+    assert status == 200 and headers["content-type"].startswith("text/css")
+    assert shared.get("/assets/site.js")[1]["content-type"].startswith("text/javascript")
+    assert shared.get("/assets/style.css", "HEAD")[2] == b""
 
 
 @pytest.mark.parametrize("path", [
     "/../site.toml", "/assets/../../site.toml", "/%2e%2e/site.toml", "/%2E%2E/%2e%2e/etc/passwd",
     "/..%2fsite.toml", "/assets%2f..%2f..%2fsite.toml", "/..%5csite.toml", "/index.html%00",
-    "/assets/..\\..\\site.toml",
+    "/assets/..\\..\\site.toml", "/../../../../etc/passwd",
 ])
-def test_refuses_paths_that_leave_the_preview_folder(site, path):
-    with serving(site) as preview:
-        status, _, body = preview.get(path)
-        assert status in (403, 404), (path, status)
-        assert b"title =" not in body and b"root:" not in body
+def test_refuses_paths_that_leave_the_preview_folder(shared, path):
+    status, _, body = shared.get(path)
+    assert status in (403, 404), (path, status)
+    assert b"title =" not in body and b"root:" not in body
 
 
-def test_shows_drafts_marked_by_default(site):
-    with serving(site) as preview:
-        status, _, body = preview.get("/society/2026/11/22/c/")
-        assert status == 200
-        assert soup(body).select_one(".draft-mark").get_text(strip=True) == "미리보기(DRAFT)"
+def test_shows_drafts_marked_by_default(shared):
+    status, _, body = shared.get("/society/2026/11/22/c/")
+    assert status == 200
+    assert soup(body).select_one(".draft-mark").get_text(strip=True) == "미리보기(DRAFT)"
 
 
 def test_hides_drafts_with_no_drafts(site):
@@ -201,3 +215,12 @@ def _next_epoch(reader) -> str:
                      if not line.startswith(":"))
         if lines.get("event") == "epoch":
             return lines["data"]
+
+
+def test_terminate_signal_stops_cleanly(site):
+    process = start_serve(site, "--port", "0")
+    assert " at http://" in process.stdout.readline()
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=15)
+    assert process.returncode == 0, err
+    assert "Traceback" not in err and err.rstrip().endswith("stopped")
