@@ -39,8 +39,9 @@ class Resolved:
     location: str | None = None
 
 
-def resolve_path(root: Path, raw_path: str) -> Resolved:
-    """Map a raw request path (no query) to a file under root, refusing any way out."""
+def resolve_path(root: Path, raw_path: str, base_path: str = "/") -> Resolved:
+    """Map a raw request path (no query) under base_path to a file under root, refusing
+    any way out."""
     if ENCODED_SEPARATOR.search(raw_path):
         return Resolved(403)
     try:
@@ -51,6 +52,11 @@ def resolve_path(root: Path, raw_path: str) -> Resolved:
     if not path.startswith("/") or "\0" in path or "\\" in path or any(
             p in (".", "..") for p in parts):
         return Resolved(403)
+    if not path.startswith(base_path):
+        if path in ("/", base_path.rstrip("/")):
+            return Resolved(302, location=quote(base_path, safe="/"))
+        return Resolved(404)
+    parts = path[len(base_path):].split("/")
     target = root.joinpath(*(p for p in parts if p))
     real_root = root.resolve()
     try:
@@ -94,14 +100,15 @@ class PreviewHandler(BaseHTTPRequestHandler):
         raw_path = self.path.split("?", 1)[0].split("#", 1)[0]
         if raw_path == EVENTS_PATH:
             return self._stream_epochs(preview)
-        epoch, problems = preview.state.wait_idle()
+        state = preview.state.wait_idle()
+        epoch, problems = state.epoch, state.problems
         if raw_path == EPOCH_PATH:
             return self._send(200, "text/plain; charset=utf-8", epoch.encode(), send_body)
-        found = resolve_path(preview.root, raw_path)
-        if found.status == 301:
+        found = resolve_path(preview.root, raw_path, state.base_path)
+        if found.status in (301, 302):
             query = self.path[len(raw_path):]
-            return self._send(301, "text/plain", b"", send_body, {"Location": found.location
-                                                                   + query})
+            return self._send(found.status, "text/plain", b"", send_body,
+                              {"Location": found.location + query})
         if found.status == 403:
             return self._send(403, "text/plain; charset=utf-8", b"403 forbidden\n", send_body)
         file = found.file if found.status == 200 else preview.root / "404.html"

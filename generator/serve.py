@@ -21,6 +21,7 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 from generator.build import CACHE_DIR, BuildOptions, build
+from generator.config import load_config
 from generator.errors import BuildFailed, NewsgenError, UsageError
 from generator.model import BuildResult
 from generator.preview_http import PreviewHandler
@@ -47,16 +48,26 @@ def preview_dirs(site_dir: Path) -> tuple[Path, Path]:
     return root / "site", root / "cache"
 
 
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What a request needs to know about the last finished build."""
+
+    epoch: str
+    problems: tuple[str, ...]
+    base_path: str
+
+
 class BuildState:
     """The epoch of the last finished build and its problems; readers wait out a rebuild."""
 
-    def __init__(self):
+    def __init__(self, base_path: str):
         self._changed = threading.Condition()
         self._instance = format(time.time_ns() // 1_000_000, "x")
         self._count = 0
         self.building = False
         self.closing = False
         self.problems: tuple[str, ...] = ()
+        self.base_path = base_path
 
     @property
     def epoch(self) -> str:
@@ -67,11 +78,12 @@ class BuildState:
         with self._changed:
             self.building = True
 
-    def finish(self, problems: tuple[str, ...], changed: bool) -> None:
+    def finish(self, problems: tuple[str, ...], changed: bool, base_path: str) -> None:
         with self._changed:
-            if changed or problems != self.problems:
+            if changed or problems != self.problems or base_path != self.base_path:
                 self._count += 1
             self.problems = problems
+            self.base_path = base_path
             self.building = False
             self._changed.notify_all()
 
@@ -80,11 +92,11 @@ class BuildState:
             self.closing = True
             self._changed.notify_all()
 
-    def wait_idle(self) -> tuple[str, tuple[str, ...]]:
-        """Wait until no build runs; return the epoch and the problems of the last one."""
+    def wait_idle(self) -> Snapshot:
+        """Wait until no build runs; return the state the last one left."""
         with self._changed:
             self._changed.wait_for(lambda: not self.building or self.closing)
-            return self.epoch, self.problems
+            return Snapshot(self.epoch, self.problems, self.base_path)
 
     def wait_new_epoch(self, seen: str | None, timeout: float) -> str:
         """Return the epoch once it differs from `seen` (and no build runs), or after timeout."""
@@ -130,17 +142,22 @@ class PreviewServer:
     def __init__(self, options: ServeOptions, log: Log):
         self.options = options
         self.log = log
-        self.state = BuildState()
+        self.state = BuildState(_base_path(options.site_dir, "/"))
         self.streams = threading.BoundedSemaphore(MAX_STREAMS)
         self.root, self.cache_dir = preview_dirs(options.site_dir)
         self.httpd = _bind(options.host, options.port, PreviewHandler, self)
         self.port = self.httpd.server_address[1]
-        self.url = f"http://{_url_host(options.host)}:{self.port}/"
+        self.address = f"http://{_url_host(options.host)}:{self.port}"
         self.watcher = Watcher(options.site_dir)
         self._builder = threading.Thread(target=self._build_loop, name="newsgen-build",
                                          daemon=True)
         self._http = threading.Thread(target=self.httpd.serve_forever, args=(0.2,),
                                       name="newsgen-http", daemon=True)
+
+    @property
+    def url(self) -> str:
+        """The preview's home page: the site is served under its base_url's path."""
+        return self.address + self.state.base_path
 
     def run(self) -> None:
         """Build, then serve until interrupted; rebuild after each burst of changes."""
@@ -173,6 +190,7 @@ class PreviewServer:
     def _rebuild(self, reason: str) -> None:
         problems: tuple[str, ...] = ()
         changed = False
+        base_path = _base_path(self.options.site_dir, self.state.base_path)
         try:
             result = build(self._build_options())
             changed = result.written + result.deleted > 0
@@ -190,12 +208,12 @@ class PreviewServer:
             problems = (f"internal error: {error!r}",)
             self.log(traceback.format_exc())
         finally:
-            self.state.finish(problems, changed)
+            self.state.finish(problems, changed, base_path)
 
     def _build_options(self) -> BuildOptions:
         return BuildOptions(site_dir=self.options.site_dir, output_dir=self.root,
                             drafts=self.options.drafts, future=self.options.future,
-                            base_url=self.url, cache_dir=self.cache_dir)
+                            cache_dir=self.cache_dir)
 
 
 def _bind(host: str, port: int, handler, preview: PreviewServer) -> PreviewHTTPServer:
@@ -209,6 +227,14 @@ def _bind(host: str, port: int, handler, preview: PreviewServer) -> PreviewHTTPS
                                                                            socket.gaierror):
             raise UsageError(f"cannot listen on {host}:{port}: {error.strerror}") from None
         raise
+
+
+def _base_path(site_dir: Path, fallback: str) -> str:
+    """The path part of base_url; a broken site.toml keeps the last known one."""
+    try:
+        return load_config(site_dir).base_path
+    except NewsgenError:
+        return fallback
 
 
 def _url_host(host: str) -> str:

@@ -224,3 +224,21 @@ def test_terminate_signal_stops_cleanly(site):
     _, err = process.communicate(timeout=15)
     assert process.returncode == 0, err
     assert "Traceback" not in err and err.rstrip().endswith("stopped")
+
+
+def test_serves_a_sub_path_site_under_its_base_path(tmp_path):
+    site = write_site(tmp_path / "site")
+    config = site / "site.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'base_url = "https://news.example/"', 'base_url = "https://news.example/news/"'))
+    with serving(site) as preview:
+        assert preview.url.endswith(f":{preview.port}/news/")
+        status, headers, _ = preview.get("/")
+        assert status == 302 and headers["location"] == "/news/"
+        assert preview.get("/news")[1]["location"] == "/news/"
+        status, _, body = preview.get("/news" + ARTICLE)
+        assert status == 200
+        links = [a["href"] for a in soup(body).select(".section-nav a")]
+        assert links and all(href.startswith("/news/") for href in links)
+        assert preview.get(ARTICLE)[0] == 404
+        assert preview.get("/news/assets/style.css")[0] == 200
