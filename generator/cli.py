@@ -126,15 +126,10 @@ def run_serve(args) -> int:
         raise UsageError(f"--port must be between 0 and 65535, not {args.port}")
     options = ServeOptions(site_dir=site_dir, host=args.host, port=args.port,
                            drafts=args.drafts, future=args.future)
-    server = PreviewServer(options, log=lambda line: print(line, file=sys.stderr, flush=True))
-    if args.host not in LOCAL_HOSTS:
-        print(f"warning: listening on {args.host}: anyone who can reach this machine can "
-              "read the preview, drafts included", file=sys.stderr)
-    shown = "drafts shown" if args.drafts else "drafts hidden"
-    print(f"Serving the preview of {site_dir.resolve()} at {server.url} ({shown}); "
-          "Ctrl-C stops", flush=True)
     signal.signal(signal.SIGTERM, _stop_on_terminate)  # `kill` stops as cleanly as Ctrl-C
-    try:
+    server = PreviewServer(options, log=lambda line: print(line, file=sys.stderr, flush=True))
+    try:  # from here on, Ctrl-C or kill always goes through close()
+        _announce(server, args, site_dir)
         server.run()
     except KeyboardInterrupt:
         pass
@@ -142,6 +137,15 @@ def run_serve(args) -> int:
         server.close()
     print("stopped", file=sys.stderr)
     return 0
+
+
+def _announce(server, args, site_dir: Path) -> None:
+    if args.host not in LOCAL_HOSTS:
+        print(f"warning: listening on {args.host}: anyone who can reach this machine can "
+              "read the preview, drafts included", file=sys.stderr)
+    shown = "drafts shown" if args.drafts else "drafts hidden"
+    print(f"Serving the preview of {site_dir.resolve()} at {server.url} ({shown}); "
+          "Ctrl-C stops", flush=True)
 
 
 def _stop_on_terminate(signum, frame) -> None:
