@@ -22,8 +22,15 @@ from generator.data import load_data
 from generator.errors import BuildFailed, Problem, raise_if_errors
 from generator.markdown import body_key, render_markdown
 from generator.model import Article, BuildResult, Config, RenderedBody, Source
-from generator.output import OutputWriter, check_output_dir, existing_files, relative_file
+from generator.output import (
+    OutputWriter,
+    check_output_dir,
+    existing_files,
+    finish_interrupted,
+    relative_file,
+)
 from generator.site import build_site_model, check_unique_urls, select_published
+from generator.sitefiles import check_site_files, is_inside
 
 CACHE_DIR = ".newsgen-cache"
 Progress = Callable[[str, int, int], None]
@@ -47,11 +54,13 @@ def build(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     site_dir = options.site_dir
     check_output_dir(options.output_dir, site_dir)
+    finish_interrupted(options.output_dir)
     config = load_config(site_dir, options.base_url)
     now = (options.now or datetime.now()).astimezone(config.timezone)
     cache = Cache(options.cache_dir or site_dir / CACHE_DIR)
     try:
         data, problems = load_data(site_dir)
+        problems += check_site_files(site_dir)
         sources = read_sources(config, cache, problems)
         bodies = BodyStore(config, cache, sources)
         articles = make_articles(config, sources, bodies, data.authors, problems)
@@ -108,14 +117,15 @@ class BodyStore:
 
     def __init__(self, config: Config, cache: Cache, sources: list[Source]):
         self.cache = cache
-        self.keys = {s.path: body_key(s.body, config.raw_html, config.base_path)
-                     for s in sources}
+        self.keys = {s.path: body_key(s.body, config.raw_html, config.base_path,
+                                      config.embed_hosts) for s in sources}
         known = cache.bodies(list(set(self.keys.values())))
         self.fresh: dict[str, RenderedBody] = {}
         for source in sources:
             key = self.keys[source.path]
             if key not in known and key not in self.fresh:
-                self.fresh[key] = render_markdown(source.body, config.raw_html, config.base_path)
+                self.fresh[key] = render_markdown(source.body, config.raw_html, config.base_path,
+                                                  config.embed_hosts)
         cache.put_bodies(self.fresh)
         self.summaries = {k: b.summary for k, b in {**known, **self.fresh}.items()}
 
@@ -222,8 +232,8 @@ def static_files(config: Config) -> dict[str, Path]:
         for dirpath, _, names in os.walk(folder):
             for name in sorted(names):
                 path = Path(dirpath) / name
-                if name.startswith("."):
-                    continue
+                if name.startswith(".") or not is_inside(path, folder.parent):
+                    continue  # links leaving the site are reported by check_site_files
                 files[path.relative_to(folder).as_posix()] = path
     return dict(sorted(files.items()))
 

@@ -1,11 +1,14 @@
 """The command line: parse arguments, call a stage, print results, choose the exit code.
 
-Exit codes: 0 success, 1 problems in the site's input, 2 usage errors.
+Exit codes: 0 success, 1 problems in the site's input, 2 usage errors, 70 a bug in
+newsgen (reported as one line, never a traceback, unless NEWSGEN_DEBUG is set).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import signal
 import sys
 from datetime import datetime
@@ -17,6 +20,7 @@ from generator.errors import BuildFailed, NewsgenError, UsageError
 
 PROGRESS_THRESHOLD = 500
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,20 +30,36 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except BuildFailed as failure:
         for problem in failure.problems:
-            print(problem, file=sys.stderr)
+            print(printable(str(problem)), file=sys.stderr)
         errors = sum(not p.warning for p in failure.problems)
         print(f"build failed: {errors} problem{'s' * (errors != 1)}; output/ left unchanged",
               file=sys.stderr)
         return 1
     except UsageError as error:
-        print(f"newsgen: {error}", file=sys.stderr)
+        print(f"newsgen: {printable(str(error))}", file=sys.stderr)
         return 2
     except NewsgenError as error:
-        print(f"newsgen: {error}", file=sys.stderr)
+        print(f"newsgen: {printable(str(error))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except OSError as error:  # a disk full, a folder without permission: not our bug
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"newsgen: {printable(where)}{error.strerror or error}", file=sys.stderr)
+        return 1
+    except Exception as error:  # the last resort: one line, never a traceback
+        if os.environ.get("NEWSGEN_DEBUG"):
+            raise
+        print(f"newsgen: internal error: {type(error).__name__}: {printable(str(error))}\n"
+              "this is a bug in newsgen; run again with NEWSGEN_DEBUG=1 for the details "
+              "and report it", file=sys.stderr)
+        return 70
+
+
+def printable(text: str) -> str:
+    """File names and values may hold terminal escape codes; show them, don't obey them."""
+    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -90,7 +110,7 @@ def run_build(args) -> int:
                            future=args.future, base_url=args.base_url, clean=args.clean)
     result = _with_progress(options)
     for warning in result.warnings:
-        print(warning, file=sys.stderr)
+        print(printable(str(warning)), file=sys.stderr)
     preview = " (preview: includes drafts/future)" if args.drafts or args.future else ""
     print(f"built {result.articles} articles into {output}{preview}: "
           f"{result.written} files written, {result.unchanged} unchanged, "

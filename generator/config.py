@@ -48,13 +48,18 @@ DEFAULT_LABELS = {
 TOP_KEYS = {
     "title": str, "base_url": str, "language": str, "timezone": str, "theme": str,
     "sections": list, "page_size": int, "latest_count": int, "box_count": int,
-    "permalink": str, "description": str, "raw_html": bool, "labels": dict,
-    "publisher": dict, "extra": dict, "feed_count": int, "feed_content": str,
+    "permalink": str, "description": str, "raw_html": bool, "embed_hosts": list,
+    "labels": dict, "publisher": dict, "extra": dict, "feed_count": int, "feed_content": str,
     "sitemap_limit": int, "logo": str, "twitter": str,
 }
 FEED_CONTENT = ("summary", "full")
 SITEMAP_MAX_URLS = 50_000
 REQUIRED = ("title", "base_url", "sections")
+LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+HOST_RE = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
+# What may stay in a permalink once its placeholders are filled in.
+PERMALINK_REST = re.compile(r"^[a-z0-9\-_./~]*$")
+MAX_SLUG_LENGTH = 80
 SECTION_KEYS = {"slug": str, "name": str, "order": int}
 
 
@@ -70,6 +75,9 @@ def load_config(site_dir: Path, base_url: str | None = None) -> Config:
         table = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
         raise BuildFailed([Problem(CONFIG_NAME, _toml_line(err), None, str(err))]) from None
+    except RecursionError:
+        raise BuildFailed([Problem(CONFIG_NAME, None, None, "values are nested too deeply")]) \
+            from None
     if base_url is not None:
         table["base_url"] = base_url
     problems: list[Problem] = []
@@ -87,9 +95,10 @@ def _make_config(site_dir, table, raw, problems, line_of) -> Config | None:
     for key in REQUIRED:
         if key not in table:
             problems.append(Problem(CONFIG_NAME, None, key, "is required"))
-    language = _get(table, "language", "ko")
+    language = _check_language(_get(table, "language", "ko"), problem)
     labels = dict(DEFAULT_LABELS.get(language, DEFAULT_LABELS["en"]))
-    labels.update({k: str(v) for k, v in _get(table, "labels", {}).items()})
+    labels.update(_text_table(_get(table, "labels", {}), "labels", problem))
+    embed_hosts = _check_hosts(_get(table, "embed_hosts", []), problem)
     timezone = _load_timezone(_get(table, "timezone", "Asia/Seoul"), problem)
     sections = _load_sections(table.get("sections", []), problem)
     base_url = _check_base_url(_get(table, "base_url", "/"), problem)
@@ -116,8 +125,10 @@ def _make_config(site_dir, table, raw, problems, line_of) -> Config | None:
         permalink=permalink,
         description=_get(table, "description", ""),
         raw_html=_get(table, "raw_html", False),
+        embed_hosts=embed_hosts,
         labels=MappingProxyType(labels),
-        publisher=MappingProxyType({k: str(v) for k, v in _get(table, "publisher", {}).items()}),
+        publisher=MappingProxyType(_text_table(_get(table, "publisher", {}), "publisher",
+                                               problem)),
         extra=MappingProxyType(_get(table, "extra", {})),
         digest=hashlib.sha256(raw + base_url.encode()).hexdigest()[:16],
         feed_count=_get(table, "feed_count", 50),
@@ -177,13 +188,15 @@ def _load_sections(items: list, problem) -> tuple[Section, ...]:
             continue
         _check_keys(item, SECTION_KEYS, where, problem)
         slug, name = item.get("slug"), item.get("name")
-        if not isinstance(slug, str) or not SLUG_RE.match(slug):
-            problem(f"{where}slug", "is required: lowercase letters, digits and hyphens")
+        if not isinstance(slug, str) or not SLUG_RE.match(slug) or len(slug) > MAX_SLUG_LENGTH:
+            problem(f"{where}slug", "is required: lowercase letters, digits and hyphens "
+                    f"(at most {MAX_SLUG_LENGTH})")
             continue
         if slug in seen or slug in RESERVED_SLUGS:
             problem(f"{where}slug", f"'{slug}' is used twice or is reserved")
         if not isinstance(name, str) or not name.strip():
-            problem(f"{where}name", "is required")
+            if "name" not in item or isinstance(name, str):  # a wrong type is reported above
+                problem(f"{where}name", "is required")
             continue
         seen.add(slug)
         order = item.get("order", index)
@@ -194,7 +207,44 @@ def _load_sections(items: list, problem) -> tuple[Section, ...]:
 RESERVED_SLUGS = {"latest", "tags", "authors", "page", "search", "recent", "static", "assets"}
 
 
+def _check_language(language: str, problem) -> str:
+    if not LANGUAGE_RE.match(language):
+        problem("language", f"'{_printable(language)}' is not a language tag like 'ko' or 'en-US'")
+        return "ko"
+    return language
+
+
+def _text_table(table: dict, name: str, problem) -> dict[str, str]:
+    """Labels and publisher lines are shown as text: numbers are fine, lists are not."""
+    texts = {}
+    for key, value in table.items():
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            texts[key] = str(value)
+        else:
+            problem(f"{name}.{key}", f"must be text, not {_type_name(type(value))}")
+    return texts
+
+
+def _check_hosts(hosts: list, problem) -> tuple[str, ...]:
+    """Host names whose iframes raw HTML may embed, like 'www.youtube-nocookie.com'."""
+    for host in hosts:
+        if not isinstance(host, str) or not HOST_RE.match(host):
+            problem("embed_hosts", f"{_printable(repr(host))} is not a host name like "
+                    "'www.youtube.com' (no scheme, path or wildcard)")
+            return ()
+    return tuple(sorted(set(hosts)))
+
+
+def _printable(text: str) -> str:
+    return re.sub(r"[\x00-\x1f\x7f]", "?", text)[:80]
+
+
 def _check_base_url(url: str, problem) -> str:
+    path = url.split("://", 1)[-1].partition("/")[2]
+    if ".." in path.split("/") or re.search(r"[\\\"'<>`\x00-\x1f\x7f]", url):
+        problem("base_url", f"'{_printable(url)}' may not contain '..' segments, quotes, "
+                "angle brackets, backslashes or control characters")
+        return "/"
     if not re.match(r"^(https?://[^/\s]+)?/[^\s?#]*$", url + ("/" if "://" in url and
                                                                 url.count("/") == 2 else "")):
         problem("base_url", f"'{url}' must be an http(s) URL or a path, like "
@@ -215,6 +265,11 @@ def _check_permalink(pattern: str, problem) -> None:
         problem("permalink", "must contain {slug} so every article gets its own URL")
     if not (pattern.startswith("/") and pattern.endswith("/")):
         problem("permalink", "must start and end with '/'")
+    rest = re.sub(r"\{(section|yyyy|mm|dd|slug)\}", "", pattern)
+    if not PERMALINK_REST.match(rest) or "//" in pattern or \
+            any(part in (".", "..") for part in pattern.split("/")):
+        problem("permalink", f"'{_printable(pattern)}' may only hold placeholders, lowercase "
+                "letters, digits, '-', '_', '.' and '/', without '.' or '..' segments")
 
 
 def _check_publishing(table: dict, problem) -> None:
@@ -259,14 +314,29 @@ def _toml_line(err: Exception) -> int | None:
 
 
 def _line_finder(raw: bytes):
-    """Map a key (like 'sections[1].slug') to the line where its last part first appears."""
+    """Map a key (like 'sections[1].slug') to the line where its last part first appears.
+
+    For 'sections[1]...' the search starts at the second '[[sections]]' header;
+    for 'labels.home' at the '[labels]' header or the 'labels =' line.
+    """
     lines = raw.decode("utf-8", "replace").splitlines()
+
+    def start_of(key: str) -> int:
+        table = re.match(r"(\w+)(?:\[(\d+)\])?\.", key)
+        if not table:
+            return 0
+        name, index = table.group(1), int(table.group(2) or 0)
+        headers = [n for n, text in enumerate(lines)
+                   if re.match(rf"\s*\[\[?\s*{name}\s*\]\]?|\s*{name}\s*=", text)]
+        return headers[index] if index < len(headers) else 0
 
     def line_of(key: str) -> int | None:
         name = re.split(r"[.\]]", key)[-1] or key
-        for number, text in enumerate(lines, 1):
-            if re.match(rf"\s*{re.escape(name)}\s*=", text):
-                return number
+        if name.startswith("["):
+            name = key.split("[")[0]
+        for number in range(start_of(key), len(lines)):
+            if re.match(rf"\s*{re.escape(name)}\s*=", lines[number]):
+                return number + 1
         return None
 
     return line_of

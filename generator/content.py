@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from generator.errors import Problem
 from generator.frontmatter import decode_source, split_document
 from generator.model import Article, Author, Config, FrontMatter, RenderedBody, Source, Tag
+from generator.sitefiles import is_inside
 from generator.slugs import SLUG_RE, check_url_path, tag_slug
 
 CONTENT_DIR = "content"
@@ -25,18 +26,31 @@ KNOWN_KEYS = ("title", "subtitle", "date", "updated", "author", "authors", "tags
 DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y.%m.%d %H:%M", "%Y.%m.%d",
                 "%Y/%m/%d %H:%M", "%Y/%m/%d")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# An article is text: anything bigger is a mistake (a pasted file), and rendering it
+# would take minutes and gigabytes.
+MAX_SOURCE_BYTES = 4 * 1024 * 1024
+MAX_SLUG_LENGTH = 120
+MAX_TAG_LENGTH = 80
+YEARS = range(1000, 3000)
 
 
 def find_sources(site_dir: Path) -> list[Path]:
-    """Every Markdown file under content/, sorted, skipping hidden and '_' names."""
+    """Every Markdown file under content/, sorted, skipping hidden and '_' names.
+
+    Links that leave the site are skipped here and reported by `sitefiles`.
+    """
     root = site_dir / CONTENT_DIR
     found = [p for p in root.rglob("*.md")
-             if not any(part.startswith((".", "_")) for part in p.relative_to(root).parts)]
+             if not any(part.startswith((".", "_")) for part in p.relative_to(root).parts)
+             and p.is_file() and is_inside(p, site_dir)]
     return sorted(found)
 
 
 def parse_source(rel_path: str, raw: bytes, tz: ZoneInfo) -> Source | list[Problem]:
     """Validate one file's bytes into a Source, or return its problems."""
+    if len(raw) > MAX_SOURCE_BYTES:
+        return [Problem(rel_path, None, None, f"is {len(raw) / 1024 / 1024:.1f} MB; an article "
+                        f"may be at most {MAX_SOURCE_BYTES // 1024 // 1024} MB of text")]
     text = decode_source(rel_path, raw)
     if isinstance(text, Problem):
         return [text]
@@ -44,6 +58,7 @@ def parse_source(rel_path: str, raw: bytes, tz: ZoneInfo) -> Source | list[Probl
     if isinstance(document, Problem):
         return [document]
     checker = _FieldChecker(rel_path, document.lines, tz)
+    checker.problems.extend(document.warnings)
     meta = checker.front_matter(document.values)
     if meta is None or any(not p.warning for p in checker.problems):
         return checker.problems
@@ -99,7 +114,9 @@ class _FieldChecker:
     def _unknown_keys(self, values: dict) -> None:
         for key in values:
             if not isinstance(key, str):
-                self.problems.append(Problem(self.path, 2, str(key), "keys must be text"))
+                self.problems.append(Problem(self.path, self.lines.get(_yaml_text(key), 2),
+                                             None, f"the key {_quote(key)} is not a field "
+                                             "name; keys are words like 'title'"))
             elif key not in KNOWN_KEYS:
                 near = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
                 hint = f" (did you mean '{near[0]}'?)" if near else ""
@@ -113,7 +130,7 @@ class _FieldChecker:
                                              "is required"))
             return None
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.problem(key, f"must be text, not {_kind(value)}")
+            self.problem(key, f"must be text, not {_kind(value)}{_quote_hint(value)}")
             return None
         cleaned = " ".join(CONTROL_RE.sub(" ", str(value)).split())
         if not cleaned and required:
@@ -129,7 +146,8 @@ class _FieldChecker:
         texts = []
         for item in items:
             if isinstance(item, bool) or not isinstance(item, str | int | float):
-                self.problem(key, f"must be text or a list of text, not {_kind(item)}")
+                self.problem(key, "must be text or a list of text, not "
+                             f"{_kind(item)}{_quote_hint(item)}")
                 return ()
             cleaned = " ".join(CONTROL_RE.sub(" ", str(item)).split())
             if cleaned:
@@ -143,11 +161,18 @@ class _FieldChecker:
                 self.problems.append(Problem(self.path, self.lines.get(key, 1), key,
                                              "is required"))
             return None
-        parsed = _to_datetime(value, self.tz)
-        if parsed is None:
+        moment = _to_moment(value)
+        if moment is None:
             self.problem(key, f"{_quote(value)} is not a date "
                          "(write it like 2024-05-03 or 2024-05-03 14:20)")
-        return parsed
+            return None
+        if moment.year not in YEARS:
+            # also keeps every later time-zone conversion inside what datetime can hold
+            self.problem(key, f"{_quote(value)} is out of range (years {YEARS.start} to "
+                         f"{YEARS.stop - 1})")
+            return None
+        return moment.replace(tzinfo=self.tz) if moment.tzinfo is None \
+            else moment.astimezone(self.tz)
 
     def flag(self, values: dict, key: str) -> bool:
         value = values.get(key, False)
@@ -162,6 +187,9 @@ class _FieldChecker:
             if not tag_slug(tag):
                 self.problem("tags", f"{_quote(tag)} has no letters or digits to make a URL from")
                 return ()
+            if len(tag) > MAX_TAG_LENGTH:
+                self.problem("tags", f"{_quote(tag)} is longer than {MAX_TAG_LENGTH} characters")
+                return ()
         return tuple(dict.fromkeys(tags))
 
     def slug(self, values: dict) -> str | None:
@@ -171,6 +199,9 @@ class _FieldChecker:
         if not isinstance(slug, str) or not SLUG_RE.match(slug):
             self.problem("slug", f"{_quote(slug)} is not a valid slug: use lowercase letters, "
                          "digits and hyphens, without '/', '..' or spaces")
+            return None
+        if len(slug) > MAX_SLUG_LENGTH:
+            self.problem("slug", f"is longer than {MAX_SLUG_LENGTH} characters")
             return None
         return slug
 
@@ -194,20 +225,15 @@ class _FieldChecker:
         return aliases
 
 
-def _to_datetime(value, tz: ZoneInfo) -> datetime | None:
+def _to_moment(value) -> datetime | None:
+    """A YAML date, datetime or date text as a datetime, naive when no zone was given."""
     if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, date):
-        moment = datetime.combine(value, time())
-    elif isinstance(value, str):
-        moment = _parse_date_text(value.strip())
-        if moment is None:
-            return None
-    else:
-        return None
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=tz)
-    return moment.astimezone(tz)
+        return value
+    if isinstance(value, date):
+        return datetime.combine(value, time())
+    if isinstance(value, str):
+        return _parse_date_text(value.strip())
+    return None
 
 
 def _parse_date_text(text: str) -> datetime | None:
@@ -223,11 +249,26 @@ def _parse_date_text(text: str) -> datetime | None:
 
 
 def _kind(value) -> str:
-    names = {list: "a list", dict: "a mapping", bool: "true/false", type(None): "nothing"}
+    names = {list: "a list", dict: "a mapping", bool: "true/false", type(None): "nothing",
+             date: "a date", datetime: "a date and time"}
     return names.get(type(value), type(value).__name__)
 
 
+def _quote_hint(value) -> str:
+    """YAML reads `title: 2024-05-03` or `title: yes` as non-text; quoting fixes it."""
+    return " (put it in quotes)" if isinstance(value, bool | date) else ""
+
+
+def _yaml_text(key) -> str:
+    """How a non-text key was probably spelled, to find its line."""
+    if key is None or isinstance(key, bool):
+        return {None: "~", True: "true", False: "false"}[key]
+    return str(key)
+
+
 def _quote(value) -> str:
+    if isinstance(value, date):
+        value = value.isoformat(" ") if isinstance(value, datetime) else value.isoformat()
     text = repr(value) if not isinstance(value, str) else "'" + value + "'"
     return CONTROL_RE.sub("?", text[:80])
 
@@ -249,7 +290,7 @@ def make_article(source: Source, body: RenderedBody, body_key: str, config: Conf
                    else f"no section: put the file in content/<section>/ (one of: {known})")
         problems.append(Problem(source.path, meta.lines.get("section", 1), "section", message))
     slug = meta.slug or Path(source.path).stem
-    if not SLUG_RE.match(slug):
+    if not SLUG_RE.match(slug) or len(slug) > MAX_SLUG_LENGTH:
         problem("slug", f"the file name '{Path(source.path).name}' is not a valid slug; "
                 "rename it or set 'slug:' (lowercase letters, digits, hyphens)")
     reporters = _resolve_authors(meta, authors, problem)

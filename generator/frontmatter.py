@@ -2,6 +2,8 @@
 
 python-frontmatter drops YAML positions, so the YAML is composed here with the
 C loader when available: one parse gives both the values and each key's line.
+The loader is the safe one (no Python objects from tags), and a timestamp YAML
+cannot represent ('2024-13-45') stays text so the field check can name its line.
 """
 
 from __future__ import annotations
@@ -12,8 +14,21 @@ import yaml
 
 from generator.errors import Problem
 
-Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FENCES = ("---", "...")
+
+
+class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """The safe YAML loader, with impossible timestamps kept as text."""
+
+
+def _timestamp_or_text(loader, node):
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)
+
+
+Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +39,16 @@ class RawDocument:
     lines: dict
     body: str
     body_line: int
+    warnings: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class YamlValue:
+    """A loaded YAML document; for a mapping, the line of each top-level key."""
+
+    value: object
+    lines: dict
+    duplicates: tuple[tuple[str, int], ...]
 
 
 def decode_source(path: str, raw: bytes) -> str | Problem:
@@ -50,11 +75,18 @@ def split_document(path: str, text: str) -> RawDocument | Problem:
     after = text.find("\n", end)
     body = "" if after < 0 else text[after + 1:]
     body_line = yaml_text.count("\n") + 3
-    parsed = _load_yaml(path, yaml_text)
-    if isinstance(parsed, Problem):
-        return parsed
-    values, lines = parsed
-    return RawDocument(values, lines, body, body_line)
+    loaded = load_yaml(path, yaml_text, first_line=2)
+    if isinstance(loaded, Problem):
+        return loaded
+    if loaded.value is None:
+        return Problem(path, 2, None, "the front matter is empty; it needs at least "
+                       "title and date")
+    if not isinstance(loaded.value, dict):
+        return Problem(path, 2, None, "the front matter must be a mapping of 'key: value' "
+                       f"lines, not {'a list' if isinstance(loaded.value, list) else 'text'}")
+    warnings = tuple(Problem(path, line, key, "appears twice; the last one wins", True)
+                     for key, line in loaded.duplicates)
+    return RawDocument(loaded.value, loaded.lines, body, body_line, warnings)
 
 
 def _closing_fence(text: str) -> int | None:
@@ -71,27 +103,27 @@ def _closing_fence(text: str) -> int | None:
         position = start
 
 
-def _load_yaml(path: str, yaml_text: str) -> tuple[dict, dict] | Problem:
+def load_yaml(path: str, yaml_text: str, first_line: int = 1) -> YamlValue | Problem:
+    """Load one YAML document safely; `first_line` is the file line of its first line."""
     loader = Loader(yaml_text)
     try:
         node = loader.get_single_node()
-        if node is None:
-            return Problem(path, 2, None, "the front matter is empty; it needs at least "
-                           "title and date")
-        if not isinstance(node, yaml.MappingNode):
-            return Problem(path, node.start_mark.line + 2, None,
-                           "the front matter must be a mapping of 'key: value' lines")
-        values = loader.construct_document(node)
+        value = None if node is None else loader.construct_document(node)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
-        line = mark.line + 2 if mark else 2
+        line = mark.line + first_line if mark else first_line
         return Problem(path, line, None, f"invalid YAML: {err.problem or err.context}")
-    except (yaml.YAMLError, ValueError, OverflowError) as err:
-        return Problem(path, 2, None, f"invalid YAML: {err}")
+    except (yaml.YAMLError, ValueError, OverflowError, RecursionError) as err:
+        return Problem(path, first_line, None, f"invalid YAML: {err}")
     finally:
         loader.dispose()
-    lines = {}
-    for key_node, _ in node.value:
-        if isinstance(key_node, yaml.ScalarNode):
-            lines.setdefault(key_node.value, key_node.start_mark.line + 2)
-    return values, lines
+    lines: dict = {}
+    duplicates = []
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                line = key_node.start_mark.line + first_line
+                if key_node.value in lines:
+                    duplicates.append((key_node.value, line))
+                lines.setdefault(key_node.value, line)
+    return YamlValue(value, lines, tuple(duplicates))

@@ -1,14 +1,19 @@
 """The one configured Markdown renderer: text in, RenderedBody (HTML + summary) out.
 
 It never sees an article or a page, so its result can be cached by the text
-and the settings alone (see `body_key`).
+and the settings alone (see `body_key`). Raw HTML is escaped unless the site
+turns on `raw_html`; then the whole body goes through an allow-list sanitiser
+(nh3) that keeps ordinary formatting and iframes from the configured hosts.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import lru_cache
+from urllib.parse import urlsplit
 
+import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
@@ -19,23 +24,61 @@ from generator.model import RenderedBody
 
 SUMMARY_LENGTH = 160
 # Bumped whenever the HTML this module produces changes for the same input.
-RENDERER_REVISION = "1"
+RENDERER_REVISION = "2"
+
+# What raw HTML may keep: nh3's ordinary formatting tags, plus iframes (checked by
+# host below) and what markdown-it and its plugins write themselves.
+SAFE_TAGS = (nh3.ALLOWED_TAGS - {"acronym", "area", "center", "map", "strike", "tt"}) | {
+    "iframe", "section", "figure", "figcaption"}
+SAFE_ATTRIBUTES = {
+    "*": {"id", "class", "title", "lang", "dir"},
+    "a": {"href", "hreflang"},
+    "img": {"src", "alt", "width", "height", "loading", "decoding"},
+    "iframe": {"src", "width", "height", "title", "allow", "allowfullscreen", "loading",
+               "referrerpolicy", "frameborder"},
+    "ol": {"start", "reversed", "type"},
+    "th": {"style", "colspan", "rowspan", "scope"},
+    "td": {"style", "colspan", "rowspan"},
+    "blockquote": {"cite"}, "q": {"cite"}, "time": {"datetime"},
+    "del": {"cite", "datetime"}, "ins": {"cite", "datetime"},
+}
+SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
+EMPTY_IFRAME = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>.*?</iframe>", re.S)
 
 
-def body_key(text: str, raw_html: bool, base_path: str) -> str:
+def body_key(text: str, raw_html: bool, base_path: str, embed_hosts: tuple = ()) -> str:
     """The cache key of a body: its text, the settings and the generator version."""
-    settings = f"{__version__}/{RENDERER_REVISION}/{raw_html}/{base_path}\0"
+    hosts = ",".join(embed_hosts) if raw_html else ""
+    settings = f"{__version__}/{RENDERER_REVISION}/{raw_html}/{hosts}/{base_path}\0"
     return hashlib.sha256((settings + text).encode("utf-8")).hexdigest()
 
 
-def render_markdown(text: str, raw_html: bool = False, base_path: str = "/") -> RenderedBody:
+def render_markdown(text: str, raw_html: bool = False, base_path: str = "/",
+                    embed_hosts: tuple = ()) -> RenderedBody:
     """Render Markdown to HTML and take the first paragraph's text as the summary."""
     parser = _parser(raw_html)
     env: dict = {}
     tokens = parser.parse(text, env)
     _prefix_site_paths(tokens, base_path)
     html = parser.renderer.render(tokens, parser.options, env)
+    if raw_html:
+        html = sanitize_html(html, tuple(embed_hosts))
     return RenderedBody(html=html, summary=_first_paragraph(tokens))
+
+
+def sanitize_html(html: str, embed_hosts: tuple[str, ...] = ()) -> str:
+    """Keep allow-listed tags and attributes; drop scripts, handlers and unsafe URLs."""
+
+    def check(tag: str, attribute: str, value: str) -> str | None:
+        if tag == "iframe" and attribute == "src":
+            url = urlsplit(value)
+            return value if url.scheme == "https" and url.hostname in embed_hosts else None
+        return value
+
+    cleaned = nh3.clean(html, tags=SAFE_TAGS, attributes=SAFE_ATTRIBUTES,
+                        attribute_filter=check, url_schemes=SAFE_SCHEMES, link_rel=None,
+                        filter_style_properties={"text-align"})
+    return EMPTY_IFRAME.sub("", cleaned)
 
 
 @lru_cache(maxsize=2)

@@ -45,6 +45,7 @@ class Config:
     sitemap_limit: int = 50_000
     logo: str | None = None
     twitter: str | None = None
+    embed_hosts: tuple[str, ...] = ()
 
     @property
     def base_path(self) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 from collections.abc import Iterator
@@ -19,19 +20,46 @@ from pathlib import Path
 from generator.errors import UsageError
 
 JOURNAL = ".newsgen-commit.json"
+DRIVE_RE = re.compile(r"^[A-Za-z]:")  # 'C:' would be a drive root on Windows
 HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 
 
+# Folders of the site that a build reads; output/ may be none of them nor inside one.
+SITE_FOLDERS = ("content", "templates", "static", "data", "themes", ".newsgen-cache", ".git")
+# Every build writes the home page, so a folder without it was not made by newsgen.
+BUILT_MARKER = "index.html"
+
+
 def check_output_dir(output_dir: Path, site_dir: Path) -> None:
-    """Refuse output folders whose replacement would destroy something else."""
+    """Refuse output folders whose replacement would destroy something else.
+
+    A build deletes whatever in output/ it did not write, so output/ may not be
+    the site, hold it, lie inside its sources, or be a folder of other files.
+    """
     output, site = output_dir.resolve(), site_dir.resolve()
-    forbidden = {Path("/"), Path.home().resolve(), site, site / "content", site / "templates",
-                 site / "static", site / "data", site / "themes"}
-    if output in forbidden or output in site.parents:
+    forbidden = {Path("/"), Path.home().resolve(), site}
+    inside = [site / name for name in SITE_FOLDERS]
+    if (output in forbidden or output in site.parents
+            or any(output == f or f in output.parents for f in inside)):
         raise UsageError(f"refusing to use {output_dir} as the output folder: it holds "
                          "other files; choose a folder of its own, like 'output'")
     if output_dir.is_symlink() or (output_dir.exists() and not output_dir.is_dir()):
         raise UsageError(f"output folder {output_dir} is not a plain folder")
+    if output_dir.is_dir() and not (output_dir / BUILT_MARKER).exists() \
+            and any(output_dir.iterdir()):
+        raise UsageError(f"refusing to use {output_dir} as the output folder: it is not "
+                         "empty and holds no built site (no index.html), so a build would "
+                         "delete its files; empty it or choose another folder")
+
+
+def staging_dir(output_dir: Path) -> Path:
+    """Where a build assembles its changed files: beside output/, on the same disk."""
+    return output_dir.parent / f".{output_dir.name}.newsgen-staging"
+
+
+def finish_interrupted(output_dir: Path) -> None:
+    """Complete or drop what an interrupted build left beside output/."""
+    recover(output_dir, staging_dir(output_dir))
 
 
 def relative_file(url: str) -> str:
@@ -45,7 +73,7 @@ class OutputWriter:
 
     def __init__(self, output_dir: Path):
         self.output = output_dir
-        self.staging = output_dir.parent / f".{output_dir.name}.newsgen-staging"
+        self.staging = staging_dir(output_dir)
         self.staged: list[str] = []
         recover(self.output, self.staging)
 
@@ -106,7 +134,11 @@ def recover(output_dir: Path, staging: Path) -> None:
 
 
 def apply_journal(output_dir: Path, staging: Path) -> None:
-    journal = json.loads((staging / JOURNAL).read_text())
+    """Move the journal's files into output/ and delete its stale ones; safe to repeat."""
+    journal = _read_journal(staging / JOURNAL)
+    if journal is None:  # damaged: the staged files cannot be trusted, output/ stays whole
+        shutil.rmtree(staging, ignore_errors=True)
+        return
     if not output_dir.exists() and not journal["delete"]:
         (staging / JOURNAL).unlink()
         staging.rename(output_dir)
@@ -124,6 +156,17 @@ def apply_journal(output_dir: Path, staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
+def _read_journal(path: Path) -> dict | None:
+    try:
+        journal = json.loads(path.read_text(encoding="utf-8"))
+        for key in ("write", "delete"):
+            for rel in journal[key]:
+                _inside(path.parent, rel)
+        return journal
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
 def existing_files(output_dir: Path) -> Iterator[str]:
     """Every file under output/, as a relative path."""
     for folder, _, files in os.walk(output_dir):
@@ -135,8 +178,9 @@ def existing_files(output_dir: Path) -> Iterator[str]:
 def _inside(root: Path, rel: str) -> Path:
     """Join without ever leaving root: no absolute paths, '..', or odd characters."""
     parts = rel.split("/")
-    if (not rel or rel.startswith("/") or "\\" in rel or "\0" in rel
-            or any(p in ("", ".", "..") for p in parts)):
+    if (not isinstance(rel, str) or not rel or rel.startswith("/") or "\\" in rel
+            or any(ord(ch) < 32 or ord(ch) == 127 for ch in rel)
+            or any(p in ("", ".", "..") or DRIVE_RE.match(p) for p in parts)):
         raise ValueError(f"unsafe output path: {rel!r}")
     return root.joinpath(*parts)
 

@@ -6,7 +6,6 @@ Each render function takes the site model and one subject and returns HTML text.
 from __future__ import annotations
 
 import hashlib
-import sys
 import traceback
 from datetime import datetime
 from pathlib import Path
@@ -153,13 +152,34 @@ def template_problem(error: Exception, config: Config) -> Problem:
     """Name the template file and line of a Jinja error, for syntax and runtime errors."""
     if isinstance(error, jinja2.TemplateSyntaxError):
         return Problem(_display_path(error.filename, config), error.lineno, None, error.message)
+    if isinstance(error, UnicodeDecodeError):
+        return _undecodable_template(config) or Problem("templates", None, None, str(error))
+    message = str(error)
     if isinstance(error, jinja2.TemplateNotFound):
-        return Problem("templates", None, None, f"template '{error.name}' not found")
-    frames = traceback.extract_tb(sys.exc_info()[2] or error.__traceback__)
+        message = f"template '{error.name}' not found"
+    elif isinstance(error, RecursionError):
+        message = "templates include or extend each other without end"
+    frames = traceback.extract_tb(error.__traceback__)
     for frame in reversed(frames):
-        if frame.filename.endswith(".html") or frame.filename.endswith(".xml"):
-            return Problem(_display_path(frame.filename, config), frame.lineno, None, str(error))
-    return Problem("templates", None, None, f"{type(error).__name__}: {error}")
+        if frame.filename.endswith((".html", ".xml", ".txt", ".json")):
+            return Problem(_display_path(frame.filename, config), frame.lineno, None, message)
+    if isinstance(error, jinja2.TemplateError):
+        return Problem("templates", None, None, message)
+    return Problem("templates", None, None, f"{type(error).__name__}: {message}")
+
+
+def _undecodable_template(config: Config) -> Problem | None:
+    """Jinja does not say which file failed to decode, so look for it."""
+    for folder in template_dirs(config):
+        for path in sorted(folder.rglob("*")):
+            try:
+                if path.is_file():
+                    path.read_text(encoding="utf-8")
+            except UnicodeDecodeError as err:
+                return Problem(_display_path(str(path), config), None, None,
+                               f"is not valid UTF-8 (byte 0x{err.object[err.start]:02x} at "
+                               f"offset {err.start}); save the file as UTF-8")
+    return None
 
 
 def _display_path(filename: str | None, config: Config) -> str:
