@@ -25,7 +25,9 @@ HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 
 
 # Folders of the site that a build reads; output/ may be none of them nor inside one.
-SITE_FOLDERS = ("content", "templates", "static", "data", "themes", ".newsgen-cache", ".git")
+SITE_FOLDERS = ("content", "templates", "static", "data", "themes", ".git")
+# The cache may hold an output folder (the preview builds there) but never be one.
+CACHE_FOLDER = ".newsgen-cache"
 # Every build writes the home page, so a folder without it was not made by newsgen.
 BUILT_MARKER = "index.html"
 
@@ -37,7 +39,7 @@ def check_output_dir(output_dir: Path, site_dir: Path) -> None:
     the site, hold it, lie inside its sources, or be a folder of other files.
     """
     output, site = output_dir.resolve(), site_dir.resolve()
-    forbidden = {Path("/"), Path.home().resolve(), site}
+    forbidden = {Path("/"), Path.home().resolve(), site, site / CACHE_FOLDER}
     inside = [site / name for name in SITE_FOLDERS]
     if (output in forbidden or output in site.parents
             or any(output == f or f in output.parents for f in inside)):
