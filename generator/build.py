@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from generator import __version__, pages, render
+from generator.buildrecord import recording
 from generator.cache import Cache, source_from_json
 from generator.config import load_config, theme_dir
 from generator.content import CONTENT_DIR, find_sources, make_article, parse_source
@@ -51,6 +52,12 @@ class BuildOptions:
 
 def build(options: BuildOptions) -> BuildResult:
     """Build the site; raise BuildFailed (nothing written) when the input has problems."""
+    check_output_dir(options.output_dir, options.site_dir)
+    with recording(options.output_dir, options.drafts, options.future, options.base_url):
+        return _build(options)
+
+
+def _build(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     site_dir = options.site_dir
     check_output_dir(options.output_dir, site_dir)
