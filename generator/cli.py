@@ -95,6 +95,17 @@ def _parser() -> argparse.ArgumentParser:
     new_cmd.add_argument("--author", help="reporter key from data/authors.yaml")
     new_cmd.add_argument("--slug", help="URL slug (default: made from the title)")
     new_cmd.set_defaults(run=run_new)
+
+    deploy_cmd = commands.add_parser(
+        "deploy", help="copy output/ to a folder or user@host:path (rsync), only what changed")
+    _site_arguments(deploy_cmd)
+    deploy_cmd.add_argument("target", help="a local folder, or user@host:path for rsync")
+    deploy_cmd.add_argument("--output", type=Path, help="the built folder (default: SITE/output)")
+    deploy_cmd.add_argument("--dry-run", action="store_true",
+                            help="list what would be uploaded and deleted; change nothing")
+    deploy_cmd.add_argument("--max-deletes", type=int, default=256, metavar="N",
+                            help="refuse to delete more than N files (default 256; -1: no limit)")
+    deploy_cmd.set_defaults(run=run_deploy)
     return parser
 
 
@@ -179,6 +190,25 @@ def run_new(args) -> int:
     path = create_article(site_dir, args.title, args.section, args.author, args.slug,
                           datetime.now())
     print(path)
+    return 0
+
+
+def run_deploy(args) -> int:
+    from generator.deploy import deploy, make_target
+
+    site_dir = _site_dir(args.site)
+    output = args.output if args.output is not None else site_dir / "output"
+    target = make_target(args.target, site_dir, output)
+    changes = deploy(output, target, dry_run=args.dry_run, max_deletes=args.max_deletes)
+    if args.dry_run:
+        for path in changes.uploads:
+            print(f"upload  {path}")
+        for path in changes.deletes:
+            print(f"delete  {path}")
+    verb = "would upload" if args.dry_run else "uploaded"
+    print(f"{'dry run: ' if args.dry_run else ''}{target.name}: {verb} {len(changes.uploads)}, "
+          f"{'would delete' if args.dry_run else 'deleted'} {len(changes.deletes)}, "
+          f"{changes.unchanged} unchanged")
     return 0
 
 
