@@ -44,6 +44,7 @@ def read_record(output_dir: Path) -> BuildRecord | None:
 
 def write_record(output_dir: Path, record: BuildRecord) -> None:
     path = record_path(output_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(asdict(record)) + "\n", encoding="utf-8")
     os.replace(tmp, path)
