@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import mimetypes
 import re
+import select
+import socket
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -18,6 +20,7 @@ from urllib.parse import quote, unquote
 from generator.livereload import EPOCH_PATH, EVENTS_PATH, error_page, inject_reload
 
 HEARTBEAT_SECONDS = 15
+CHECK_SECONDS = 1.0
 ENCODED_SEPARATOR = re.compile(r"%(2f|5c|00)", re.IGNORECASE)
 MEDIA_TYPES = {
     ".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8",
@@ -145,16 +148,29 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Cache-Control", "no-store")
             self.end_headers()
-            seen = None
-            while not preview.state.closing:
-                epoch = preview.state.wait_new_epoch(seen, HEARTBEAT_SECONDS)
+            seen, quiet = None, 0.0
+            while not preview.state.closing and not self._client_left():
+                epoch = preview.state.wait_new_epoch(seen, CHECK_SECONDS)
                 if epoch != seen:
                     self.wfile.write(f"retry: 1000\nevent: epoch\ndata: {epoch}\n\n".encode())
-                    seen = epoch
-                else:
+                    seen, quiet = epoch, 0.0
+                elif quiet >= HEARTBEAT_SECONDS:
                     self.wfile.write(b": heartbeat\n\n")
+                    quiet = 0.0
+                else:
+                    quiet += CHECK_SECONDS
+                    continue
                 self.wfile.flush()
         except OSError:
             pass  # the tab went away
         finally:
             preview.streams.release()
+
+    def _client_left(self) -> bool:
+        """A closed tab makes its socket readable at EOF; free its slot now, not at the
+        next write."""
+        try:
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            return bool(readable) and self.connection.recv(1, socket.MSG_PEEK) == b""
+        except OSError:
+            return True

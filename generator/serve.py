@@ -29,7 +29,7 @@ from generator.watch import Watcher
 
 PREVIEW_DIR = "preview"
 MAX_THREADS = 64
-MAX_STREAMS = 16
+MAX_STREAMS = 32
 Log = Callable[[str], None]
 
 

@@ -11,6 +11,8 @@ from bs4 import BeautifulSoup
 from conftest import AUTHORS, MINIMAL_CONFIG, article_text
 from previewing import edit, serving, start_serve
 
+from generator.serve import MAX_STREAMS
+
 ARTICLE = "/local/2026/11/20/a/"
 FILES = {
     "site.toml": MINIMAL_CONFIG,
@@ -242,3 +244,27 @@ def test_serves_a_sub_path_site_under_its_base_path(tmp_path):
         assert links and all(href.startswith("/news/") for href in links)
         assert preview.get(ARTICLE)[0] == 404
         assert preview.get("/news/assets/style.css")[0] == 200
+
+
+def test_event_streams_are_bounded_and_freed_when_tabs_close(shared):
+    streams = [_open_stream(shared) for _ in range(MAX_STREAMS)]
+    try:
+        for _, reader in streams:
+            assert b"200 OK" in _read_until(reader, b"\r\n\r\n")
+        status, _, _ = shared.get("/__newsgen__/events")
+        assert status == 503
+        assert shared.get("/")[0] == 200, "pages still load while every stream slot is taken"
+    finally:
+        for connection, reader in streams:
+            reader.close()
+            connection.close()
+    deadline = time.monotonic() + 5
+    while shared.get("/__newsgen__/events", "HEAD")[0] == 503:
+        assert time.monotonic() < deadline, "closed streams were not freed"
+        time.sleep(0.1)
+
+
+def _open_stream(preview):
+    connection = socket.create_connection((preview.host, preview.port), timeout=15)
+    connection.sendall(b"GET /__newsgen__/events HTTP/1.1\r\nHost: x\r\n\r\n")
+    return connection, connection.makefile("rb")
