@@ -170,14 +170,18 @@ class PreviewServer:
         self._http.join()
 
     def close(self) -> None:
-        """Stop watching and serving; let a running build finish its swap."""
+        """Stop watching and serving; give a running build a moment to finish its swap.
+
+        A build cut short is harmless: the preview folder is disposable and the
+        next run finishes or drops an interrupted swap.
+        """
         self.watcher.stop()
         self.state.close()
         if self._http.is_alive():
             self.httpd.shutdown()
         self.httpd.server_close()
         if self._builder.is_alive():
-            self._builder.join(timeout=10)
+            self._builder.join(timeout=2)
 
     def _build_loop(self) -> None:
         self._rebuild("initial build")
