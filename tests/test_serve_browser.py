@@ -43,7 +43,7 @@ def test_page_reloads_by_itself_after_a_title_edit(browser, site):
         assert page.locator("h1").inner_text() == "처음 제목"
         page.evaluate("window.notReloaded = true; window.scrollTo(0, 1500)")
         edit(site / "content/local/a.md", "처음 제목", "바뀐 제목")
-        page.wait_for_function(h1_is("바뀐 제목"), timeout=15000)
+        page.wait_for_function(h1_is("바뀐 제목"), timeout=30000)
         assert page.evaluate("window.notReloaded === undefined"), "the page itself reloaded"
         page.wait_for_load_state("load")
         assert abs(page.evaluate("window.scrollY") - 1500) < 50, "the reader keeps their place"
@@ -55,11 +55,11 @@ def test_broken_edit_shows_error_page_then_recovers_in_the_browser(browser, site
         page = browser.new_page()
         page.goto(preview.url + ARTICLE)
         edit(site / "content/local/a.md", "date: 2026-11-20 09:00", "date: 어제쯤")
-        page.wait_for_selector(".newsgen-problems li", timeout=15000)
+        page.wait_for_selector(".newsgen-problems li", timeout=30000)
         problem = page.locator(".newsgen-problems li").first.inner_text()
         assert problem.startswith("content/local/a.md:3: date:"), problem
         edit(site / "content/local/a.md", "date: 어제쯤", "date: 2026-11-20 09:00")
-        page.wait_for_function(h1_is("처음 제목"), timeout=15000)
+        page.wait_for_function(h1_is("처음 제목"), timeout=30000)
         page.close()
 
 
@@ -75,5 +75,5 @@ def test_every_open_tab_reloads_through_one_event_stream(browser, site):
         assert len(streams) == 1, "one tab holds the stream; the others listen to it"
         edit(site / "content/local/a.md", "처음 제목", "여덟 탭 제목")
         for page in pages:
-            page.wait_for_function(h1_is("여덟 탭 제목"), timeout=15000)
+            page.wait_for_function(h1_is("여덟 탭 제목"), timeout=30000)
         context.close()
