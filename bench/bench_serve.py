@@ -128,10 +128,11 @@ def measure(site: Path, article: Path, url_path: str, saves: int, browser) -> di
 def report(name: str, result: dict) -> None:
     saves, builds = result["saves"], result["builds"]
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    print(f"{name} ({os.cpu_count()} cores, load average {load}): first build {result['initial']:.1f} s; save-to-reloaded-page median "
+    build = statistics.median(builds) if builds else float("nan")
+    print(f"{name} ({os.cpu_count()} cores, load average {load}): "
+          f"first build {result['initial']:.1f} s; save-to-reloaded-page median "
           f"{statistics.median(saves):.3f} s (min {min(saves):.3f}, max {max(saves):.3f}, "
-          f"n={len(saves)}); server build median "
-          f"{statistics.median(builds) if builds else float('nan'):.3f} s", flush=True)
+          f"n={len(saves)}); server build median {build:.3f} s", flush=True)
 
 
 def main() -> int:
