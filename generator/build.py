@@ -9,20 +9,20 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from generator import __version__, pages, render
 from generator.buildrecord import recording
-from generator.cache import Cache, source_from_json
+from generator.cache import Cache
 from generator.config import load_config, theme_dir
-from generator.content import CONTENT_DIR, find_sources, make_article, parse_source
+from generator.content import CONTENT_DIR, make_article
 from generator.data import load_data
 from generator.errors import BuildFailed, Problem, raise_if_errors
-from generator.markdown import body_key, render_markdown
-from generator.model import Article, BuildResult, Config, RenderedBody, Source
+from generator.model import Article, BuildResult, Config, RenderedBody, SourceEntry
 from generator.output import (
     OutputWriter,
     check_output_dir,
@@ -30,10 +30,20 @@ from generator.output import (
     finish_interrupted,
     relative_file,
 )
-from generator.site import build_site_model, check_unique_urls, select_published
+from generator.parallel import run_parts
+from generator.site import (
+    build_site_model,
+    check_unique_urls,
+    related_identity,
+    related_positions,
+    resolve_related,
+    select_published,
+)
 from generator.sitefiles import check_site_files, is_inside
+from generator.sources import parse_file, read_sources
 
 CACHE_DIR = ".newsgen-cache"
+PREFETCH = 200  # bodies fetched from the cache per query while rendering
 Progress = Callable[[str, int, int], None]
 
 
@@ -47,6 +57,7 @@ class BuildOptions:
     clean: bool = False
     now: datetime | None = None
     cache_dir: Path | None = None
+    workers: int | None = None  # processes for big batches; None: as many as pay off
     progress: Progress = field(default=lambda stage, done, total: None)
 
 
@@ -68,89 +79,29 @@ def _build(options: BuildOptions) -> BuildResult:
     try:
         data, problems = load_data(site_dir)
         problems += check_site_files(site_dir)
-        sources = read_sources(config, cache, problems)
-        bodies = BodyStore(config, cache, sources)
-        articles = make_articles(config, sources, bodies, data.authors, problems)
+        entries, parsed = read_sources(config, cache, problems, options.workers)
+        articles = make_articles(config, entries, data.authors, problems)
         published = select_published(articles, now, options.drafts, options.future)
         problems += check_unique_urls(published, config)
         raise_if_errors(problems)
-        model = build_site_model(config, published, dict(data.authors), dict(data.values), now)
-        counts = write_site(model, bodies, cache, options, data.digest)
+        related = related_lists(published, cache)
+        model = build_site_model(config, published, dict(data.authors), dict(data.values), now,
+                                 related)
+        *counts, rendered = write_site(model, BodyStore(config, cache), cache, options,
+                                       data.digest)
     finally:
         cache.close()
     warnings = tuple(p for p in problems if p.warning)
-    return BuildResult(len(published), *counts, time.perf_counter() - started, warnings)
+    return BuildResult(len(published), *counts, time.perf_counter() - started, warnings,
+                       parsed, rendered)
 
 
-def read_sources(config: Config, cache: Cache, problems: list[Problem]) -> list[Source]:
-    """Parse content files, reusing cached parses of files whose size and mtime are unchanged."""
-    cached = cache.sources()
-    sources, fresh = [], []
-    for path in find_sources(config.site_dir):
-        rel = path.relative_to(config.site_dir).as_posix()
-        problem = _outside_site(path, config.site_dir, rel)
-        if problem:
-            problems.append(problem)
-            continue
-        stat = path.stat()
-        stamp = f"{stat.st_size}:{stat.st_mtime_ns}:{config.timezone.key}"
-        hit = cached.get(rel)
-        source = source_from_json(hit[1]) if hit and hit[0] == stamp else None
-        if source is None:
-            parsed = parse_source(rel, path.read_bytes(), config.timezone)
-            found = parsed if isinstance(parsed, list) else [parsed]
-            problems.extend(p for p in found if isinstance(p, Problem))
-            source = next((s for s in found if isinstance(s, Source)), None)
-            if source is not None and not any(isinstance(p, Problem) for p in found):
-                fresh.append((rel, stamp, source))
-        if source is not None:
-            sources.append(source)
-    cache.put_sources(fresh)
-    gone = set(cached) - {s.path for s in sources}
-    cache.forget_sources(sorted(gone))
-    return sources
-
-
-def _outside_site(path: Path, site_dir: Path, rel: str) -> Problem | None:
-    """Symlinks may not reach outside the site folder."""
-    real, root = path.resolve(), site_dir.resolve()
-    if root not in real.parents:
-        return Problem(rel, None, None, "is a link to a file outside the site; refusing to read it")
-    return None
-
-
-class BodyStore:
-    """Rendered bodies by key: fresh renders in memory, the rest fetched from the cache."""
-
-    def __init__(self, config: Config, cache: Cache, sources: list[Source]):
-        self.cache = cache
-        self.keys = {s.path: body_key(s.body, config.raw_html, config.base_path,
-                                      config.embed_hosts) for s in sources}
-        known = cache.bodies(list(set(self.keys.values())))
-        self.fresh: dict[str, RenderedBody] = {}
-        for source in sources:
-            key = self.keys[source.path]
-            if key not in known and key not in self.fresh:
-                self.fresh[key] = render_markdown(source.body, config.raw_html, config.base_path,
-                                                  config.embed_hosts)
-        cache.put_bodies(self.fresh)
-        self.summaries = {k: b.summary for k, b in {**known, **self.fresh}.items()}
-
-    def html(self, article: Article) -> str:
-        body = self.fresh.get(article.body_key)
-        if body is None:
-            body = self.cache.bodies([article.body_key]).get(article.body_key)
-        if body is None:
-            raise RuntimeError(f"{article.source}: body missing from the cache")
-        return body.html
-
-
-def make_articles(config, sources, bodies: BodyStore, authors, problems) -> list[Article]:
+def make_articles(config, entries: list[SourceEntry], authors, problems) -> list[Article]:
     articles = []
-    for source in sources:
-        key = bodies.keys[source.path]
-        rendered = RenderedBody("", bodies.summaries[key])
-        made = make_article(source, rendered, key, config, dict(authors))
+    authors = dict(authors)
+    for entry in entries:
+        made = make_article(entry, RenderedBody("", entry.summary), entry.body_key, config,
+                            authors)
         if isinstance(made, list):
             problems.extend(made)
         else:
@@ -158,34 +109,93 @@ def make_articles(config, sources, bodies: BodyStore, authors, problems) -> list
     return articles
 
 
+def related_lists(published: list[Article], cache: Cache) -> dict[str, tuple[Article, ...]]:
+    """Related articles, recomputed only from the oldest article that differs from last build."""
+    oldest_first = published[::-1]
+    identities = [related_identity(a) for a in oldest_first]
+    known_ids, known_positions = _cached_related(cache)
+    same = _common_prefix(identities, known_ids)
+    positions = related_positions(oldest_first, known_positions[:same])
+    if same < len(identities) or len(known_ids) != len(identities):
+        cache.put_value("related", [identities, positions])
+    return resolve_related(oldest_first, positions)
+
+
+def _common_prefix(first: list[str], second: list[str]) -> int:
+    for index, (one, other) in enumerate(zip(first, second, strict=False)):
+        if one != other:
+            return index
+    return min(len(first), len(second))
+
+
+def _cached_related(cache: Cache) -> tuple[list, list]:
+    value = cache.value("related")
+    if (isinstance(value, list) and len(value) == 2 and isinstance(value[0], list)
+            and isinstance(value[1], list) and len(value[0]) == len(value[1])):
+        return value[0], value[1]
+    return [], []
+
+
+class BodyStore:
+    """Rendered bodies from the cache, fetched in batches for the pages being rendered.
+
+    A body missing from the cache (a damaged or deleted cache) is rendered
+    again from its file, so the cache never changes what is built.
+    """
+
+    def __init__(self, config: Config, cache: Cache):
+        self.config = config
+        self.cache = cache
+        self.loaded: dict[str, str] = {}
+
+    def prefetch(self, articles: list[Article]) -> None:
+        keys = sorted({a.body_key for a in articles} - self.loaded.keys())
+        self.loaded.update({k: b.html for k, b in self.cache.bodies(keys).items()})
+
+    def html(self, article: Article) -> str:
+        html = self.loaded.pop(article.body_key, None)
+        if html is None:
+            body = self.cache.bodies([article.body_key]).get(article.body_key)
+            html = None if body is None else body.html
+        return self._render_again(article) if html is None else html
+
+    def _render_again(self, article: Article) -> str:
+        rel = article.source
+        raw = (self.config.site_dir / rel).read_bytes()
+        entry, body, _ = parse_file(self.config, rel, "", raw)
+        if entry is None or entry.body_key != article.body_key:
+            raise BuildFailed([Problem(rel, None, None, "changed during the build; build again")])
+        self.cache.put_bodies({entry.body_key: body})
+        return body.html
+
+
 def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions,
-               data_digest: str) -> tuple[int, int, int]:
-    """Render what changed, stage files whose bytes differ, swap them into output/."""
+               data_digest: str) -> tuple[int, int, int, int]:
+    """Render what changed, stage files whose bytes differ, swap them into output/.
+
+    Returns the files written, unchanged and deleted, and the pages rendered.
+    """
     config = model.config
-    env = render.make_environment(config)
     global_key = _global_key(config, data_digest, options)
     manifest = {} if options.clean else cache.manifest()
     writer = OutputWriter(options.output_dir)
-    plans = pages.plan_pages(model)
-    expected: dict[str, tuple[str, int, int]] = {}
-    touched: list[str] = []
+    output_prefix = f"{options.output_dir}{os.sep}"
+    expected: dict[str, str] = {}
+    todo: list[tuple[str, pages.PagePlan]] = []
+    for plan in pages.plan_pages(model):
+        rel = relative_file(plan.url)
+        expected[rel] = key = f"{global_key}:{plan.key}"
+        if not _still_valid(manifest.get(rel), key, output_prefix + rel):
+            todo.append((rel, plan))
+    touched = [rel for rel, _ in todo]
     try:
-        for index, plan in enumerate(plans):
-            rel = relative_file(plan.url)
-            key = f"{global_key}:{plan.key}"
-            if not _still_valid(manifest.get(rel), key, writer.target(rel)):
-                html = _render(env, model, plan, bodies, config)
-                writer.stage(rel, html.encode("utf-8"))
-                touched.append(rel)
-            expected[rel] = (key, 0, 0)
-            options.progress("pages", index + 1, len(plans))
+        writer.adopt(render_pages(model, todo, cache.folder, writer, options))
         for rel, source in static_files(config).items():
             stat = source.stat()
-            key = f"static:{stat.st_size}:{stat.st_mtime_ns}"
-            if not _still_valid(manifest.get(rel), key, writer.target(rel)):
+            expected[rel] = key = f"static:{stat.st_size}:{stat.st_mtime_ns}"
+            if not _still_valid(manifest.get(rel), key, output_prefix + rel):
                 writer.stage_copy(rel, source)
                 touched.append(rel)
-            expected[rel] = (key, 0, 0)
         previous = manifest.keys() if manifest else existing_files(options.output_dir)
         deleted = sorted(set(previous) - expected.keys())
         written = len(writer.staged)
@@ -193,8 +203,36 @@ def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions,
     except BaseException:
         writer.discard()
         raise
-    cache.save_manifest(_stamp(writer, expected, touched, manifest), deleted)
-    return written, len(expected) - written, len(deleted)
+    cache.save_manifest(_stamp(output_prefix, expected, touched), deleted)
+    return written, len(expected) - written, len(deleted), len(todo)
+
+
+def render_pages(model, todo, cache_folder: Path, writer: OutputWriter,
+                 options: BuildOptions) -> list[str]:
+    """Render the planned pages (over several processes when many); the staged files."""
+    env = render.make_environment(model.config)
+    work = partial(_render_part, env, model, cache_folder, writer)
+    staged = []
+    for done, (rel, was_staged) in enumerate(run_parts(work, todo, options.workers), 1):
+        if was_staged:
+            staged.append(rel)
+        options.progress("pages", done, len(todo))
+    return staged
+
+
+def _render_part(env, model, cache_folder: Path, writer: OutputWriter, part) -> Iterator:
+    """Render and stage one share of the pages; yields (file, whether its bytes changed)."""
+    cache = Cache(cache_folder)  # a connection of its own: this may run in a forked worker
+    bodies = BodyStore(model.config, cache)
+    try:
+        for start in range(0, len(part), PREFETCH):
+            chunk = part[start:start + PREFETCH]
+            bodies.prefetch([plan.article for _, plan in chunk if plan.article is not None])
+            for rel, plan in chunk:
+                html = _render(env, model, plan, bodies, model.config)
+                yield rel, writer.stage(rel, html.encode("utf-8"))
+    finally:
+        cache.close()
 
 
 def _render(env, model, plan, bodies, config) -> str:
@@ -204,22 +242,23 @@ def _render(env, model, plan, bodies, config) -> str:
         raise BuildFailed([render.template_problem(error, config)]) from None
 
 
-def _still_valid(entry, key: str, target: Path) -> bool:
+def _still_valid(entry, key: str, target: str) -> bool:
+    """The last build wrote this key's page here, and the file is as it left it."""
     if entry is None or entry[0] != key:
         return False
     try:
-        stat = target.stat()
+        stat = os.stat(target)
     except OSError:
         return False
-    return (stat.st_size, stat.st_mtime_ns) == (entry[1], entry[2])
+    return stat.st_size == entry[1] and stat.st_mtime_ns == entry[2]
 
 
-def _stamp(writer, expected, touched, manifest) -> dict[str, tuple[str, int, int]]:
+def _stamp(output_prefix: str, expected, touched) -> dict[str, tuple[str, int, int]]:
     """Record size and mtime of what was (re)checked, so tampered output is noticed."""
     changed = {}
     for rel in touched:
-        stat = writer.target(rel).stat()
-        changed[rel] = (expected[rel][0], stat.st_size, stat.st_mtime_ns)
+        stat = os.stat(output_prefix + rel)
+        changed[rel] = (expected[rel], stat.st_size, stat.st_mtime_ns)
     return changed
 
 

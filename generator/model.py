@@ -105,6 +105,24 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceEntry:
+    """What a build keeps of a content file: front matter and digests, not the body.
+
+    `stamp` is the file's size and mtime plus the settings it was read with;
+    `body_key` names its rendered body in the cache; `summary` is the body's
+    first paragraph, which listings show.
+    """
+
+    path: str
+    stamp: str
+    folder_section: str | None
+    meta: FrontMatter
+    digest: str
+    body_key: str
+    summary: str
+
+
+@dataclass(frozen=True, slots=True)
 class RenderedBody:
     html: str
     summary: str
@@ -207,3 +225,5 @@ class BuildResult:
     deleted: int
     seconds: float
     warnings: tuple = ()
+    parsed: int = 0  # content files read and rendered again (the rest came from the cache)
+    rendered: int = 0  # pages rendered again (written only when their bytes changed)

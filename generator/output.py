@@ -110,6 +110,11 @@ class OutputWriter:
         self.staged.append(rel)
         return True
 
+    def adopt(self, rels: list[str]) -> None:
+        """Record files that worker processes staged into this writer's staging folder."""
+        known = set(self.staged)
+        self.staged.extend(rel for rel in rels if rel not in known)
+
     def commit(self, deleted: list[str]) -> None:
         """Swap the staged files in and remove stale ones, as one step for the reader."""
         if not self.staged and not deleted:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from types import MappingProxyType
 
@@ -71,8 +72,12 @@ def _generated_path(path: str, config: Config) -> bool:
 
 
 def build_site_model(config: Config, articles: list[Article], authors: dict[str, Author],
-                     data: dict, now: datetime) -> SiteModel:
-    """Group published articles (newest first) into sections, listings and related lists."""
+                     data: dict, now: datetime,
+                     related: Mapping[str, tuple[Article, ...]] | None = None) -> SiteModel:
+    """Group published articles (newest first) into sections, listings and related lists.
+
+    `related` may come from `related_positions` with an earlier build's lists.
+    """
     by_section: dict[str, list[Article]] = {s.slug: [] for s in config.sections}
     for article in articles:
         by_section[article.section.slug].append(article)
@@ -84,7 +89,7 @@ def build_site_model(config: Config, articles: list[Article], authors: dict[str,
         listings=tuple(_listings(config, articles, by_section, tags, authors)),
         tags=tuple(tags),
         authors=MappingProxyType(dict(authors)),
-        related=MappingProxyType(find_related(articles)),
+        related=MappingProxyType(find_related(articles) if related is None else related),
         data=data,
         now=now,
     )
@@ -159,25 +164,52 @@ def find_related(newest_first: list[Article]) -> dict[str, tuple[Article, ...]]:
     related list of an existing one.
     """
     oldest_first = newest_first[::-1]
+    return resolve_related(oldest_first, related_positions(oldest_first, ()))
+
+
+def resolve_related(oldest_first: Sequence[Article],
+                    positions: Sequence[tuple[int, ...]]) -> dict[str, tuple[Article, ...]]:
+    """Turn related positions (indexes into `oldest_first`) into articles by URL."""
+    return {article.url: tuple(oldest_first[p] for p in ranked)
+            for article, ranked in zip(oldest_first, positions, strict=True)}
+
+
+def related_positions(oldest_first: Sequence[Article],
+                      known: Sequence[tuple[int, ...]]) -> list[tuple[int, ...]]:
+    """Related positions of every article, oldest first, reusing `known` for the oldest ones.
+
+    An article's list depends only on the articles before it, so when the
+    oldest len(known) articles are the same as in an earlier build (same URL,
+    section and tags in the same order), their lists from that build hold.
+    """
     by_tag: dict[str, list[int]] = defaultdict(list)
     by_section: dict[str, list[int]] = defaultdict(list)
     for position, article in enumerate(oldest_first):
         for tag in article.tags:
             by_tag[tag.slug].append(position)
         by_section[article.section.slug].append(position)
-    related = {}
-    for position, article in enumerate(oldest_first):
-        shared: Counter[int] = Counter()
-        for tag in article.tags:
-            candidates = by_tag[tag.slug]
-            end = bisect.bisect_left(candidates, position)
-            shared.update(candidates[max(0, end - RELATED_WINDOW): end])
-        ranked = sorted(shared, key=lambda p: (-shared[p], -p))[:RELATED_COUNT]
-        if len(ranked) < RELATED_COUNT:
-            same = by_section[article.section.slug]
-            end = bisect.bisect_left(same, position)
-            extra = [p for p in reversed(same[max(0, end - RELATED_COUNT * 2): end])
-                     if p not in shared]
-            ranked += extra[: RELATED_COUNT - len(ranked)]
-        related[article.url] = tuple(oldest_first[p] for p in ranked)
-    return related
+    positions = list(known[:len(oldest_first)])
+    for position in range(len(positions), len(oldest_first)):
+        positions.append(_rank_related(oldest_first[position], position, by_tag, by_section))
+    return positions
+
+
+def _rank_related(article: Article, position: int, by_tag, by_section) -> tuple[int, ...]:
+    shared: Counter[int] = Counter()
+    for tag in article.tags:
+        candidates = by_tag[tag.slug]
+        end = bisect.bisect_left(candidates, position)
+        shared.update(candidates[max(0, end - RELATED_WINDOW): end])
+    ranked = sorted(shared, key=lambda p: (-shared[p], -p))[:RELATED_COUNT]
+    if len(ranked) < RELATED_COUNT:
+        same = by_section[article.section.slug]
+        end = bisect.bisect_left(same, position)
+        extra = [p for p in reversed(same[max(0, end - RELATED_COUNT * 2): end])
+                 if p not in shared]
+        ranked += extra[: RELATED_COUNT - len(ranked)]
+    return tuple(ranked)
+
+
+def related_identity(article: Article) -> str:
+    """What an article contributes to the related lists of newer ones."""
+    return "\0".join([article.url, article.section.slug, *(t.slug for t in article.tags)])

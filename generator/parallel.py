@@ -1,0 +1,130 @@
+"""Spread big batches of work over the machine's cores with forked worker processes.
+
+Forking lets each worker start with everything the parent already holds (the
+config, the site model, the Jinja environment) without pickling any of it;
+only what the workers send back travels through a pipe, in small batches the
+parent handles while the workers go on. Small batches stay in this process:
+forking costs more than it saves below a few hundred articles.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from multiprocessing.connection import wait
+from multiprocessing.reduction import ForkingPickler
+from types import MappingProxyType
+from typing import TypeVar
+
+from generator.errors import BuildFailed, NewsgenError
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+# Below this many items one process is faster than forking workers.
+MIN_PARALLEL_ITEMS = 400
+SEND_EVERY = 100
+
+
+def _mapping_proxy(values: dict) -> MappingProxyType:
+    return MappingProxyType(values)
+
+
+def _reduce_mapping_proxy(proxy: MappingProxyType):
+    return _mapping_proxy, (dict(proxy),)
+
+
+# Results hold read-only mappings (front-matter line numbers) that pickle cannot send.
+ForkingPickler.register(MappingProxyType, _reduce_mapping_proxy)
+
+
+def worker_count(items: int) -> int:
+    """How many processes to use for `items` pieces of work: 1 for small batches."""
+    if items < MIN_PARALLEL_ITEMS or not hasattr(os, "fork"):
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cores or 1, items // (MIN_PARALLEL_ITEMS // 2)))
+
+
+def split(items: Sequence[Item], parts: int) -> list[Sequence[Item]]:
+    """Interleaved parts, so each worker gets a fair share of old and new, long and short."""
+    return [items[index::parts] for index in range(parts)]
+
+
+def run_parts(work: Callable[[Sequence[Item]], Iterable[Result]], items: Sequence[Item],
+              workers: int | None = None) -> Iterator[Result]:
+    """Yield everything `work(part)` yields, with the parts done in parallel when it pays.
+
+    `workers` overrides the choice of how many processes to use.
+    Results come in no particular order. An exception in a worker is raised
+    here: NewsgenError as it was (it carries the user's problems), anything
+    else as a RuntimeError with the worker's traceback.
+    """
+    workers = worker_count(len(items)) if workers is None else min(workers, len(items))
+    if workers <= 1:
+        yield from work(items)
+        return
+    yield from _forked(work, split(items, workers))
+
+
+def _forked(work, parts) -> Iterator:
+    context = multiprocessing.get_context("fork")
+    readers, processes = [], []
+    for part in parts:
+        reader, writer = context.Pipe(duplex=False)
+        process = context.Process(target=_serve, args=(work, part, writer), daemon=True)
+        process.start()
+        writer.close()
+        readers.append(reader)
+        processes.append(process)
+    try:
+        yield from _collect(readers)
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+
+
+def _collect(readers) -> Iterator:
+    failure = None
+    open_readers = list(readers)
+    while open_readers:
+        for reader in wait(open_readers):
+            try:
+                kind, payload = reader.recv()
+            except EOFError:
+                kind, payload = "error", RuntimeError("a build worker stopped unexpectedly")
+            if kind == "items":
+                yield from payload
+                continue
+            open_readers.remove(reader)
+            if kind == "problems" and failure is None:
+                failure = BuildFailed(payload)
+            elif kind == "error" and failure is None:
+                failure = payload
+    if failure is not None:
+        raise failure
+
+
+def _serve(work, part, writer) -> None:
+    """Run in the worker: send results in batches, then 'done' or the error."""
+    try:
+        batch = []
+        for result in work(part):
+            batch.append(result)
+            if len(batch) >= SEND_EVERY:
+                writer.send(("items", batch))
+                batch = []
+        writer.send(("items", batch))
+        writer.send(("done", None))
+    except BuildFailed as failure:  # its problems travel; the exception would not rebuild
+        writer.send(("problems", failure.problems))
+    except NewsgenError as error:
+        writer.send(("error", error))
+    except BaseException:  # noqa: B036 - the parent must hear about any failure
+        writer.send(("error", RuntimeError("a build worker failed:\n" + traceback.format_exc())))
+    finally:
+        writer.close()
