@@ -67,7 +67,7 @@ def shared_key(model: SiteModel) -> str:
 def _listing_key(listing: Listing, page: ListingPage, shared: str) -> str:
     parts = [listing.title, str(page.number), str(page.newer_url), str(page.older_url),
              repr(page.nearby), *(a.digest for a in page.articles)]
-    if page.number is None:
+    if render.shows_shared_inline(listing, page):
         parts.append(shared)
     return _digest(*parts)
 

@@ -114,9 +114,18 @@ def render_article(env, model: SiteModel, article: Article, body_html: str) -> s
     return env.get_template("article.html").render(context)
 
 
+def shows_shared_inline(listing: Listing, page: ListingPage) -> bool:
+    """Section and latest front pages show the recency boxes inline.
+
+    Tag and reporter front pages load them like article pages do: a site has
+    hundreds of tags, and inlining would rewrite every tag page on every publish.
+    """
+    return page.number is None and listing.kind in ("section", "latest")
+
+
 def render_listing(env, model: SiteModel, listing: Listing, page: ListingPage) -> str:
     section = listing.key if listing.kind == "section" else None
-    context = _common(model, section=section, inline_shared=page.number is None)
+    context = _common(model, section=section, inline_shared=shows_shared_inline(listing, page))
     author = model.authors.get(listing.key) if listing.kind == "author" else None
     meta = seo.listing_meta(model.config, listing, page, _absolute(model),
                             author.bio if author else None)
