@@ -1,0 +1,175 @@
+"""Incremental builds give exactly the bytes of a clean build, after every kind of change.
+
+Site A is built once and then again after each change, with its cache; site B
+is a fresh copy of A's input after the change, built without any cache. Every
+file and every byte of their outputs must match.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import article_text, build_site
+
+TAGS = ["경기도", "교통", "복지", "예산", "축제"]
+
+
+def newsroom(count: int = 14) -> dict[str, str]:
+    """Articles over two sections, with shared tags, reporters and a lead image."""
+    files = {}
+    for number in range(count):
+        section = ("local", "society")[number % 2]
+        tags = f"[{TAGS[number % 5]}, {TAGS[(number * 3) % 5]}]"
+        extra = {"author": "oh-kyungha"} if number % 3 else {}
+        files[f"content/{section}/a{number:02d}.md"] = article_text(
+            title=f"기사 {number}", date=f"2026-10-{number + 1:02d} 09:00", tags=tags,
+            body=f"{number}번 기사의 첫 문단.\n\n## 소제목\n\n- 항목 하나\n- 항목 둘\n", **extra)
+    return files
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    files = {}
+    for dirpath, _, names in os.walk(folder):
+        for name in names:
+            path = Path(dirpath) / name
+            files[path.relative_to(folder).as_posix()] = path.read_bytes()
+    return files
+
+
+def clean_copy_build(site: Path, where: Path, **options) -> dict[str, bytes]:
+    """Copy the site's input (no output, no cache) and build it from scratch."""
+    shutil.rmtree(where, ignore_errors=True)
+    shutil.copytree(site, where, ignore=shutil.ignore_patterns("output", ".newsgen-cache"))
+    build_site(where, **options)
+    return snapshot(where / "output")
+
+
+def assert_same_output(incremental: dict[str, bytes], clean: dict[str, bytes],
+                       step: str = "") -> None:
+    assert sorted(incremental) == sorted(clean), step
+    different = [name for name in clean if incremental[name] != clean[name]]
+    assert different == [], step
+
+
+def edit(site: Path, rel: str, old: str, new: str) -> None:
+    path = site / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {rel}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def write(site: Path, rel: str, text: str) -> None:
+    (site / rel).parent.mkdir(parents=True, exist_ok=True)
+    (site / rel).write_text(text, encoding="utf-8")
+
+
+CHANGES = [
+    ("publish a new article", lambda s: write(s, "content/local/new.md", article_text(
+        title="새 기사", date="2026-11-20 10:00", tags="[경기도, 교통]", author="oh-kyungha"))),
+    ("publish a back-dated article", lambda s: write(s, "content/society/old.md", article_text(
+        title="지난 기사", date="2026-10-05 12:00", tags="[복지]"))),
+    ("edit a body", lambda s: edit(s, "content/local/a04.md", "첫 문단.", "첫 문단을 고쳤다.")),
+    ("edit a title", lambda s: edit(s, "content/society/a03.md", "기사 3", "고친 기사 3")),
+    ("edit tags", lambda s: edit(s, "content/local/a02.md", "tags: [복지, 교통]",
+                                 "tags: [축제]")),
+    ("delete an article", lambda s: (s / "content/society/a07.md").unlink()),
+    ("rename an article", lambda s: (s / "content/local/a08.md").rename(
+        s / "content/local/renamed.md")),
+    ("touch a file without changing it", lambda s: os.utime(
+        s / "content/local/a10.md", ns=(1, 1))),
+    ("change a template", lambda s: write(s, "templates/article.html", (
+        Path(__file__).parent.parent / "themes/default/templates/article.html").read_text(
+        encoding="utf-8").replace('<article class="article">',
+                                  '<article class="article changed">'))),
+    ("change a data file", lambda s: edit(s, "data/authors.yaml", "name: 오경하",
+                                          "name: 오경하2")),
+    ("change site.toml", lambda s: edit(s, "site.toml", 'title = "테스트뉴스"',
+                                        'title = "새이름뉴스"')),
+    ("change page size", lambda s: edit(s, "site.toml", "page_size = 3", "page_size = 4")),
+]
+
+
+def test_incremental_builds_match_clean_builds_after_every_change(make_site, tmp_path):
+    site = make_site(newsroom())
+    build_site(site)
+    for name, change in CHANGES:
+        change(site)
+        build_site(site)
+        clean = clean_copy_build(site, tmp_path / "clean")
+        assert_same_output(snapshot(site / "output"), clean, f"after: {name}")
+
+
+def test_parallel_build_matches_single_process_build(make_site, tmp_path):
+    site = make_site(newsroom(20))
+    build_site(site, workers=2)
+    parallel = snapshot(site / "output")
+    assert_same_output(parallel, clean_copy_build(site, tmp_path / "serial", workers=1))
+
+
+def test_template_change_renders_pages_without_parsing_markdown(make_site):
+    site = make_site(newsroom())
+    build_site(site)
+    write(site, "templates/article.html", (
+        Path(__file__).parent.parent / "themes/default/templates/article.html").read_text(
+        encoding="utf-8").replace('<article class="article">', '<article class="article x">'))
+    result = build_site(site)
+    assert result.parsed == 0
+    assert result.rendered > 14 and result.written >= 14
+    assert b'class="article x"' in (site / "output/local/2026/10/05/a04/index.html").read_bytes()
+
+
+def test_no_change_rebuild_parses_and_renders_nothing(make_site):
+    site = make_site(newsroom())
+    build_site(site)
+    result = build_site(site)
+    assert (result.parsed, result.rendered, result.written, result.deleted) == (0, 0, 0, 0)
+
+
+def test_publishing_leaves_older_article_pages_untouched(make_site):
+    site = make_site(newsroom())
+    build_site(site)
+    before = {p: p.stat().st_mtime_ns for p in (site / "output").rglob("index.html")}
+    write(site, "content/local/new.md", article_text(
+        title="새 기사", date="2026-11-20 10:00", tags="[경기도, 교통]", author="oh-kyungha"))
+    result = build_site(site)
+    rewritten = sorted(p.relative_to(site / "output").as_posix() for p, mtime in before.items()
+                       if p.stat().st_mtime_ns != mtime)
+    assert result.parsed == 1
+    assert "local/2026/11/20/new/index.html" not in before
+    assert not [p for p in rewritten if p.startswith(("local/2026/", "society/2026/"))]
+    assert "index.html" in rewritten
+
+
+def test_deleting_the_cache_changes_nothing_but_speed(make_site):
+    site = make_site(newsroom())
+    build_site(site)
+    before = snapshot(site / "output")
+    shutil.rmtree(site / ".newsgen-cache")
+    result = build_site(site)
+    assert result.written == 0
+    assert snapshot(site / "output") == before
+
+
+@pytest.mark.parametrize("damage", ["garbage file", "garbage records"])
+def test_damaged_cache_is_detected_and_rebuilt(make_site, damage):
+    site = make_site(newsroom())
+    build_site(site)
+    before = snapshot(site / "output")
+    database = site / ".newsgen-cache" / "cache.sqlite"
+    if damage == "garbage file":
+        for suffix in ("-wal", "-shm"):
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
+        database.write_bytes(b"this is not a database" * 100)
+    else:
+        with sqlite3.connect(database) as db:
+            db.execute("UPDATE sources SET record = x'00ff00'")
+            db.execute("UPDATE bodies SET html = 'tampered'")
+            db.execute("UPDATE blobs SET value = x'00'")
+    edit(site, "content/local/a04.md", "첫 문단.", "첫 문단을 고쳤다.")
+    build_site(site)
+    assert_same_output(snapshot(site / "output"), clean_copy_build(site, site.parent / "clean"))
+    assert snapshot(site / "output") != before
