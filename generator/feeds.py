@@ -9,6 +9,7 @@ rewritten only when the articles it lists change.
 from __future__ import annotations
 
 import hashlib
+import html
 import mimetypes
 import re
 from dataclasses import dataclass
@@ -85,7 +86,8 @@ def render_rss(config: Config, feed: Feed, bodies: dict[str, str]) -> str:
     channel = [
         x.text("title", feed.title),
         x.text("link", absolute_url(config, feed.home)),
-        x.text("description", config.description or feed.title),
+        # RSS readers show <description> as HTML, so plain text is escaped for HTML first
+        x.text("description", html.escape(config.description or feed.title, quote=False)),
         x.text("language", config.language),
         x.empty("atom:link", [("href", absolute_url(config, feed.url)), ("rel", "self"),
                               ("type", "application/rss+xml")]),
@@ -110,7 +112,7 @@ def _rss_item(config: Config, article: Article, body: str | None) -> str:
         x.text("pubDate", _rfc822(article.date, config)),
         *(x.text("dc:creator", author.name) for author in article.authors),
         *(x.text("category", name) for name in _categories(article)),
-        x.text("description", article.summary),
+        x.text("description", html.escape(article.summary, quote=False)),
         x.text("content:encoded", body) if body is not None else "",
     ]
     if article.image:
