@@ -11,6 +11,7 @@ import os
 import re
 import signal
 import sys
+import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -115,6 +116,9 @@ def _site_arguments(command: argparse.ArgumentParser) -> None:
 
 
 def run_build(args) -> int:
+    # `kill` then drops the staging folder like Ctrl-C does; a swap in progress finishes first
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _stop_on_terminate)
     site_dir = _site_dir(args.site)
     output = args.output if args.output is not None else site_dir / "output"
     options = BuildOptions(site_dir=site_dir, output_dir=output, drafts=args.drafts,
