@@ -101,8 +101,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def _answer(self, send_body: bool) -> None:
         preview = self.server.preview
         raw_path = self.path.split("?", 1)[0].split("#", 1)[0]
-        if raw_path == EVENTS_PATH:
+        if raw_path == EVENTS_PATH and send_body:
             return self._stream_epochs(preview)
+        if raw_path == EVENTS_PATH:
+            return self._send(200, "text/event-stream", b"", send_body)
         state = preview.state.wait_idle()
         epoch, problems = state.epoch, state.problems
         if raw_path == EPOCH_PATH:

@@ -259,9 +259,18 @@ def test_event_streams_are_bounded_and_freed_when_tabs_close(shared):
             reader.close()
             connection.close()
     deadline = time.monotonic() + 5
-    while shared.get("/__newsgen__/events", "HEAD")[0] == 503:
+    while not _stream_accepted(shared):
         assert time.monotonic() < deadline, "closed streams were not freed"
         time.sleep(0.1)
+
+
+def _stream_accepted(preview) -> bool:
+    connection, reader = _open_stream(preview)
+    try:
+        return b"200 OK" in _read_until(reader, b"\r\n\r\n")
+    finally:
+        reader.close()
+        connection.close()
 
 
 def _open_stream(preview):
