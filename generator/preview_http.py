@@ -106,9 +106,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if raw_path == EVENTS_PATH:
             return self._send(200, "text/event-stream", b"", send_body)
         state = preview.state.wait_idle()
-        epoch, problems = state.epoch, state.problems
         if raw_path == EPOCH_PATH:
-            return self._send(200, "text/plain; charset=utf-8", epoch.encode(), send_body)
+            return self._send(200, "text/plain; charset=utf-8", state.epoch.encode(), send_body)
         found = resolve_path(preview.root, raw_path, state.base_path)
         if found.status in (301, 302):
             query = self.path[len(raw_path):]
@@ -116,16 +115,22 @@ class PreviewHandler(BaseHTTPRequestHandler):
                               {"Location": found.location + query})
         if found.status == 403:
             return self._send(403, "text/plain; charset=utf-8", b"403 forbidden\n", send_body)
-        file = found.file if found.status == 200 else preview.root / "404.html"
+        self._answer_file(found, preview.root, state, send_body)
+
+    def _answer_file(self, found: Resolved, root: Path, state, send_body: bool) -> None:
+        """The file, or the theme's 404 page; HTML gets the reload script, or the
+        error page while the last build failed."""
+        file = found.file if found.status == 200 else root / "404.html"
         is_html = file.suffix.lower() in (".html", ".htm")
-        if problems and is_html:
-            return self._send(500, MEDIA_TYPES[".html"], error_page(problems, epoch), send_body)
+        if state.problems and is_html:
+            page = error_page(state.problems, state.epoch)
+            return self._send(500, MEDIA_TYPES[".html"], page, send_body)
         try:
             content = file.read_bytes()
         except OSError:
             return self._send(404, "text/plain; charset=utf-8", b"404 not found\n", send_body)
         if is_html:
-            content = inject_reload(content, epoch)
+            content = inject_reload(content, state.epoch)
         self._send(found.status, media_type(file), content, send_body)
 
     def _send(self, status: int, kind: str, content: bytes, send_body: bool,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import socket
+import sys
 import threading
 import time
 import traceback
@@ -128,6 +129,13 @@ class PreviewHTTPServer(ThreadingHTTPServer):
         except BaseException:
             self.slots.release()
             raise
+
+    def handle_error(self, request, client_address) -> None:
+        """A tab closing mid-answer is normal; anything else gets one line, not a traceback."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, (ConnectionError, TimeoutError)):
+            self.preview.log(f"preview server: request from {client_address[0]} failed: "
+                             f"{error!r}")
 
     def process_request_thread(self, request, client_address):
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import socket
+import struct
 import time
 
 import pytest
@@ -277,3 +278,14 @@ def _open_stream(preview):
     connection = socket.create_connection((preview.host, preview.port), timeout=15)
     connection.sendall(b"GET /__newsgen__/events HTTP/1.1\r\nHost: x\r\n\r\n")
     return connection, connection.makefile("rb")
+
+
+def test_tabs_that_hang_up_mid_answer_leave_no_traceback(site):
+    with serving(site) as preview:
+        for _ in range(20):
+            connection = socket.create_connection((preview.host, preview.port))
+            connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            connection.sendall(f"GET {ARTICLE} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            connection.close()  # with linger 0: a reset, as when a tab is closed
+        assert preview.get(ARTICLE)[0] == 200
+    assert "Exception" not in preview.stderr and "Traceback" not in preview.stderr
