@@ -11,8 +11,10 @@ when an article they list is edited, and crawlers reach them from the front.
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from generator import xmltext as x
 from generator.model import Article, SiteModel
@@ -26,10 +28,12 @@ SITEMAP_URL = "/sitemap.xml"
 NEWS_URL = "/news-sitemap.xml"
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
+    """One URL of a sitemap. A named tuple, not a dataclass: a big site has 100,000s."""
+
     loc: str
     lastmod: datetime | None = None
+    stamp: str = ""  # what the lastmod depends on, cheaper to compare than the date
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,20 +58,21 @@ class Robots:
 
 def sitemap_entries(model: SiteModel) -> list[Entry]:
     """Every article and listing page, in the stable order described above."""
-    born: list[tuple[tuple, Entry]] = []
-    for article in model.articles:
-        born.append(((article.date, article.source, 0, article.url),
-                     Entry(article.url, article.modified)))
-    fronts = [Entry("/", _newest(model.articles[: model.config.latest_count]))]
+    born: dict[str, list[str]] = defaultdict(list)  # article URL -> archive pages it starts
+    fronts = [Entry("/", *_newest(model.articles[: model.config.latest_count]))]
     for listing in model.listings:
         for page in listing.pages:
             if page.number is None:
-                fronts.append(Entry(page.url, _newest(page.articles)))
+                fronts.append(Entry(page.url, *_newest(page.articles)))
             elif page.articles:
-                oldest = page.articles[-1]
-                born.append(((oldest.date, oldest.source, 1, page.url), Entry(page.url)))
-    born.sort(key=lambda item: item[0])
-    return [entry for _, entry in born] + fronts
+                born[page.articles[-1].url].append(page.url)
+    entries = []
+    for article in reversed(model.articles):  # oldest first
+        entries.append(Entry(article.url, article.modified, article.digest))
+        started = born.get(article.url)
+        if started:
+            entries.extend(Entry(url) for url in sorted(started))
+    return entries + fronts
 
 
 def plan_sitemaps(model: SiteModel, limit: int | None = None) -> list:
@@ -79,7 +84,7 @@ def plan_sitemaps(model: SiteModel, limit: int | None = None) -> list:
     else:
         parts = [UrlSet(f"/sitemap-{n + 1}.xml", tuple(entries[start: start + limit]))
                  for n, start in enumerate(range(0, len(entries), limit))]
-        index = tuple(Entry(p.url, _latest(e.lastmod for e in p.entries)) for p in parts)
+        index = tuple(Entry(p.url, *_latest(e.lastmod for e in p.entries)) for p in parts)
         planned = [*parts, SitemapIndex(SITEMAP_URL, index)]
     news = news_articles(model)
     if news:
@@ -107,7 +112,7 @@ def subject_key(subject) -> str:
         parts = ["news", *(f"{a.url} {a.digest}" for a in subject.news)]
     else:
         entries = subject.parts if isinstance(subject, SitemapIndex) else subject.entries
-        parts = [type(subject).__name__, *(f"{e.loc} {_stamp(e.lastmod)}" for e in entries)]
+        parts = [type(subject).__name__, *(f"{e.loc} {e.stamp}" for e in entries)]
     return hashlib.blake2b("\0".join(parts).encode(), digest_size=12).hexdigest()
 
 
@@ -159,13 +164,11 @@ def _lastmod(model: SiteModel, moment: datetime | None) -> str:
     return x.text("lastmod", moment.astimezone(model.config.timezone).isoformat())
 
 
-def _newest(articles) -> datetime | None:
+def _newest(articles) -> tuple[datetime | None, str]:
     return _latest(a.modified for a in articles)
 
 
-def _latest(moments) -> datetime | None:
-    return max((m for m in moments if m is not None), default=None)
-
-
-def _stamp(moment: datetime | None) -> str:
-    return moment.isoformat() if moment else "-"
+def _latest(moments) -> tuple[datetime | None, str]:
+    """The newest of some dates, and its stamp for the file's key."""
+    newest = max((m for m in moments if m is not None), default=None)
+    return newest, newest.isoformat() if newest else ""

@@ -4,6 +4,7 @@ import json
 from datetime import timedelta
 from urllib.parse import quote
 
+from bs4 import BeautifulSoup
 from conftest import FIXED_NOW, MINIMAL_CONFIG, article_text, build_site, parse_html
 
 ARTICLE = "output/local/2026/11/20/a/index.html"
@@ -106,7 +107,7 @@ def test_every_page_has_its_own_canonical_and_links_the_feeds(sample_site):
         rel = path.parent.relative_to(sample_site).as_posix()
         if rel.startswith(("recent", "news/")):
             continue
-        page = parse_html(path)
+        page = BeautifulSoup(path.read_bytes(), "html.parser")  # html5lib is slow for 180 pages
         own = "https://awakenews.example/" + ("" if rel == "." else quote(rel) + "/")
         assert page.find("link", rel="canonical")["href"] == own
         feeds = {link["href"] for link in page.find_all("link", rel="alternate")}
