@@ -2,6 +2,9 @@
 
 Everything here is an optimisation: deleting the folder changes nothing but speed.
 A cache that cannot be read, or whose records fail their checks, is discarded.
+Every marshalled record carries a digest of its bytes and is unmarshalled only
+when the digest matches, so a damaged or edited record is parsed again from
+its source instead of being trusted into the output.
 Source entries hold front matter, digests and the summary but never the body,
 so the no-change path reads a few hundred bytes per article; bodies are read
 only for the pages that are rendered again.
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+import shutil
 import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
@@ -21,7 +25,8 @@ from zoneinfo import ZoneInfo
 from generator import __version__
 from generator.model import FrontMatter, RenderedBody, SourceEntry
 
-SCHEMA = f"newsgen-cache/4/{__version__}"
+SCHEMA = f"newsgen-cache/5/{__version__}"
+SEAL = 16  # bytes of blake2b digest in front of each marshalled record
 TABLES = (
     "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)",
     "CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, record BLOB)",
@@ -68,7 +73,10 @@ class Cache:
 
     def _remove_files(self) -> None:
         for suffix in ("", "-wal", "-shm"):
-            Path(f"{self.file}{suffix}").unlink(missing_ok=True)
+            path = Path(f"{self.file}{suffix}")
+            if path.is_dir() and not path.is_symlink():  # anything in its place goes
+                shutil.rmtree(path)
+            path.unlink(missing_ok=True)
 
     def reopen(self) -> Cache:
         """A new connection to the same store, for a forked worker process."""
@@ -115,13 +123,15 @@ class Cache:
     # Named values of plain Python data (lists, tuples, strings, numbers).
     def value(self, name: str):
         rows = self._query([], "SELECT value FROM blobs WHERE name = ?", list, (name,))
+        payload = unseal(rows[0][0]) if rows else None
         try:
-            return marshal.loads(rows[0][0]) if rows else None
+            return None if payload is None else marshal.loads(payload)
         except (ValueError, EOFError, TypeError):
             return None
 
     def put_value(self, name: str, value) -> None:
-        self._write("INSERT OR REPLACE INTO blobs VALUES (?, ?)", [(name, marshal.dumps(value))])
+        self._write("INSERT OR REPLACE INTO blobs VALUES (?, ?)",
+                    [(name, seal(marshal.dumps(value)))])
 
     # The manifest of the last successful build: output file -> (page key, size, mtime).
     def manifest(self) -> dict[str, tuple[str, int, int]]:
@@ -159,6 +169,20 @@ class Cache:
         self.db = self._open()
 
 
+def seal(payload: bytes) -> bytes:
+    """Prefix a record with the digest of its bytes."""
+    return hashlib.blake2b(payload, digest_size=SEAL).digest() + payload
+
+
+def unseal(record) -> bytes | None:
+    """The payload of a sealed record, or None when it is not what was written."""
+    if not isinstance(record, bytes) or len(record) < SEAL:
+        return None
+    payload = record[SEAL:]
+    return payload if hashlib.blake2b(payload, digest_size=SEAL).digest() == record[:SEAL] \
+        else None
+
+
 def _checksum(html: str, summary: str) -> str:
     return hashlib.blake2b(f"{summary}\0{html}".encode(), digest_size=8).hexdigest()
 
@@ -168,14 +192,17 @@ def entry_to_record(entry: SourceEntry) -> bytes:
     meta = entry.meta
     values = tuple(getattr(meta, name) for name in META_FIELDS)
     values = tuple(v.isoformat() if isinstance(v, datetime) else v for v in values)
-    return marshal.dumps((entry.path, entry.stamp, entry.folder_section, entry.digest,
-                          entry.body_key, entry.summary, values, dict(meta.lines)))
+    return seal(marshal.dumps((entry.path, entry.stamp, entry.folder_section, entry.digest,
+                               entry.body_key, entry.summary, values, dict(meta.lines))))
 
 
 def entry_from_record(record: bytes, tz: ZoneInfo) -> SourceEntry | None:
     """Rebuild an entry; None when the record is damaged, so the file is parsed again."""
+    payload = unseal(record)
+    if payload is None:
+        return None
     try:
-        path, stamp, folder, digest, key, summary, values, lines = marshal.loads(record)
+        path, stamp, folder, digest, key, summary, values, lines = marshal.loads(payload)
         fields = dict(zip(META_FIELDS, values, strict=True))
         for name in ("date", "updated"):
             if fields[name] is not None:
