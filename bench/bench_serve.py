@@ -10,14 +10,16 @@ build time per save, so the rest (watcher debounce, reload, page load) shows.
     .venv/bin/python bench/bench_serve.py --articles 2000 --saves 5
     .venv/bin/python bench/bench_serve.py --only sample
 
-Sites are written under bench/work/ (not committed) and reused between runs.
+The large site is the shared benchmark corpus (bench/corpus.py); one save
+edits the newest article (it shows on the home page and every listing front
+page), the other an article in the middle of the archive. Sites are written
+under bench/work/ (not committed) and reused between runs.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import random
 import re
 import shutil
 import signal
@@ -25,17 +27,18 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from urllib.request import urlopen
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+import corpus  # noqa: E402  (the shared benchmark corpus beside this file)
+
 WORK = ROOT / "bench" / "work"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-SECTIONS = ("local", "politics-economy", "society", "life-culture")
-AUTHORS = ("oh-kyungha", "park-jiwon", "lee-seoyeon")
-TAGS = ("경기도", "수원시", "안양시", "성남시", "용인시", "교통", "예산", "복지", "교육", "축제")
 BUILD_LINE = re.compile(r": \d+ articles, \d+ files written, \d+ removed in ([\d.]+) s")
 
 
@@ -54,27 +57,22 @@ def copy_sample(target: Path) -> Path:
 
 
 def generate_site(target: Path, count: int) -> Path:
-    """The sample site plus `count` generated articles spread over ten years (kept if present)."""
+    """The issue-5 benchmark corpus of `count` Korean articles (kept if already written)."""
     marker = target / f".generated-{count}"
-    if marker.exists():
-        return target
-    copy_sample(target)
-    rng = random.Random(count)
-    paragraphs = [p for p in (ROOT / "content/local").glob("*.md")
-                  for p in p.read_text(encoding="utf-8").split("\n\n")[1:] if len(p) > 40]
-    start = time.mktime((2017, 1, 1, 8, 0, 0, 0, 0, -1))
-    for number in range(count):
-        section = SECTIONS[number % len(SECTIONS)]
-        stamp = time.localtime(start + number * (10 * 365 * 86400 / count))
-        tags = ", ".join(rng.sample(TAGS, 2))
-        body = "\n\n".join(rng.sample(paragraphs, 4))
-        text = (f'---\ntitle: "벤치마크 기사 {number}번: 경기도 소식"\n'
-                f"date: {time.strftime('%Y-%m-%d %H:%M', stamp)}\n"
-                f"author: {AUTHORS[number % len(AUTHORS)]}\ntags: [{tags}]\n---\n\n{body}\n")
-        folder = target / "content" / section
-        (folder / f"bench-{number:05d}.md").write_text(text, encoding="utf-8")
-    marker.touch()
+    if not marker.exists():
+        if target.exists():
+            shutil.rmtree(target)
+        corpus.write_corpus(count, target)
+        marker.touch()
     return target
+
+
+def corpus_article(index: int, count: int) -> tuple[str, str]:
+    """Article `index` of the corpus: its file and its URL path."""
+    rel, text = corpus.article(index, count)
+    fields = dict(line.split(": ", 1) for line in text.split("---")[1].strip().splitlines())
+    day = datetime.fromisoformat(fields["date"]).strftime("%Y/%m/%d")
+    return rel, f"/{rel.split('/')[1]}/{day}/{fields['slug']}/"
 
 
 class Server:
@@ -149,10 +147,10 @@ def main() -> int:
                       "content/local/anyang-council-regular-session.md",
                       "/local/2026/11/24/anyang-council-regular-session/"))
     if args.only != "sample":
-        large = generate_site(WORK / f"serve-{args.articles}", args.articles)
-        cases.append((f"{args.articles:,} articles", large,
-                      "content/local/anyang-council-regular-session.md",
-                      "/local/2026/11/24/anyang-council-regular-session/"))
+        large = generate_site(WORK / f"serve-corpus-{args.articles}", args.articles)
+        for label, index in (("newest", args.articles - 1), ("mid-archive", args.articles // 2)):
+            rel, url_path = corpus_article(index, args.articles)
+            cases.append((f"{args.articles:,} articles, {label} article", large, rel, url_path))
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
                                              args=CHROMIUM_ARGS)
