@@ -24,7 +24,7 @@ INPUT_DIRS = ("content", "data", "static", "templates", "themes")
 # JetBrains safe-write copies, backups, and every hidden file (the build skips those too).
 IGNORED_NAMES = (r"^\.", r"~$", r"^#.*#$", r"^4913$", r"\.sw.$", r"\.___jb_\w+___$",
                  r"\.(tmp|bak|orig|crdownload)$", r"^flycheck_")
-SETTLE_SECONDS = 0.05
+SETTLE_SECONDS = 0.02
 
 Batch = set[str]
 
