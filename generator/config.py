@@ -317,26 +317,30 @@ def _line_finder(raw: bytes):
     """Map a key (like 'sections[1].slug') to the line where its last part first appears.
 
     For 'sections[1]...' the search starts at the second '[[sections]]' header;
-    for 'labels.home' at the '[labels]' header or the 'labels =' line.
+    for 'labels.home' at the '[labels]' header or the 'labels =' line, which is
+    also the answer when the key itself is missing or written inline.
     """
     lines = raw.decode("utf-8", "replace").splitlines()
 
-    def start_of(key: str) -> int:
+    def table_line(key: str) -> int | None:
         table = re.match(r"(\w+)(?:\[(\d+)\])?\.", key)
         if not table:
-            return 0
+            return None
         name, index = table.group(1), int(table.group(2) or 0)
         headers = [n for n, text in enumerate(lines)
                    if re.match(rf"\s*\[\[?\s*{name}\s*\]\]?|\s*{name}\s*=", text)]
-        return headers[index] if index < len(headers) else 0
+        return headers[index] if index < len(headers) else None
 
     def line_of(key: str) -> int | None:
         name = re.split(r"[.\]]", key)[-1] or key
         if name.startswith("["):
             name = key.split("[")[0]
-        for number in range(start_of(key), len(lines)):
+        header = table_line(key)
+        for number in range(header or 0, len(lines)):
             if re.match(rf"\s*{re.escape(name)}\s*=", lines[number]):
                 return number + 1
-        return None
+            if header is not None and number > header and lines[number].lstrip().startswith("["):
+                break  # the next table: the key is not written in this one
+        return None if header is None else header + 1
 
     return line_of
