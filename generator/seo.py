@@ -34,6 +34,7 @@ class PageMeta:
     canonical: str | None = None
     image: str | None = None
     image_alt: str | None = None
+    photo: bool = False  # a real photo (large card), not the logo standing in for one
     published: str | None = None
     modified: str | None = None
     section: str | None = None
@@ -73,6 +74,7 @@ def article_meta(config: Config, article: Article, absolute: Absolute) -> PageMe
         canonical=canonical,
         image=image,
         image_alt=article.image_alt if article.image else None,
+        photo=article.image is not None,
         published=article.date.astimezone(zone).isoformat(),
         modified=article.modified.astimezone(zone).isoformat(),
         section=article.section.name,

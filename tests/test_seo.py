@@ -90,6 +90,7 @@ def test_home_has_website_and_organization(sample_site):
     assert data["WebSite"]["name"] == "어웨이크뉴스"
     assert data["Organization"]["logo"]["url"] == "https://awakenews.example/images/logo.png"
     assert meta(page, "og:type") == ["website"]
+    assert meta(page, "twitter:card") == ["summary"]  # the logo is no photo for a large card
 
 
 def test_archive_listing_has_breadcrumbs_to_its_page(sample_site):
