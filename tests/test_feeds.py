@@ -114,3 +114,16 @@ def test_rejects_unknown_feed_content_setting(make_site, capsys):
     assert main(["build", "--site", str(site)]) == 1
     assert ("site.toml:1: feed_content: must be 'summary' or 'full', not 'everything'"
             in capsys.readouterr().err)
+
+
+def test_publishing_in_one_section_leaves_other_sections_feeds_alone(make_site):
+    site = make_site({"content/local/a.md": article_text("가", "2026-11-01 09:00"),
+                      "content/society/b.md": article_text("나", "2026-11-02 09:00")})
+    build_site(site)
+    output = site / "output"
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in feeds_of(output)}
+    (site / "content/local/c.md").write_text(article_text("다", "2026-11-03 09:00"))
+    build_site(site)
+    changed = {p.relative_to(output).as_posix() for p in feeds_of(output)
+               if (p.read_bytes(), p.stat().st_mtime_ns) != before[p]}
+    assert changed == {"feed.xml", "atom.xml", "local/feed.xml", "local/atom.xml"}
