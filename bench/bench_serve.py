@@ -39,7 +39,7 @@ WORK = ROOT / "bench" / "work"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-BUILD_LINE = re.compile(r": \d+ articles, \d+ files written, \d+ removed in ([\d.]+) s")
+BUILD_LINE = re.compile(r": \d+ articles, \d+ files? written, \d+ removed in ([\d.]+) s")
 
 
 def copy_sample(target: Path) -> Path:

@@ -272,5 +272,6 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def _summary(reason: str, result: BuildResult) -> str:
-    return (f"{reason}: {result.articles} articles, {result.written} files written, "
+    files = "file" if result.written == 1 else "files"
+    return (f"{reason}: {result.articles} articles, {result.written} {files} written, "
             f"{result.deleted} removed in {result.seconds:.2f} s")
