@@ -12,6 +12,7 @@ from bs4 import BeautifulSoup
 from conftest import AUTHORS, MINIMAL_CONFIG, article_text
 from previewing import edit, serving, start_serve
 
+from generator.preview_http import resolve_path
 from generator.serve import MAX_STREAMS
 
 ARTICLE = "/local/2026/11/20/a/"
@@ -289,3 +290,20 @@ def test_tabs_that_hang_up_mid_answer_leave_no_traceback(site):
             connection.close()  # with linger 0: a reset, as when a tab is closed
         assert preview.get(ARTICLE)[0] == 200
     assert "Exception" not in preview.stderr and "Traceback" not in preview.stderr
+
+
+def test_resolve_path_refuses_links_out_and_maps_clean_urls(tmp_path):
+    root, outside = tmp_path / "root", tmp_path / "secret"
+    (root / "local").mkdir(parents=True)
+    (root / "local/index.html").write_text("ok")
+    outside.mkdir()
+    (outside / "key.txt").write_text("secret")
+    (root / "escape").symlink_to(outside)
+    assert resolve_path(root, "/escape/key.txt").status == 403
+    index = (root / "local/index.html").resolve()
+    assert resolve_path(root, "/local/").file == index
+    assert resolve_path(root, "/local").location == "/local/"
+    assert resolve_path(root, "/%ED%95%9C/").status == 404
+    assert resolve_path(root, "/%ff/").status == 404
+    assert resolve_path(root, "/news/local/", "/news/").file == index
+    assert resolve_path(root, "/local/", "/news/").status == 404
