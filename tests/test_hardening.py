@@ -231,7 +231,7 @@ CONFIG_CASES = {
                                             "may not contain '..' segments",
     'embed_hosts = ["*.youtube.com"]': "site.toml:1: embed_hosts: '*.youtube.com' is not a "
                                        "host name like 'www.youtube.com'",
-    "labels = { home = [1] }": "site.toml: labels.home: must be text, not a list",
+    "labels = { home = [1] }": "site.toml:1: labels.home: must be text, not a list",
     "extra = { a = " + "[" * 3000 + "]" * 3000 + " }": "site.toml: values are nested too "
                                                       "deeply",
     'base_ulr = "/"': "site.toml:1: base_ulr: unknown key (did you mean 'base_url'?)",
