@@ -38,12 +38,28 @@ def find_escaping_links(site_dir: Path) -> list[Problem]:
         if top.is_symlink() and not is_inside(top, site_dir):
             problems.append(_refused(folder))
             continue
-        for dirpath, dirnames, filenames in os.walk(top):
-            for name in sorted(dirnames + filenames):
-                path = Path(dirpath) / name
-                if path.is_symlink() and not is_inside(path, site_dir):
-                    problems.append(_refused(path.relative_to(site_dir).as_posix()))
+        problems += [_refused(rel) for rel in _escaping(str(top), f"{folder}/", site_dir)]
     return problems
+
+
+def _escaping(folder: str, prefix: str, site_dir: Path) -> list[str]:
+    """Links under `folder` (not followed, like os.walk) that leave the site.
+
+    scandir tells links apart without a system call per file, which matters
+    on a site of 100,000 articles.
+    """
+    found = []
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return found
+    for entry in entries:
+        if entry.is_symlink():
+            if not is_inside(Path(entry.path), site_dir):
+                found.append(prefix + entry.name)
+        elif entry.is_dir():
+            found += _escaping(entry.path, f"{prefix}{entry.name}/", site_dir)
+    return found
 
 
 def _refused(rel: str) -> Problem:

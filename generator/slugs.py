@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import unquote
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
@@ -19,6 +20,7 @@ FINALS = ("", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l", "
           "p", "p", "t", "t", "ng", "t", "t", "k", "t", "p", "t")
 
 
+@lru_cache(maxsize=65536)  # a site uses few tags on many articles
 def tag_slug(tag: str) -> str:
     """A tag's URL segment: lowercase, spaces to '-', URL-special characters removed."""
     slug = UNSAFE_IN_TAG.sub("-", unicodedata.normalize("NFC", tag).lower()).strip("-")
