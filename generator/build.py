@@ -15,11 +15,11 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from generator import __version__, pages, render
+from generator import __version__, pages, render, unchanged
 from generator.buildrecord import recording
 from generator.cache import Cache
 from generator.config import load_config, theme_dir
-from generator.content import CONTENT_DIR, make_article
+from generator.content import CONTENT_DIR, make_article, scan_sources
 from generator.data import load_data
 from generator.errors import BuildFailed, Problem, raise_if_errors
 from generator.model import Article, BuildResult, Config, RenderedBody, SourceEntry
@@ -40,7 +40,7 @@ from generator.site import (
     select_published,
 )
 from generator.sitefiles import check_site_files, is_inside
-from generator.sources import parse_file, read_sources
+from generator.sources import parse_file, read_settings, read_sources
 
 CACHE_DIR = ".newsgen-cache"
 PREFETCH = 200  # bodies fetched from the cache per query while rendering
@@ -79,7 +79,13 @@ def _build(options: BuildOptions) -> BuildResult:
     try:
         data, problems = load_data(site_dir)
         problems += check_site_files(site_dir)
-        entries, parsed = read_sources(config, cache, problems, options.workers)
+        scan = scan_sources(site_dir)
+        inputs = _fingerprint(config, data.digest, scan, options, now)
+        same = None if options.clean or problems else unchanged.nothing_changed(
+            cache, inputs, now, options.output_dir)
+        if same is not None:
+            return BuildResult(same, 0, len(cache.manifest()), 0, time.perf_counter() - started)
+        entries, parsed = read_sources(config, cache, scan, problems, options.workers)
         articles = make_articles(config, entries, data.authors, problems)
         published = select_published(articles, now, options.drafts, options.future)
         problems += check_unique_urls(published, config)
@@ -87,13 +93,32 @@ def _build(options: BuildOptions) -> BuildResult:
         related = related_lists(published, cache)
         model = build_site_model(config, published, dict(data.authors), dict(data.values), now,
                                  related)
+        unchanged.forget(cache)  # output/ is about to change: until done, trust no shortcut
         *counts, rendered = write_site(model, BodyStore(config, cache), cache, options,
                                        data.digest)
+        if not problems:
+            unchanged.remember(cache, inputs, _next_due(articles, now, options), len(published))
     finally:
         cache.close()
     warnings = tuple(p for p in problems if p.warning)
     return BuildResult(len(published), *counts, time.perf_counter() - started, warnings,
                        parsed, rendered)
+
+
+def _fingerprint(config: Config, data_digest: str, scan, options: BuildOptions,
+                 now: datetime) -> str:
+    return unchanged.fingerprint(
+        scan, static_files(config), read_settings(config), config.digest, data_digest,
+        render.templates_digest(config), str(options.drafts), str(options.future),
+        now.date().isoformat())
+
+
+def _next_due(articles: list[Article], now: datetime, options: BuildOptions) -> datetime | None:
+    """When the next future-dated article is to appear (it changes the site then)."""
+    if options.future:
+        return None
+    waiting = [a.date for a in articles if a.date > now and (options.drafts or not a.draft)]
+    return min(waiting, default=None)
 
 
 def make_articles(config, entries: list[SourceEntry], authors, problems) -> list[Article]:

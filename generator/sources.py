@@ -14,7 +14,7 @@ from dataclasses import replace
 from functools import partial
 
 from generator.cache import Cache
-from generator.content import parse_source, scan_sources, source_digest
+from generator.content import parse_source, source_digest
 from generator.errors import Problem
 from generator.markdown import body_key, render_markdown
 from generator.model import Config, RenderedBody, Source, SourceEntry
@@ -23,16 +23,17 @@ from generator.parallel import run_parts
 BODY_BATCH = 500
 
 
-def read_sources(config: Config, cache: Cache, problems: list[Problem],
+def read_sources(config: Config, cache: Cache, scan: list[tuple[str, int, int]],
+                 problems: list[Problem],
                  workers: int | None = None) -> tuple[list[SourceEntry], int]:
-    """Every content file as an entry, sorted by path, and how many files were parsed.
+    """Every scanned content file as an entry, sorted by path, and how many were parsed.
 
     Problems are appended to `problems`; `workers` overrides the process count.
     """
     known = cache.sources(config.timezone)
     settings = read_settings(config)
     entries, stale = [], []
-    for rel, size, mtime in scan_sources(config.site_dir):
+    for rel, size, mtime in scan:
         stamp = f"{size}:{mtime}:{settings}"
         entry = known.get(rel)
         if entry is not None and entry.stamp == stamp:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import article_text, build_site
+from conftest import FIXED_NOW, article_text, build_site
 
 TAGS = ["경기도", "교통", "복지", "예산", "축제"]
 
@@ -173,3 +174,26 @@ def test_damaged_cache_is_detected_and_rebuilt(make_site, damage):
     build_site(site)
     assert_same_output(snapshot(site / "output"), clean_copy_build(site, site.parent / "clean"))
     assert snapshot(site / "output") != before
+
+
+def test_rebuild_restores_an_output_file_removed_by_hand(make_site):
+    site = make_site(newsroom())
+    build_site(site)
+    page = site / "output/local/2026/10/05/a04/index.html"
+    original = page.read_bytes()
+    page.unlink()
+    result = build_site(site)
+    assert result.written == 1
+    assert page.read_bytes() == original
+
+
+def test_future_article_appears_when_due_without_other_changes(make_site):
+    files = newsroom()
+    files["content/local/later.md"] = article_text(title="예약 기사", date="2026-11-25 15:00")
+    site = make_site(files)
+    build_site(site, now=FIXED_NOW)
+    page = site / "output/local/2026/11/25/later/index.html"
+    assert not page.exists()
+    assert build_site(site, now=FIXED_NOW).written == 0
+    build_site(site, now=FIXED_NOW + timedelta(hours=4))
+    assert page.exists()

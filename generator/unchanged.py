@@ -1,0 +1,65 @@
+"""Recognise a build whose inputs all match the last successful build's.
+
+The inputs are the content files' names, sizes and mtimes, the config, data,
+templates and static files, the build options and the day (pages print it).
+When they match, and every file the last build wrote is still in output/ as
+it was left, there is nothing to do; this is what keeps a no-change rebuild of
+100,000 articles to about a second. A future-dated article due by now makes
+the fingerprint stale, as its publication changes the site.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import datetime
+from pathlib import Path
+
+from generator import __version__
+from generator.cache import Cache
+
+FINGERPRINT = "fingerprint"
+
+
+def fingerprint(scan: list[tuple[str, int, int]], static: dict[str, Path], *settings: str) -> str:
+    """A digest of every input a build reads, by stamps rather than contents."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update("\0".join([__version__, *settings]).encode())
+    digest.update("\n".join(f"{rel}\0{size}\0{mtime}" for rel, size, mtime in scan).encode())
+    for rel, path in static.items():
+        stat = path.stat()
+        digest.update(f"\n{rel}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def nothing_changed(cache: Cache, current: str, now: datetime, output_dir: Path) -> int | None:
+    """The last build's article count when its fingerprint matches and output/ is intact."""
+    saved = cache.value(FINGERPRINT)
+    if not (isinstance(saved, list) and len(saved) == 3 and saved[0] == current):
+        return None
+    _, due, articles = saved
+    if due and now >= datetime.fromisoformat(due):
+        return None
+    return articles if output_intact(cache.manifest(), output_dir) else None
+
+
+def output_intact(manifest: dict[str, tuple[str, int, int]], output_dir: Path) -> bool:
+    """Every file of the last build is still there with the size and mtime it was left with."""
+    prefix = f"{output_dir}{os.sep}"
+    for rel, (_, size, mtime) in manifest.items():
+        try:
+            stat = os.stat(prefix + rel)
+        except OSError:
+            return False
+        if stat.st_size != size or stat.st_mtime_ns != mtime:
+            return False
+    return bool(manifest)
+
+
+def remember(cache: Cache, current: str, next_due: datetime | None, articles: int) -> None:
+    """Record a successful build's fingerprint, and when a future article falls due."""
+    cache.put_value(FINGERPRINT, [current, next_due.isoformat() if next_due else "", articles])
+
+
+def forget(cache: Cache) -> None:
+    cache.put_value(FINGERPRINT, [])
