@@ -10,7 +10,8 @@ from conftest import FIXED_NOW, MINIMAL_CONFIG, article_text, build_site
 
 SCHEMAS = Path(__file__).parent / "schemas"
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9",
-      "n": "http://www.google.com/schemas/sitemap-news/0.9"}
+      "n": "http://www.google.com/schemas/sitemap-news/0.9",
+      "i": "http://www.google.com/schemas/sitemap-image/1.1"}
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +43,10 @@ def test_sample_sitemap_lists_every_article_and_listing(sample_site, urlset_sche
     expected = {"https://awakenews.example/"} | {
         "https://awakenews.example/" + _quoted(p) + "/" for p in pages}
     assert listed == expected
+    photos = ElementTree.parse(sample_site / "sitemap.xml").getroot().iterfind(
+        ".//i:image/i:loc", NS)
+    assert "https://awakenews.example/images/anyang-naengcheon-protest.jpg" in {
+        p.text for p in photos}
 
 
 def _quoted(path: str) -> str:
