@@ -89,6 +89,11 @@ class Server:
         urlopen(self.url + "__newsgen__/epoch", timeout=3600).read()  # waits for the build
         self.initial_build = time.perf_counter() - started
 
+    def cpu_seconds(self) -> float:
+        """CPU time the server process has used so far (Linux), steady under machine load."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> list[float]:
         """Stop with Ctrl-C; return the build times the server logged (initial build first)."""
         self.process.send_signal(signal.SIGINT)
@@ -103,18 +108,19 @@ def measure(site: Path, article: Path, url_path: str, saves: int, browser) -> di
         page.goto(server.url + url_path.lstrip("/"))
         original = article.read_text(encoding="utf-8")
         title = re.search(r'^title: "?(.*?)"?$', original, re.MULTILINE).group(1)
-        timings, loads = [], []
+        timings, loads, cpus = [], [], []
         for number in range(saves):
             new_title = f"{title} (고침 {number})"
             text = original.replace(title, new_title, 1)
             temp = article.with_name(f".{article.name}.tmp")
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), server.cpu_seconds()
             temp.write_text(text, encoding="utf-8")
             os.replace(temp, article)
             page.wait_for_function(
                 f"(document.querySelector('h1') || {{}}).textContent?.trim() === {new_title!r}",
                 polling="raf", timeout=60000)
             timings.append(time.perf_counter() - started)
+            cpus.append(server.cpu_seconds() - cpu)
             # The reloaded document's start splits the time into "until the tab is told
             # to reload" and "loading the page".
             loads.append(time.time() - page.evaluate("performance.timeOrigin") / 1000)
@@ -124,7 +130,7 @@ def measure(site: Path, article: Path, url_path: str, saves: int, browser) -> di
     finally:
         builds = server.stop()
     return {"initial": server.initial_build, "saves": timings, "builds": builds[1:saves + 1],
-            "loads": loads}
+            "loads": loads, "cpu": cpus}
 
 
 def report(name: str, result: dict) -> None:
@@ -134,7 +140,8 @@ def report(name: str, result: dict) -> None:
     print(f"{name} ({os.cpu_count()} cores, load average {load}): "
           f"first build {result['initial']:.1f} s; save-to-reloaded-page median "
           f"{statistics.median(saves):.3f} s (min {min(saves):.3f}, max {max(saves):.3f}, "
-          f"n={len(saves)}); server build median {build:.3f} s; page load after the "
+          f"n={len(saves)}); server build median {build:.3f} s, using "
+          f"{statistics.median(result['cpu']):.2f} s of CPU per save; page load after the "
           f"reload median {statistics.median(result['loads']):.3f} s", flush=True)
 
 
