@@ -5,7 +5,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: build test serve bench bench-large bench-serve clean
+# The checkers the theme tests run (W3C Nu HTML checker, axe-core), pinned in
+# tests/tools/package-lock.json. --ignore-scripts: vnu-jar's install script would
+# try to download a Java runtime; the machine's Java is used instead.
+TOOLS := tests/tools
+TOOLS_STAMP := $(TOOLS)/node_modules/.installed
+
+.PHONY: build test tools serve bench bench-large bench-serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +35,13 @@ serve: $(STAMP)
 bench-serve: $(TEST_STAMP)
 	$(BIN)/python bench/bench_serve.py
 
-test: $(TEST_STAMP)
+$(TOOLS_STAMP): $(TOOLS)/package.json $(TOOLS)/package-lock.json
+	cd $(TOOLS) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+tools: $(TOOLS_STAMP)
+
+test: $(TEST_STAMP) $(TOOLS_STAMP)
 	$(BIN)/python -m pytest
 
 clean:

@@ -16,12 +16,14 @@ from functools import partial
 from pathlib import Path
 
 from generator import __version__, pages, render, unchanged
+from generator.assets import Assets, collect_assets
 from generator.buildrecord import recording
 from generator.cache import Cache
 from generator.config import load_config, theme_dir
 from generator.content import CONTENT_DIR, make_article, scan_sources
 from generator.data import load_data
 from generator.errors import BuildFailed, Problem, raise_if_errors
+from generator.images import make_images, with_image_digests
 from generator.model import Article, BuildResult, Config, RenderedBody, SourceEntry
 from generator.output import (
     OutputWriter,
@@ -89,13 +91,15 @@ def _build(options: BuildOptions) -> BuildResult:
         articles = make_articles(config, entries, data.authors, problems)
         published = select_published(articles, now, options.drafts, options.future)
         problems += check_unique_urls(published, config)
+        assets = prepare_assets(config, published, entries, cache.folder, problems)
         raise_if_errors(problems)
+        published = with_image_digests(published, assets.images)
         related = related_lists(published, cache)
         model = build_site_model(config, published, dict(data.authors), dict(data.values), now,
                                  related)
         unchanged.forget(cache)  # output/ is about to change: until done, trust no shortcut
         *counts, rendered = write_site(model, BodyStore(config, cache), cache, options,
-                                       data.digest)
+                                       data.digest, assets)
         if not problems:
             unchanged.remember(cache, inputs, _next_due(articles, now, options), len(published))
     finally:
@@ -194,14 +198,22 @@ class BodyStore:
         return body.html
 
 
+def prepare_assets(config: Config, published: list[Article], entries: list[SourceEntry],
+                   cache_dir: Path, problems: list[Problem]) -> Assets:
+    """Static files as served: fingerprinted CSS/JS and lead-image variants (made once)."""
+    static = static_files(config)
+    images = make_images(published, entries, static, cache_dir / "images", problems)
+    return collect_assets(static, images)
+
+
 def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions,
-               data_digest: str) -> tuple[int, int, int, int]:
+               data_digest: str, assets: Assets) -> tuple[int, int, int, int]:
     """Render what changed, stage files whose bytes differ, swap them into output/.
 
     Returns the files written, unchanged and deleted, and the pages rendered.
     """
     config = model.config
-    global_key = _global_key(config, data_digest, options)
+    global_key = _global_key(config, data_digest + assets.digest, options)
     manifest = {} if options.clean else cache.manifest()
     writer = OutputWriter(options.output_dir)
     output_prefix = f"{options.output_dir}{os.sep}"
@@ -214,8 +226,8 @@ def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions,
             todo.append((rel, plan))
     touched = [rel for rel, _ in todo]
     try:
-        writer.adopt(render_pages(model, todo, cache.folder, writer, options))
-        for rel, source in static_files(config).items():
+        writer.adopt(render_pages(model, todo, cache.folder, writer, options, assets))
+        for rel, source in assets.files.items():
             stat = source.stat()
             expected[rel] = key = f"static:{stat.st_size}:{stat.st_mtime_ns}"
             if not _still_valid(manifest.get(rel), key, output_prefix + rel):
@@ -233,9 +245,9 @@ def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions,
 
 
 def render_pages(model, todo, cache_folder: Path, writer: OutputWriter,
-                 options: BuildOptions) -> list[str]:
+                 options: BuildOptions, assets: Assets) -> list[str]:
     """Render the planned pages (over several processes when many); the staged files."""
-    env = render.make_environment(model.config)
+    env = render.make_environment(model.config, assets)
     work = partial(_render_part, env, model, cache_folder, writer)
     staged = []
     for done, (rel, was_staged) in enumerate(run_parts(work, todo, options.workers), 1):

@@ -30,6 +30,13 @@ DEFAULT_LABELS = {
         "skip": "본문 바로가기", "sections": "섹션", "recent_link": "최신기사·섹션별 기사 보기",
         "feed": "RSS", "weather_source": "기상청 제공", "pagination": "페이지 이동",
         "reporter_page": "기자 페이지", "email": "이메일",
+        "copyright_holder": "저작권자 ©", "search_close": "검색창 닫기",
+        "search_placeholder": "검색어를 입력하세요", "weather": "날씨",
+        "top_story": "주요 기사", "site_info": "매체 정보", "article_count": "기사 {n}건",
+        "publisher_name": "제호", "publisher_registration": "등록번호",
+        "publisher_registered": "등록일", "publisher_publisher": "발행인",
+        "publisher_editor": "편집인", "publisher_address": "주소", "publisher_phone": "전화",
+        "publisher_email": "이메일", "publisher_youth_officer": "청소년보호책임자",
     },
     "en": {
         "home": "Home", "latest": "Latest", "more": "More", "newest": "Newest",
@@ -42,6 +49,14 @@ DEFAULT_LABELS = {
         "skip": "Skip to content", "sections": "Sections", "recent_link": "Latest stories",
         "feed": "RSS", "weather_source": "", "pagination": "Pagination",
         "reporter_page": "Reporter", "email": "Email",
+        "copyright_holder": "©", "search_close": "Close search",
+        "search_placeholder": "Search articles", "weather": "Weather",
+        "top_story": "Top story", "site_info": "About this outlet",
+        "article_count": "{n} articles",
+        "publisher_name": "Title", "publisher_registration": "Registration No.",
+        "publisher_registered": "Registered", "publisher_publisher": "Publisher",
+        "publisher_editor": "Editor", "publisher_address": "Address", "publisher_phone": "Phone",
+        "publisher_email": "Email", "publisher_youth_officer": "Youth protection officer",
     },
 }
 

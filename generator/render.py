@@ -9,17 +9,25 @@ import hashlib
 import traceback
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import jinja2
-import markupsafe
+from markupsafe import Markup, escape
 
 from generator import seo
 from generator.config import theme_dir
 from generator.errors import Problem
 from generator.model import Article, Config, Listing, ListingPage, SiteModel
 
+if TYPE_CHECKING:
+    from generator.assets import Assets
+    from generator.images import ImageSet, Variant
+
 WEEKDAYS = {"ko": "월화수목금토일", "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
+# The footer prints the publisher's fields in this order; other keys follow as written.
+PUBLISHER_ORDER = ("name", "registration", "registered", "publisher", "editor", "address",
+                   "phone", "email", "youth_officer")
 
 
 def template_dirs(config: Config) -> list[Path]:
@@ -38,7 +46,8 @@ def templates_digest(config: Config) -> str:
     return digest.hexdigest()[:16]
 
 
-def make_environment(config: Config) -> jinja2.Environment:
+def make_environment(config: Config, assets: Assets | None = None) -> jinja2.Environment:
+    """The theme's Jinja environment with newsgen's filters and globals (see README)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
         autoescape=True,
@@ -52,10 +61,56 @@ def make_environment(config: Config) -> jinja2.Environment:
         absolute_url=lambda path: absolute_url(config, path),
         day=lambda moment: format_day(moment, config),
         datetime=lambda moment: format_datetime(moment, config),
-        isotime=lambda moment: moment.astimezone(config.timezone).isoformat(),
-        json_ld=lambda data: markupsafe.Markup(seo.json_ld_text(data)),
+        isotime=lambda moment: moment.astimezone(config.timezone).replace(
+            microsecond=0).isoformat(),
+        isodate=lambda moment: moment.astimezone(config.timezone).date().isoformat(),
+        asset=lambda name: site_url(config, _assets_or_fail(assets).url_path(name)),
+        srcset=lambda variants: srcset(config, variants),
+        lede=lede,
+        json_ld=lambda data: Markup(seo.json_ld_text(data)),
+    )
+    env.globals.update(
+        image=lambda path: lead_image(assets, path),
+        publisher=publisher_fields(config),
     )
     return env
+
+
+def _assets_or_fail(assets: Assets | None) -> Assets:
+    if assets is None:
+        raise LookupError("no assets were collected for this environment")
+    return assets
+
+
+def lead_image(assets: Assets | None, path: str | None) -> ImageSet | None:
+    """The resized copies of a lead image, or None for remote or unprocessed images."""
+    if assets is None or not path:
+        return None
+    return assets.images.sets.get(path)
+
+
+def srcset(config: Config, variants: tuple[Variant, ...]) -> str:
+    """'/images/a-320w.x.webp 320w, /images/a-640w.x.webp 640w' under the base path."""
+    return ", ".join(f"{site_url(config, v.url)} {v.width}w" for v in variants)
+
+
+def lede(body_html: str, prefix: str) -> Markup:
+    """Put the byline ('매체명 기자명 기자 |') at the start of the body's first paragraph."""
+    body = str(body_html)
+    start = body.lstrip()
+    if start.startswith("<p>"):
+        offset = len(body) - len(start) + 3
+        return Markup(body[:offset]) + escape(prefix) + Markup(" " + body[offset:])
+    return Markup("<p>") + escape(prefix) + Markup("</p>\n" + body)
+
+
+def publisher_fields(config: Config) -> tuple[tuple[str, str, str], ...]:
+    """(key, label, value) for the footer: known fields in order, labels from config."""
+    keys = [k for k in PUBLISHER_ORDER if k in config.publisher]
+    keys += [k for k in config.publisher if k not in PUBLISHER_ORDER]
+    labels = config.labels
+    return tuple((key, labels.get(f"publisher_{key}") or key.replace("_", " ").capitalize(),
+                  config.publisher[key]) for key in keys)
 
 
 def site_url(config: Config, path: str) -> str:
@@ -126,18 +181,26 @@ def shows_shared_inline(listing: Listing, page: ListingPage) -> bool:
 def render_listing(env, model: SiteModel, listing: Listing, page: ListingPage) -> str:
     section = listing.key if listing.kind == "section" else None
     context = _common(model, section=section, inline_shared=shows_shared_inline(listing, page))
-    author = model.authors.get(listing.key) if listing.kind == "author" else None
+    reporter = model.authors.get(listing.key) if listing.kind == "author" else None
     meta = seo.listing_meta(model.config, listing, page, _absolute(model),
-                            author.bio if author else None)
-    context.update(listing=listing, page=page, meta=meta)
+                            reporter.bio if reporter else None)
+    context.update(listing=listing, page=page, reporter=reporter, meta=meta)
     return env.get_template("listing.html").render(context)
 
 
 def render_home(env, model: SiteModel) -> str:
     context = _common(model, section=None, inline_shared=True)
-    context.update(top_story=model.articles[0] if model.articles else None,
+    top_story, secondary = front_page(context["boxes"]["latest"])
+    context.update(top_story=top_story, secondary=secondary,
                    meta=seo.home_meta(model.config, _absolute(model)))
     return env.get_template("index.html").render(context)
+
+
+def front_page(latest: tuple[Article, ...]) -> tuple[Article | None, tuple[Article, ...]]:
+    """The top story (the newest with a photo) and the next four: all from 최신기사,
+    so the home page changes exactly when that box does."""
+    top = next((a for a in latest if a.image), latest[0] if latest else None)
+    return top, tuple(a for a in latest if a is not top)[:4]
 
 
 def render_recent(env, model: SiteModel) -> str:

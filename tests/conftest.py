@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import textwrap
 from datetime import datetime
@@ -10,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from bs4 import BeautifulSoup
+from PIL import Image
 
 from generator.build import BuildOptions, build
 
@@ -77,6 +79,13 @@ def build_site(site: Path, output: Path | None = None, **options):
     """Build with a fixed clock and the cache inside the site folder."""
     options.setdefault("now", FIXED_NOW)
     return build(BuildOptions(site_dir=site, output_dir=output or site / "output", **options))
+
+
+def jpeg_bytes(width: int = 64, height: int = 36, color=(200, 60, 40)) -> bytes:
+    """A real JPEG image: lead images must be pictures Pillow can read."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(buffer, "JPEG")
+    return buffer.getvalue()
 
 
 def parse_html(path: Path) -> BeautifulSoup:

@@ -3,9 +3,9 @@
 from datetime import timedelta
 
 import feedparser
-from conftest import FIXED_NOW, MINIMAL_CONFIG, article_text, build_site
+from conftest import FIXED_NOW, MINIMAL_CONFIG, article_text, build_site, jpeg_bytes
 
-PHOTO = b"\xff\xd8\xff\xe0" + b"0" * 1234
+PHOTO = jpeg_bytes()
 
 
 def feeds_of(output):

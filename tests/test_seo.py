@@ -5,7 +5,7 @@ from datetime import timedelta
 from urllib.parse import quote
 
 from bs4 import BeautifulSoup
-from conftest import FIXED_NOW, MINIMAL_CONFIG, article_text, build_site, parse_html
+from conftest import FIXED_NOW, MINIMAL_CONFIG, article_text, build_site, jpeg_bytes, parse_html
 
 ARTICLE = "output/local/2026/11/20/a/index.html"
 
@@ -25,6 +25,7 @@ def photo_site(make_site, title="가로등 420개 설치"):
     config = 'logo = "/images/logo.png"\ntwitter = "@testnews"\n' + MINIMAL_CONFIG
     return make_site({
         "site.toml": config,
+        "static/images/photo.jpg": jpeg_bytes(),
         "content/local/a.md": article_text(
             title, "2026-11-20 09:30", updated="2026-11-21 10:00", author="oh-kyungha",
             tags="[군포시, 안전]", image="/images/photo.jpg", image_alt="가로등 사진",

@@ -76,10 +76,13 @@ def test_answers_missing_pages_with_the_theme_404(shared):
 
 
 def test_guesses_content_types(shared):
-    status, headers, _ = shared.get("/assets/style.css")
+    home = soup(shared.get("/")[2])  # CSS and JS names carry a fingerprint
+    style = home.select_one("link[rel=stylesheet]")["href"]
+    script = home.select_one("script[src]")["src"]
+    status, headers, _ = shared.get(style)
     assert status == 200 and headers["content-type"].startswith("text/css")
-    assert shared.get("/assets/site.js")[1]["content-type"].startswith("text/javascript")
-    assert shared.get("/assets/style.css", "HEAD")[2] == b""
+    assert shared.get(script)[1]["content-type"].startswith("text/javascript")
+    assert shared.get(style, "HEAD")[2] == b""
 
 
 @pytest.mark.parametrize("path", [
@@ -130,6 +133,7 @@ def test_event_stream_sends_the_epoch_at_once_and_after_a_build(site):
 
 def test_broken_edit_shows_problems_on_every_page_until_fixed(site):
     with serving(site) as preview:
+        style = soup(preview.get(ARTICLE)[2]).select_one("link[rel=stylesheet]")["href"]
         before = preview.epoch()
         edit(site / "content/local/a.md", "date: 2026-11-20 09:00", "date: 내일")
         broken = preview.wait_for_new_epoch(before)
@@ -140,7 +144,7 @@ def test_broken_edit_shows_problems_on_every_page_until_fixed(site):
             problems = [li.get_text() for li in page.select(".newsgen-problems li")]
             assert any(p.startswith("content/local/a.md:3: date:") for p in problems), problems
             assert page.find("script", attrs={"data-newsgen-preview": True}), path
-        assert preview.get("/assets/style.css")[0] == 200
+        assert preview.get(style)[0] == 200
         edit(site / "content/local/a.md", "date: 내일", "date: 2026-11-20 09:00")
         preview.wait_for_new_epoch(broken)
         status, _, body = preview.get(ARTICLE)
@@ -245,7 +249,8 @@ def test_serves_a_sub_path_site_under_its_base_path(tmp_path):
         links = [a["href"] for a in soup(body).select(".section-nav a")]
         assert links and all(href.startswith("/news/") for href in links)
         assert preview.get(ARTICLE)[0] == 404
-        assert preview.get("/news/assets/style.css")[0] == 200
+        style = soup(body).select_one("link[rel=stylesheet]")["href"]
+        assert style.startswith("/news/assets/style.") and preview.get(style)[0] == 200
 
 
 def test_event_streams_are_bounded_and_freed_when_tabs_close(shared):

@@ -1,21 +1,59 @@
-// Fill the shared boxes (date, weather, 최신기사, section boxes) from the one page
-// that every build rewrites, so article pages never change when news arrives.
+// newsgen default theme. Three small jobs, none needed to read the page:
+// 1. fill the boxes that show site-wide recency (date, weather, 최신기사, section boxes)
+//    from /recent/, the one page every build rewrites, so article pages never change
+//    when news arrives (without JavaScript a plain link stays);
+// 2. rotate the weather strip one city at a time;
+// 3. focus the search field when the search panel opens.
 (function () {
   "use strict";
-  var slots = document.querySelectorAll("[data-shared]:empty, [data-shared] > p:only-child");
-  if (!slots.length || !window.fetch || !window.DOMParser) return;
   var base = document.body.getAttribute("data-base") || "/";
-  fetch(base + "recent/", { credentials: "same-origin" })
-    .then(function (response) { return response.ok ? response.text() : ""; })
-    .then(function (html) {
-      if (!html) return;
-      var doc = new DOMParser().parseFromString(html, "text/html");
-      document.querySelectorAll("[data-shared]").forEach(function (slot) {
-        var name = slot.getAttribute("data-shared");
-        var source = doc.querySelector('[data-shared="' + name + '"]');
-        if (source && source.children.length) slot.replaceChildren.apply(slot,
-          Array.prototype.map.call(source.childNodes, function (n) { return document.importNode(n, true); }));
-      });
-    })
-    .catch(function () { /* the plain link stays */ });
+  var calm = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+  function fillShared() {
+    var pending = document.querySelectorAll("[data-shared][data-pending]");
+    if (!pending.length || !window.fetch || !window.DOMParser) return Promise.resolve();
+    return fetch(base + "recent/", { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : ""; })
+      .then(function (html) {
+        if (!html) return;
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        pending.forEach(function (slot) {
+          var source = doc.querySelector('[data-shared="' + slot.getAttribute("data-shared") + '"]');
+          if (!source || !source.children.length) return;
+          slot.replaceChildren.apply(slot, Array.prototype.map.call(source.childNodes, function (node) {
+            return document.importNode(node, true);
+          }));
+          slot.removeAttribute("data-pending");
+        });
+      })
+      .catch(function () { /* the plain link stays */ });
+  }
+
+  function rotateWeather() {
+    var list = document.querySelector(".weather-list");
+    if (!list || calm || list.children.length < 2) return;
+    var paused = false;
+    list.addEventListener("mouseenter", function () { paused = true; });
+    list.addEventListener("mouseleave", function () { paused = false; });
+    window.setInterval(function () {
+      if (!paused && list.scrollHeight > list.clientHeight + 1) list.appendChild(list.firstElementChild);
+    }, 3000);
+  }
+
+  function wireSearch() {
+    var panel = document.querySelector("details.search");
+    if (!panel) return;
+    var label = panel.querySelector("summary .visually-hidden");
+    var openText = label ? label.textContent : "";
+    panel.addEventListener("toggle", function () {
+      if (label) label.textContent = panel.open ? panel.getAttribute("data-close-label") : openText;
+      if (panel.open) { var field = panel.querySelector("input"); if (field) field.focus(); }
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && panel.open) { panel.open = false; panel.querySelector("summary").focus(); }
+    });
+  }
+
+  wireSearch();
+  fillShared().then(rotateWeather);
 })();
