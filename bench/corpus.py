@@ -26,6 +26,7 @@ REPORTERS = {
     "kim-taehoon": "김태훈", "jung-haneul": "정하늘", "choi-minseok": "최민석",
     "han-yujin": "한유진", "seo-dohyun": "서도현",
 }
+LEAD_IMAGES_PER_CITY = 50
 CITIES = [("수원시", "suwon"), ("성남시", "seongnam"), ("용인시", "yongin"), ("안양시", "anyang"),
           ("부천시", "bucheon"), ("광명시", "gwangmyeong"), ("평택시", "pyeongtaek"),
           ("안산시", "ansan"), ("고양시", "goyang"), ("과천시", "gwacheon"), ("구리시", "guri"),
@@ -87,7 +88,7 @@ def article(index: int, total: int) -> tuple[str, str]:
              f"date: {moment.replace(second=0, microsecond=0).isoformat()}",
              f"authors: [{reporter}]", f"tags: [{', '.join(tags)}]", f"slug: {slug}"]
     if rng.random() < 0.4:
-        lines += [f"image: /images/{city_slug}-{index % 50}.jpg",
+        lines += [f"image: /images/{city_slug}-{index % LEAD_IMAGES_PER_CITY}.jpg",
                   f'image_alt: "{city} {topic} 현장"',
                   f'image_caption: "{city} {topic} 관련 행사 모습 (사진={city})"']
     lines += ["---", "", _body(rng, city, topic), ""]
@@ -160,6 +161,19 @@ def write_corpus(total: int, folder: Path) -> None:
         path = folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+    write_lead_images(folder)
+
+
+def write_lead_images(folder: Path) -> None:
+    """The lead photos articles name (a missing one stops the build): small JPEGs."""
+    from PIL import Image
+
+    images = folder / "static" / "images"
+    images.mkdir(parents=True, exist_ok=True)
+    for number, (_, slug) in enumerate(CITIES):
+        for index in range(LEAD_IMAGES_PER_CITY):
+            color = (number * 37 % 256, index * 5 % 256, 120)
+            Image.new("RGB", (160, 90), color).save(images / f"{slug}-{index}.jpg", quality=70)
 
 
 if __name__ == "__main__":
