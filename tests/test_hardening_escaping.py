@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import MINIMAL_CONFIG, build_site, parse_html
+from conftest import MINIMAL_CONFIG, build_site, jpeg_bytes, parse_html
 
 from generator.markdown import render_markdown, sanitize_html
 
@@ -56,10 +56,13 @@ def nasty_site(tmp_path_factory) -> Path:
              "content/local/nasty.md": "\n".join(lines),
              "content/society/older.md": "---\ntitle: 이전 기사\ndate: 2026-11-19\ntags: [태그]\n"
                                          "---\n\n본문.\n",
-             "static/images/a.jpg": "jpg"}
+             "static/images/a.jpg": jpeg_bytes()}
     for rel, text in files.items():
         (site / rel).parent.mkdir(parents=True, exist_ok=True)
-        (site / rel).write_text(text, encoding="utf-8")
+        if isinstance(text, bytes):
+            (site / rel).write_bytes(text)
+        else:
+            (site / rel).write_text(text, encoding="utf-8")
     build_site(site)
     return site / "output"
 
@@ -103,7 +106,7 @@ def test_every_html_page_is_free_of_injected_markup(nasty_site):
 def test_payloads_show_as_the_text_that_was_written(nasty_site):
     page = parse_html(nasty_site / "local/2026/11/20/nasty/index.html")
     assert page.find("h1").get_text() == TITLE
-    assert [p.get_text() for p in page.select(".deck")] == [
+    assert [p.get_text() for p in page.select(".deck p")] == [
         "부제 <img id=pwned-sub src=x onerror=alert(1)>", "둘째 </p><i id=pwned-sub2>"]
     assert page.select_one("figcaption").get_text() == "▲사진 <svg id=pwned-cap onload=alert(1)>"
     assert page.select_one(".lead-image img")["alt"] == '" onerror="alert(1)" data-x="'

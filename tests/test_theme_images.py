@@ -41,7 +41,7 @@ def test_lead_image_gets_webp_and_jpeg_copies_320_640_1280_wide(sample_site):
 
 
 def test_picture_markup_has_srcset_sizes_and_dimensions(sample_site):
-    figure = parse_html(sample_site / ARTICLE).select_one("figure.lead-figure")
+    figure = parse_html(sample_site / ARTICLE).select_one("figure.lead-image")
     source = figure.select_one("picture source")
     img = figure.select_one("picture img")
     assert source["type"] == "image/webp"
@@ -63,7 +63,7 @@ def test_png_keeps_png_copies_and_is_never_enlarged(sample_site):
 
 def test_images_above_the_fold_load_at_once_and_the_rest_lazily(sample_site):
     article = parse_html(sample_site / ARTICLE)
-    lead = article.select_one("figure.lead-figure img")
+    lead = article.select_one("figure.lead-image img")
     assert not lead.has_attr("loading") and lead["fetchpriority"] == "high"
     listing = parse_html(sample_site / "local/index.html")
     cards = listing.select(".cards .card")

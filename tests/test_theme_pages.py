@@ -62,7 +62,7 @@ def test_article_page_follows_the_seed_anatomy(sample_site):
     assert who == "어웨이크뉴스 박지원 기자 | park.jiwon@awakenews.example"
     assert [text(li) for li in article.select(".dates li")] == [
         "입력 2026.11.20 14:20", "수정 2026.11.21 09:05"]
-    assert text(article.select_one("figure figcaption")) == "▲ 수원시청 앞 버스정류장"
+    assert text(article.select_one("figure figcaption")) == "▲수원시청 앞 버스정류장"
     first = article.select_one(".article-body p")
     assert text(first).startswith("어웨이크뉴스 박지원 기자 | 수원시가")
     copyright_line = text(article.select_one(".copyright"))
