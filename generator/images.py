@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -69,11 +69,16 @@ class Images:
     files: Mapping[str, Path]
 
 
-def make_images(articles: Iterable[Article], sources: Iterable[Source | SourceEntry],
+def make_images(articles: Iterable[Article], sources: Sequence[Source | SourceEntry],
                 static: Mapping[str, Path], cache_dir: Path,
                 problems: list[Problem]) -> Images:
     """Variants of every local lead image; a missing or unreadable image is a problem."""
-    lines = {s.path: s.meta.lines.get("image") for s in sources}
+
+    def problem(article: Article, message: str) -> None:
+        line = next((s.meta.lines.get("image") for s in sources if s.path == article.source),
+                    None)
+        problems.append(Problem(article.source, line, "image", f"'{article.image}' {message}"))
+
     wanted: dict[str, tuple[Article, Path]] = {}
     for article in articles:
         path = article.image
@@ -81,8 +86,7 @@ def make_images(articles: Iterable[Article], sources: Iterable[Source | SourceEn
             continue
         file = static.get(unquote(path).lstrip("/"))
         if file is None:
-            problems.append(Problem(article.source, lines.get(article.source), "image",
-                                    f"'{path}' does not exist in static/"))
+            problem(article, "does not exist in static/")
         else:
             wanted[path] = (article, file)
     store = _VariantStore(cache_dir)
@@ -94,8 +98,7 @@ def make_images(articles: Iterable[Article], sources: Iterable[Source | SourceEn
     sets: dict[str, ImageSet] = {}
     for path, result in results.items():
         if isinstance(result, str):
-            source = wanted[path][0].source
-            problems.append(Problem(source, lines.get(source), "image", f"'{path}' {result}"))
+            problem(wanted[path][0], result)
         else:
             sets[path] = result
     files = {v.url.lstrip("/"): store.folder / s.digest / PurePosixPath(v.url).name
