@@ -21,7 +21,7 @@ from generator.errors import BuildFailed, NewsgenError, UsageError
 
 PROGRESS_THRESHOLD = 500
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
-CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # one problem, one line: newlines too
 
 
 def main(argv: list[str] | None = None) -> int:
