@@ -42,6 +42,7 @@ from generator.site import (
     select_published,
 )
 from generator.sitefiles import check_site_files, is_inside
+from generator.sitemap import NEWS_WINDOW
 from generator.sources import parse_file, read_settings, read_sources
 
 CACHE_DIR = ".newsgen-cache"
@@ -118,11 +119,12 @@ def _fingerprint(config: Config, data_digest: str, scan, options: BuildOptions,
 
 
 def _next_due(articles: list[Article], now: datetime, options: BuildOptions) -> datetime | None:
-    """When the next future-dated article is to appear (it changes the site then)."""
-    if options.future:
-        return None
-    waiting = [a.date for a in articles if a.date > now and (options.drafts or not a.draft)]
-    return min(waiting, default=None)
+    """When the site changes by the clock alone: the next future-dated article appears,
+    or an article grows too old for news-sitemap.xml."""
+    shown = [a for a in articles if options.drafts or not a.draft]
+    waiting = [] if options.future else [a.date for a in shown if a.date > now]
+    leaving = [a.date + NEWS_WINDOW for a in shown if now - NEWS_WINDOW <= a.date <= now]
+    return min(waiting + leaving, default=None)
 
 
 def make_articles(config, entries: list[SourceEntry], authors, problems) -> list[Article]:

@@ -137,3 +137,11 @@ def test_publishing_one_article_rewrites_only_the_newest_part_and_the_index(make
     after = sitemap_files(site / "output")
     changed = {name for name in after if before.get(name) != after[name]}
     assert changed == {"sitemap.xml", "sitemap-3.xml"}
+
+
+def test_rebuild_later_the_same_day_drops_news_older_than_48_hours(make_site):
+    site = make_site({"content/local/a.md": article_text("곧 지날 소식", hours_ago(47))})
+    build_site(site)
+    assert (site / "output/news-sitemap.xml").exists()
+    build_site(site, now=FIXED_NOW + timedelta(hours=2))  # same day, no input changed
+    assert not (site / "output/news-sitemap.xml").exists()
