@@ -129,7 +129,8 @@ def run_build(args) -> int:
     preview = " (preview: includes drafts/future)" if args.drafts or args.future else ""
     print(f"built {result.articles} articles into {output}{preview}: "
           f"{result.written} files written, {result.unchanged} unchanged, "
-          f"{result.deleted} removed in {result.seconds:.2f} s")
+          f"{result.deleted} removed in {result.seconds:.2f} s "
+          f"({result.parsed} parsed, {result.rendered} rendered)")
     return 0
 
 
