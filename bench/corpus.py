@@ -135,6 +135,8 @@ def _paragraph(rng: random.Random, city: str, topic: str, lead: bool = False) ->
     return " ".join(sentences)
 
 
+LEAD_IMAGES = 12
+
 SITE_TOML = """\
 title = "벤치뉴스"
 description = "newsgen 성능 측정용 가상 지역 언론"
@@ -156,6 +158,7 @@ def write_corpus(total: int, folder: Path) -> None:
     authors = "".join(f"{key}:\n  name: {name}\n  email: {key}@bench.example\n"
                       for key, name in REPORTERS.items())
     (folder / "data" / "authors.yaml").write_text(authors, encoding="utf-8")
+    write_images(folder / "static" / "images")
     for index in range(total):
         rel, text = article(index, total)
         path = folder / rel
@@ -174,6 +177,16 @@ def write_lead_images(folder: Path) -> None:
         for index in range(LEAD_IMAGES_PER_CITY):
             color = (number * 37 % 256, index * 5 % 256, 120)
             Image.new("RGB", (160, 90), color).save(images / f"{slug}-{index}.jpg", quality=70)
+
+
+def write_images(folder: Path) -> None:
+    """A few lead photos (plain colour JPEGs) that the articles share."""
+    from PIL import Image
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in range(LEAD_IMAGES):
+        colour = (40 + number * 15, 90, 160 - number * 8)
+        Image.new("RGB", (800, 450), colour).save(folder / f"lead-{number}.jpg", quality=80)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass
@@ -108,7 +109,8 @@ def newsgen_command(site: Path, output: Path) -> list[str]:
 def measure(command: list[str]) -> Run:
     """Run a command; wall time, CPU time and peak memory of its process tree."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    errors = tempfile.TemporaryFile()  # a pipe would fill up and stall a chatty build
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors)
     peak = [0]
     done = threading.Event()
     sampler = threading.Thread(target=_sample_tree, args=(process.pid, peak, done))
@@ -120,7 +122,8 @@ def measure(command: list[str]) -> Run:
     sampler.join()
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
-        raise SystemExit(f"{command[0]} failed:\n{process.stderr.read().decode()}")
+        errors.seek(0)
+        raise SystemExit(f"{command[0]} failed:\n{errors.read().decode()[-4000:]}")
     return Run(seconds, usage.ru_utime + usage.ru_stime, peak[0] / 1024,
                usage.ru_maxrss / 1024, out.strip())
 
