@@ -35,6 +35,7 @@ TABLES = (
     "CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, key TEXT, size INTEGER, "
     "mtime INTEGER)",
     "CREATE TABLE IF NOT EXISTS blobs (name TEXT PRIMARY KEY, value BLOB)",
+    "CREATE TABLE IF NOT EXISTS search_texts (key TEXT PRIMARY KEY, record TEXT)",
 )
 META_FIELDS = tuple(name for name in FrontMatter.__slots__ if name != "lines")
 BATCH = 500
@@ -132,6 +133,27 @@ class Cache:
     def put_value(self, name: str, value) -> None:
         self._write("INSERT OR REPLACE INTO blobs VALUES (?, ?)",
                     [(name, seal(marshal.dumps(value)))])
+
+    # Search index text per article (plain text, analyser terms), keyed by its inputs.
+    def search_texts(self, keys: list[str]) -> dict[str, tuple[str, tuple[str, ...]]]:
+        found = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._query([], f"SELECT key, record FROM search_texts WHERE key IN ({marks})",
+                               list, chunk)
+            for key, record in rows:
+                try:
+                    text, terms = json.loads(record)
+                    found[key] = (str(text), tuple(str(t) for t in terms))
+                except (ValueError, TypeError):
+                    continue  # a damaged record is simply analysed again
+        return found
+
+    def put_search_texts(self, texts: dict[str, tuple[str, tuple[str, ...]]]) -> None:
+        self._write("INSERT OR REPLACE INTO search_texts VALUES (?, ?)",
+                    [(k, json.dumps([text, list(terms)], ensure_ascii=False))
+                     for k, (text, terms) in texts.items()])
 
     # The manifest of the last successful build: output file -> (page key, size, mtime).
     def manifest(self) -> dict[str, tuple[str, int, int]]:

@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 from PIL import Image
 
 from generator.build import BuildOptions, build
+from generator.korean import Analyser
 
 ROOT = Path(__file__).resolve().parent.parent
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -75,9 +76,14 @@ def make_site(tmp_path):
     return make
 
 
+# One Korean analyser for the whole session: loading Kiwi takes seconds.
+SHARED_ANALYSER = Analyser()
+
+
 def build_site(site: Path, output: Path | None = None, **options):
-    """Build with a fixed clock and the cache inside the site folder."""
+    """Build with a fixed clock, the cache inside the site folder, one shared analyser."""
     options.setdefault("now", FIXED_NOW)
+    options.setdefault("analyser", SHARED_ANALYSER)
     return build(BuildOptions(site_dir=site, output_dir=output or site / "output", **options))
 
 

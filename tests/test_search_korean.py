@@ -1,0 +1,53 @@
+"""The Korean analyser finds the nouns a prefix search would miss, and only those."""
+
+import pytest
+from conftest import SHARED_ANALYSER
+
+from generator.korean import applies_to
+
+
+@pytest.fixture
+def analyser():
+    return SHARED_ANALYSER
+
+
+def test_finds_noun_inside_a_compound(analyser):
+    assert "데이터" in analyser.hidden_nouns("경기도 AI데이터 협의체가 출범했다.")
+
+
+def test_finds_second_part_of_hangul_compound(analyser):
+    assert "자치" in analyser.hidden_nouns("지방자치 발전을 위한 토론회")
+
+
+def test_skips_nouns_that_start_a_word(analyser):
+    # `협의체는` and `경기도가` are found by prefix already; indexing them again only adds bytes.
+    terms = analyser.hidden_nouns("협의체는 경기도가 시군과 만든 기구다.")
+    assert not {"협의체", "경기도", "시군"} & set(terms)
+
+
+def test_splits_mixed_script_words(analyser):
+    terms = analyser.hidden_nouns("이수재 AI빅데이터산업과장은 말했다.")
+    assert {"빅데이터", "산업"} <= set(terms)
+
+
+def test_finds_latin_word_glued_after_hangul(analyser):
+    assert "ai" in analyser.hidden_nouns("경기도는 생성형AI 활용 교육을 연다.")
+
+
+def test_finds_number_glued_after_hangul(analyser):
+    assert "1,860" in analyser.hidden_nouns("총사업비1,860억원을 투입한다.")
+
+
+def test_lists_each_term_once_in_order(analyser):
+    terms = analyser.hidden_nouns("AI데이터와 공공데이터, 또 AI데이터")
+    assert terms.count("데이터") == 1
+
+
+def test_analyses_many_texts_in_input_order(analyser):
+    many = analyser.hidden_nouns_many(["지방자치", "AI데이터", ""])
+    assert "자치" in many[0] and "데이터" in many[1] and many[2] == ()
+
+
+def test_only_korean_sites_use_the_analyser():
+    assert applies_to("ko") and applies_to("ko-KR")
+    assert not applies_to("en")
