@@ -37,6 +37,13 @@ DEFAULT_LABELS = {
         "publisher_registered": "등록일", "publisher_publisher": "발행인",
         "publisher_editor": "편집인", "publisher_address": "주소", "publisher_phone": "전화",
         "publisher_email": "이메일", "publisher_youth_officer": "청소년보호책임자",
+        "search_query": "검색어", "search_all": "전체", "search_sort": "정렬",
+        "search_relevance": "정확도순", "search_newest": "최신순",
+        "search_count": "검색 결과 {n}건", "search_none": "검색 결과가 없습니다.",
+        "search_more": "결과 더 보기", "search_all_results": "검색 결과 모두 보기",
+        "search_prompt": "검색어를 입력하세요.",
+        "search_noscript": "검색은 JavaScript로 동작합니다. JavaScript를 켜시거나, 섹션별 "
+                           "기사 목록과 최신기사에서 찾아 주세요.",
     },
     "en": {
         "home": "Home", "latest": "Latest", "more": "More", "newest": "Newest",
@@ -56,6 +63,13 @@ DEFAULT_LABELS = {
         "publisher_registered": "Registered", "publisher_publisher": "Publisher",
         "publisher_editor": "Editor", "publisher_address": "Address", "publisher_phone": "Phone",
         "publisher_email": "Email", "publisher_youth_officer": "Youth protection officer",
+        "search_query": "Search terms", "search_all": "All", "search_sort": "Order",
+        "search_relevance": "Best match", "search_newest": "Newest first",
+        "search_count": "{n} articles found", "search_none": "No articles found.",
+        "search_more": "More results", "search_all_results": "See all results",
+        "search_prompt": "Type what you are looking for.",
+        "search_noscript": "Search needs JavaScript. Turn it on, or browse the section "
+                           "listings and the latest stories.",
     },
 }
 

@@ -32,6 +32,7 @@ def plan_pages(model: SiteModel) -> list[PagePlan]:
         PagePlan("/", "home", shared),
         PagePlan("/recent/", "recent", shared),
         PagePlan("/404.html", "not_found", "404"),
+        PagePlan("/search/", "search", "search"),
     ]
     for listing in model.listings:
         for page in listing.pages:
@@ -90,6 +91,8 @@ def render_plan(env, model: SiteModel, plan: PagePlan, body_html) -> str:
         return redirects.render_redirect(model, plan.subject)
     if plan.kind == "recent":
         return render.render_recent(env, model)
+    if plan.kind == "search":
+        return render.render_search(env, model)
     return render.render_not_found(env, model)
 
 

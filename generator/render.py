@@ -210,6 +210,13 @@ def render_recent(env, model: SiteModel) -> str:
     return env.get_template("recent.html").render(context)
 
 
+def render_search(env, model: SiteModel) -> str:
+    """The search page: a form, and the script that queries the static index."""
+    context = _common(model, section=None, inline_shared=False)
+    context.update(meta=seo.utility_meta(model.config, model.config.labels["search"]))
+    return env.get_template("search.html").render(context)
+
+
 def render_not_found(env, model: SiteModel) -> str:
     context = _common(model, section=None, inline_shared=False)
     context.update(meta=seo.utility_meta(model.config, model.config.labels["not_found"]))

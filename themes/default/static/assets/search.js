@@ -1,0 +1,278 @@
+// Search as the reader types, from the static Pagefind bundle in /pagefind/.
+// The header field shows the first few results under it; /search/ shows them
+// all, with a section filter and relevance or newest-first order. The index
+// already holds the nouns Korean hides inside words (generator/korean.py), so
+// a query needs no analysis here beyond dropping a particle ("협의체는") when
+// a word finds nothing. Nothing loads until the reader types.
+(function () {
+  "use strict";
+  var SEPARATOR = "\u2063";      // indexed text after it is for matching, never shown
+  var PAGE_SIZE = 10;
+  var PREVIEW_SIZE = 5;
+  var DELAY_MS = 120;
+  var EXCERPT_CHARS = 150;
+  var PARTICLES = ["에서는", "에게서", "으로는", "으로써", "이라는", "에서", "에게", "으로", "까지",
+    "부터", "처럼", "보다", "라는", "이나", "과", "와", "은", "는", "이", "가", "을", "를", "의",
+    "에", "도", "만", "로"];
+
+  var base = (document.body && document.body.getAttribute("data-base")) || "/";
+  var engine = null;
+
+  function loadEngine() {
+    if (!engine) {
+      engine = import(base + "pagefind/pagefind.js").then(function (pagefind) {
+        pagefind.init();
+        return pagefind;
+      });
+    }
+    return engine;
+  }
+
+  function words(query) {
+    return query.trim().split(/\s+/).filter(Boolean);
+  }
+
+  // "협의체는" -> "협의체"; leaves at least two syllables and non-Hangul words alone.
+  function stripParticle(word) {
+    if (!/^[\uac00-\ud7a3]+$/.test(word)) return word;
+    for (var i = 0; i < PARTICLES.length; i++) {
+      var p = PARTICLES[i];
+      if (word.length - p.length >= 2 && word.slice(-p.length) === p) {
+        return word.slice(0, -p.length);
+      }
+    }
+    return word;
+  }
+
+  // Resolves to {results, words}: Pagefind results and the words to highlight.
+  function find(query, choice) {
+    choice = choice || {};
+    var options = {};
+    if (choice.section) options.filters = { section: choice.section };
+    if (choice.sort === "newest") options.sort = { date: "desc" };
+    return loadEngine().then(function (pagefind) {
+      return pagefind.search(query, options).then(function (search) {
+        var bare = words(query).map(stripParticle).join(" ");
+        if (search.results.length || bare === words(query).join(" ")) {
+          return { results: search.results, words: words(query) };
+        }
+        return pagefind.search(bare, options).then(function (second) {
+          return { results: second.results, words: words(bare) };
+        });
+      });
+    });
+  }
+
+  function matcher(terms) {
+    var parts = terms.map(function (term) {
+      return term.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/(\d)(?=\d)/g, "$1,?");
+    }).filter(Boolean);
+    return parts.length ? new RegExp(parts.join("|"), "gi") : null;
+  }
+
+  // The shown text of a result: its own words, without the title that leads it.
+  function shownText(data) {
+    var text = (data.content || "").split(SEPARATOR)[0].trim();
+    var title = (data.meta && data.meta.title) || "";
+    var body = text.indexOf(title) === 0 ? text.slice(title.length) : text;
+    return body.replace(/^[\s.]+/, "");
+  }
+
+  // A window of the text around the first match, as DOM nodes with <mark>s.
+  function excerpt(text, terms) {
+    var pattern = matcher(terms);
+    var first = -1;
+    if (pattern) {
+      pattern.lastIndex = 0;
+      var hit = pattern.exec(text);
+      if (hit) first = hit.index;
+    }
+    var start = first > 40 ? text.lastIndexOf(" ", first - 40) + 1 : 0;
+    var end = Math.min(text.length, start + EXCERPT_CHARS);
+    var piece = text.slice(start, end);
+    var nodes = [];
+    if (start > 0) nodes.push(document.createTextNode("… "));
+    var at = 0;
+    if (pattern) {
+      pattern.lastIndex = 0;
+      var m;
+      while ((m = pattern.exec(piece)) && m[0]) {
+        nodes.push(document.createTextNode(piece.slice(at, m.index)));
+        var mark = document.createElement("mark");
+        mark.textContent = m[0];
+        nodes.push(mark);
+        at = m.index + m[0].length;
+      }
+    }
+    nodes.push(document.createTextNode(piece.slice(at) + (end < text.length ? " …" : "")));
+    return nodes;
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  function resultItem(data, terms, level) {
+    var item = element("li", "search-result");
+    var heading = element(level);
+    heading.className = "search-result-title";
+    var link = element("a", null, data.meta.title);
+    link.href = data.url;  // Pagefind already put the site's base path in front
+    heading.appendChild(link);
+    var meta = element("p", "search-result-meta");
+    meta.appendChild(element("span", "search-result-section", data.meta.section));
+    meta.appendChild(document.createTextNode(" · "));
+    meta.appendChild(element("time", null, data.meta.date));
+    var text = element("p", "search-result-excerpt");
+    excerpt(shownText(data), terms).forEach(function (n) { text.appendChild(n); });
+    item.append(heading, meta, text);
+    return item;
+  }
+
+  // Runs the latest query only: an older answer arriving late is dropped.
+  function latestOnly(run) {
+    var ticket = 0;
+    var timer = null;
+    return function () {
+      var args = arguments;
+      var mine = ++ticket;
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        run.apply(null, [function () { return mine === ticket; }].concat([].slice.call(args)));
+      }, DELAY_MS);
+    };
+  }
+
+  function labels() {
+    var form = document.querySelector("form[data-search-none]");
+    var get = function (name) { return form ? form.getAttribute("data-search-" + name) : ""; };
+    return { none: get("none"), prompt: get("prompt"), all: get("all") };
+  }
+
+  function showPreview(form, input) {
+    var box = form.parentNode.querySelector(".search-preview");
+    if (!box) {
+      var style = element("link");
+      style.rel = "stylesheet";
+      style.href = base + "assets/search.css";
+      document.head.appendChild(style);
+      box = element("div", "search-preview");
+      box.setAttribute("aria-live", "polite");
+      form.insertAdjacentElement("afterend", box);
+    }
+    var text = labels();
+    var update = latestOnly(function (current, query) {
+      if (!words(query).length) { box.replaceChildren(); return; }
+      find(query).then(function (found) {
+        if (!current()) return;
+        return Promise.all(found.results.slice(0, PREVIEW_SIZE).map(function (r) { return r.data(); }))
+          .then(function (all) {
+            if (!current()) return;
+            var list = element("ol", "search-results");
+            all.forEach(function (data) { list.appendChild(resultItem(data, found.words, "h3")); });
+            var more = element("a", "search-all", text.all);
+            more.href = form.action + "?q=" + encodeURIComponent(query);
+            box.replaceChildren(all.length ? list : element("p", "search-status", text.none), more);
+          });
+      });
+    });
+    input.addEventListener("input", function () { update(input.value); });
+  }
+
+  function searchPage(form, headerInput) {
+    var input = form.elements.q;
+    var status = document.querySelector("[data-search-status]");
+    var list = document.querySelector("[data-search-results]");
+    var moreButton = document.querySelector("[data-search-more]");
+    var text = labels();
+    var params = new URLSearchParams(location.search);
+    input.value = params.get("q") || "";
+    setRadio(form, "section", params.get("section") || "");
+    setRadio(form, "sort", params.get("sort") || "");
+    var shown = null;
+
+    function showMore(current) {
+      var next = shown.results.slice(list.children.length, list.children.length + PAGE_SIZE);
+      return Promise.all(next.map(function (r) { return r.data(); })).then(function (all) {
+        if (!current()) return;
+        all.forEach(function (data) { list.appendChild(resultItem(data, shown.words, "h2")); });
+        moreButton.hidden = list.children.length >= shown.results.length;
+      });
+    }
+
+    var update = latestOnly(function (current) {
+      var query = input.value;
+      var choice = { section: form.elements.section.value, sort: form.elements.sort.value };
+      remember(query, choice);
+      if (!words(query).length) {
+        list.replaceChildren();
+        moreButton.hidden = true;
+        status.textContent = text.prompt;
+        return;
+      }
+      find(query, choice).then(function (found) {
+        if (!current()) return;
+        shown = found;
+        list.replaceChildren();
+        return showMore(current).then(function () {
+          if (!current()) return;
+          status.textContent = found.results.length
+            ? status.getAttribute("data-count").replace("{n}", found.results.length)
+            : text.none;
+        });
+      });
+    });
+
+    status.setAttribute("data-count", status.getAttribute("data-count-text") || "{n}");
+    form.addEventListener("submit", function (event) { event.preventDefault(); update(); });
+    form.addEventListener("input", function (event) {
+      if (event.target === input && headerInput) headerInput.value = input.value;
+      update();
+    });
+    form.addEventListener("change", function () { update(); });
+    if (headerInput) {
+      headerInput.addEventListener("input", function () {
+        input.value = headerInput.value;
+        update();
+      });
+    }
+    moreButton.addEventListener("click", function () { showMore(function () { return true; }); });
+    update();
+  }
+
+  function setRadio(form, name, value) {
+    var radios = form.querySelectorAll('input[name="' + name + '"]');
+    radios.forEach(function (radio) { radio.checked = radio.value === value; });
+  }
+
+  function remember(query, choice) {
+    var params = new URLSearchParams();
+    if (query) params.set("q", query);
+    if (choice.section) params.set("section", choice.section);
+    if (choice.sort) params.set("sort", choice.sort);
+    var search = params.toString();
+    history.replaceState(null, "", location.pathname + (search ? "?" + search : ""));
+  }
+
+  function start() {
+    var headerForm = document.querySelector("form[data-search-none]");
+    var headerInput = headerForm && headerForm.elements.q;
+    var page = document.querySelector("form[data-search-page]");
+    if (page) {
+      searchPage(page, headerInput);
+    } else if (headerInput) {
+      headerInput.setAttribute("autocomplete", "off");
+      showPreview(headerForm, headerInput);
+    }
+  }
+
+  window.newsgenSearch = { find: find, stripParticle: stripParticle };
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
