@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
+from generator import korean
 from generator.build import CACHE_DIR, BuildOptions, build
 from generator.config import load_config
 from generator.errors import BuildFailed, NewsgenError, UsageError
@@ -157,6 +158,7 @@ class PreviewServer:
         self.port = self.httpd.server_address[1]
         self.address = f"http://{_url_host(options.host)}:{self.port}"
         self.watcher = Watcher(options.site_dir)
+        self.analyser = korean.Analyser()  # Kiwi loads once, not on every rebuild
         self._builder = threading.Thread(target=self._build_loop, name="newsgen-build",
                                          daemon=True)
         self._http = threading.Thread(target=self.httpd.serve_forever, args=(0.2,),
@@ -188,6 +190,7 @@ class PreviewServer:
         if self._http.is_alive():
             self.httpd.shutdown()
         self.httpd.server_close()
+        self.analyser.close()  # a build waiting on the analyser fails fast instead
         if self._builder.is_alive():
             self._builder.join(timeout=2)
 
@@ -225,7 +228,7 @@ class PreviewServer:
     def _build_options(self) -> BuildOptions:
         return BuildOptions(site_dir=self.options.site_dir, output_dir=self.root,
                             drafts=self.options.drafts, future=self.options.future,
-                            cache_dir=self.cache_dir)
+                            cache_dir=self.cache_dir, analyser=self.analyser)
 
 
 def _bind(host: str, port: int, handler, preview: PreviewServer) -> PreviewHTTPServer:
