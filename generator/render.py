@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import traceback
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -213,7 +214,8 @@ def render_recent(env, model: SiteModel) -> str:
 def render_search(env, model: SiteModel) -> str:
     """The search page: a form, and the script that queries the static index."""
     context = _common(model, section=None, inline_shared=False)
-    context.update(meta=seo.utility_meta(model.config, model.config.labels["search"]))
+    meta = seo.utility_meta(model.config, model.config.labels["search"])
+    context.update(meta=replace(meta, canonical=absolute_url(model.config, "/search/")))
     return env.get_template("search.html").render(context)
 
 

@@ -57,7 +57,8 @@ def reserved_urls(config: Config) -> list[str]:
 
 GENERATED_FILES = ("/feed.xml", "/atom.xml", "/sitemap.xml", "/news-sitemap.xml",
                    "/robots.txt", "/_redirects")
-GENERATED_FOLDERS = ("/latest/", "/tags/", "/authors/", "/recent/", "/search/", "/assets/")
+GENERATED_FOLDERS = ("/latest/", "/tags/", "/authors/", "/recent/", "/search/", "/assets/",
+                     "/pagefind/")
 
 
 def _generated_path(path: str, config: Config) -> bool:
