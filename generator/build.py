@@ -15,7 +15,7 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from generator import __version__, pages, render, unchanged
+from generator import __version__, indexing, korean, pages, render, search, unchanged
 from generator.assets import Assets, collect_assets
 from generator.buildrecord import recording
 from generator.cache import Cache
@@ -62,6 +62,8 @@ class BuildOptions:
     cache_dir: Path | None = None
     workers: int | None = None  # processes for big batches; None: as many as pay off
     progress: Progress = field(default=lambda stage, done, total: None)
+    # A long-lived process (serve, tests) passes one so Kiwi loads once, not per build.
+    analyser: korean.Analyser | None = None
 
 
 def build(options: BuildOptions) -> BuildResult:
@@ -235,6 +237,12 @@ def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions,
             if not _still_valid(manifest.get(rel), key, output_prefix + rel):
                 writer.stage_copy(rel, source)
                 touched.append(rel)
+        for rel, (key, content) in search_files(model, cache, manifest, output_prefix,
+                                                options).items():
+            expected[rel] = key
+            if content is not None:
+                writer.stage(rel, content)
+                touched.append(rel)
         previous = manifest.keys() if manifest else existing_files(options.output_dir)
         deleted = sorted(set(previous) - expected.keys())
         written = len(writer.staged)
@@ -244,6 +252,17 @@ def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions,
         raise
     cache.save_manifest(_stamp(output_prefix, expected, touched), deleted)
     return written, len(expected) - written, len(deleted), len(todo)
+
+
+def search_files(model, cache: Cache, manifest, output_prefix: str,
+                 options: BuildOptions) -> dict[str, tuple[str, bytes | None]]:
+    """The search bundle by file; contents are None when the last build's files still hold."""
+    key = "search:" + search.index_key(model.articles, model.config)
+    previous = [rel for rel in manifest if rel.startswith(search.BUNDLE + "/")]
+    if previous and all(_still_valid(manifest[rel], key, output_prefix + rel) for rel in previous):
+        return {rel: (key, None) for rel in previous}
+    files = indexing.index_files(model, cache, BodyStore(model.config, cache), options.analyser)
+    return {rel: (key, content) for rel, content in files.items()}
 
 
 def render_pages(model, todo, cache_folder: Path, writer: OutputWriter,

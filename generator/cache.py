@@ -13,6 +13,7 @@ only for the pages that are rendered again.
 from __future__ import annotations
 
 import hashlib
+import json
 import marshal
 import shutil
 import sqlite3

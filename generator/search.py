@@ -10,6 +10,7 @@ server is needed at read time.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import shutil
 import subprocess
@@ -21,6 +22,9 @@ from pathlib import Path
 from generator.model import Article, Config
 
 BUNDLE = "pagefind"
+# One Pagefind filter per section, each with one value: see canonical_filter_order.
+FILTER_PREFIX = "section-"
+FILTER_VALUE = "1"
 # The search page cuts the indexed text here, so extra terms never show in an excerpt.
 TERMS_SEPARATOR = "\u2063"
 INDEX_FORMAT = "newsgen-search-1"
@@ -42,6 +46,7 @@ class SearchRecord:
     url: str
     title: str
     section: str
+    section_slug: str
     date: str
     timestamp: int
     content: str
@@ -63,8 +68,8 @@ def make_record(article: Article, prepared: SearchText, config: Config) -> Searc
         content += f"\n{TERMS_SEPARATOR}\n" + " ".join(prepared.terms)
     date = article.date.astimezone(config.timezone)
     return SearchRecord(url=article.url, title=article.title, section=article.section.name,
-                        date=f"{date:%Y.%m.%d %H:%M}", timestamp=int(date.timestamp()),
-                        content=content)
+                        section_slug=article.section.slug, date=f"{date:%Y.%m.%d %H:%M}",
+                        timestamp=int(date.timestamp()), content=content)
 
 
 def index_key(articles: tuple[Article, ...], config: Config) -> str:
@@ -96,9 +101,58 @@ def build_index(records: list[SearchRecord], language: str, work_dir: Path) -> d
     for path in sorted(bundle.rglob("*")):
         rel = path.relative_to(bundle).as_posix()
         if path.is_file() and not rel.startswith(UNUSED_FILES):
-            files[f"{BUNDLE}/{rel}"] = path.read_bytes()
+            files[rel] = path.read_bytes()
     shutil.rmtree(work_dir, ignore_errors=True)
-    return files
+    slugs = sorted({r.section_slug for r in records})
+    files = canonical_filter_order(files, [FILTER_PREFIX + s for s in slugs])
+    return {f"{BUNDLE}/{rel}": content for rel, content in sorted(files.items())}
+
+
+def canonical_filter_order(files: dict[str, bytes], names: list[str]) -> dict[str, bytes]:
+    """Put the filters of Pagefind's meta file in name order, renaming it to match.
+
+    Pagefind lists filters in hash-map order, different on every run, so two
+    builds of the same site would differ in the meta file, its name and the
+    entry file. Each filter here has one value, so its own file is stable;
+    the list in the meta file is reordered in place (same bytes, other order).
+    If the layout is not the one expected, the files are returned unchanged.
+    """
+    meta_rel = next((rel for rel in files if rel.endswith(".pf_meta")), None)
+    if meta_rel is None or "pagefind-entry.json" not in files:
+        return files
+    raw = gzip.decompress(files[meta_rel])
+    hashes = [rel[len("filter/"):-len(".pf_filter")] for rel in files
+              if rel.startswith("filter/")]
+    pairs = []
+    for name in names:
+        for digest in hashes:
+            encoded = b"\x82" + _cbor_text(name) + _cbor_text(digest)
+            at = raw.find(encoded)
+            if at >= 0:
+                pairs.append((at, name, encoded))
+    pairs.sort()
+    start = pairs[0][0] if pairs else 0
+    end = start + sum(len(p[2]) for p in pairs)
+    if len(pairs) != len(hashes) or raw[start:end] != b"".join(p[2] for p in pairs):
+        return files
+    ordered = raw[:start] + b"".join(p[2] for p in sorted(pairs, key=lambda p: p[1])) + raw[end:]
+    old = meta_rel[len("pagefind."):-len(".pf_meta")]
+    new = old.split("_")[0] + "_" + hashlib.sha256(ordered).hexdigest()[:len(old.split("_")[-1])]
+    result = {rel: content for rel, content in files.items() if rel != meta_rel}
+    result[f"pagefind.{new}.pf_meta"] = gzip.compress(ordered, mtime=0)
+    entry = files["pagefind-entry.json"].decode("utf-8")
+    result["pagefind-entry.json"] = entry.replace(f'"{old}"', f'"{new}"').encode("utf-8")
+    return result
+
+
+def _cbor_text(text: str) -> bytes:
+    """A CBOR text string (major type 3), as Pagefind writes them."""
+    data = text.encode("utf-8")
+    if len(data) < 24:
+        return bytes([0x60 + len(data)]) + data
+    if len(data) < 256:
+        return bytes([0x78, len(data)]) + data
+    return bytes([0x79]) + len(data).to_bytes(2, "big") + data
 
 
 def record_html(record: SearchRecord, language: str) -> str:
@@ -107,8 +161,9 @@ def record_html(record: SearchRecord, language: str) -> str:
     return (f'<!DOCTYPE html><html lang="{escape(language)}"><head><meta charset="utf-8">'
             f"<title>{escape(record.title)}</title></head><body>"
             f'<header><span data-pagefind-meta="title">{escape(record.title)}</span>'
-            f'<span data-pagefind-meta="section" data-pagefind-filter="section">'
-            f"{escape(record.section)}</span>"
+            f'<span data-pagefind-meta="section">{escape(record.section)}</span>'
+            f'<span data-pagefind-filter="{FILTER_PREFIX}{escape(record.section_slug)}">'
+            f"{FILTER_VALUE}</span>"
             f'<span data-pagefind-meta="date">{escape(record.date)}</span>'
             f'<span data-pagefind-sort="date">{record.timestamp}</span></header>'
             f"<main data-pagefind-body>{paragraphs}</main></body></html>")

@@ -4,7 +4,7 @@ import gzip
 import json
 import shutil
 
-from conftest import article_text, build_site, parse_html
+from conftest import MINIMAL_CONFIG, article_text, build_site, parse_html
 
 from generator.cache import Cache
 from generator.search import TERMS_SEPARATOR, plain_text
@@ -33,7 +33,7 @@ def test_index_holds_one_record_per_published_article(make_site):
     assert [r["url"] for r in records] == ["/local/2026/11/20/a/"]
     assert records[0]["meta"]["title"] == "경기도 AI데이터 협의체 출범"
     assert records[0]["meta"]["section"] == "지방자치"
-    assert records[0]["filters"]["section"] == ["지방자치"]
+    assert records[0]["filters"] == {"section-local": ["1"]}
 
 
 def test_drafts_and_future_articles_leave_no_text_in_the_bundle(make_site):
@@ -103,6 +103,23 @@ def test_deleted_article_leaves_the_index(make_site):
     assert [r["url"] for r in fragments(site / "output")] == ["/local/2026/11/20/a/"]
 
 
+def test_index_bytes_do_not_depend_on_the_run(make_site):
+    sections = ["local", "society", "culture", "economy"]
+    config = MINIMAL_CONFIG + "".join(f'\n[[sections]]\nslug = "{s}"\nname = "{s}"\n'
+                                      for s in sections[2:])
+    files = {f"content/{section}/a.md": article_text(f"{section} 기사", "2026-11-10 09:00")
+             for section in sections}
+    site = make_site({"site.toml": config, **files})
+    bundles = []
+    for run in ("one", "two", "three"):
+        build_site(site, site / run, clean=True)
+        bundle = site / run / "pagefind"
+        bundles.append({p.relative_to(bundle): p.read_bytes() for p in bundle.rglob("*")
+                        if p.is_file()})
+    assert len(bundles[0]) > 8
+    assert bundles[0] == bundles[1] == bundles[2]
+
+
 def test_bundle_ships_no_unused_ui_files(make_site):
     site = make_site({"content/local/a.md": PUBLISHED})
     build_site(site)
@@ -123,7 +140,7 @@ def test_search_page_explains_itself_without_javascript(sample_site):
 def test_search_page_offers_every_section_as_a_filter(sample_site):
     page = parse_html(sample_site / "search/index.html")
     values = [i["value"] for i in page.select('input[name="section"]')]
-    assert values == ["", "지방자치", "정치·경제", "사회", "라이프·문화"]
+    assert values == ["", "local", "politics-economy", "society", "life-culture"]
 
 
 def test_plain_text_drops_markup_and_keeps_blocks_apart():

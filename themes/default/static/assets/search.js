@@ -48,7 +48,8 @@
   function find(query, choice) {
     choice = choice || {};
     var options = {};
-    if (choice.section) options.filters = { section: choice.section };
+    // One filter per section, named by its slug (see generator/search.py).
+    if (choice.section) options.filters = { ["section-" + choice.section]: "1" };
     if (choice.sort === "newest") options.sort = { date: "desc" };
     return loadEngine().then(function (pagefind) {
       return pagefind.search(query, options).then(function (search) {
