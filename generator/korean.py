@@ -15,7 +15,7 @@ import subprocess
 import sys
 
 # Bump when the terms produced for the same text change, so cached terms are redone.
-ANALYSER_VERSION = "kiwi-nouns-1"
+ANALYSER_VERSION = "kiwi-nouns-2"
 
 # General and proper nouns, roots, foreign words (AI), numbers and Hanja.
 NOUN_TAGS = frozenset({"NNG", "NNP", "XR", "SL", "SN", "SH"})
@@ -101,16 +101,13 @@ def _hidden(text: str, tokens) -> tuple[str, ...]:
     for token in tokens:
         if token.tag not in NOUN_TAGS or token.start == 0:
             continue
-        if not _is_word_char(text[token.start - 1]):
+        if text[token.start - 1].isspace():
             continue  # starts a word: prefix matching finds it already
+        # Anything else before it may glue it to a word for Pagefind (인공지능·반도체).
         form = token.form.lower()
         if len(form) >= MIN_LENGTH or token.tag == "SN":
             found.setdefault(form, None)
     return tuple(found)
-
-
-def _is_word_char(char: str) -> bool:
-    return char.isalnum()
 
 
 if __name__ == "__main__":

@@ -38,6 +38,11 @@ def test_finds_number_glued_after_hangul(analyser):
     assert "1,860" in analyser.hidden_nouns("총사업비1,860억원을 투입한다.")
 
 
+def test_finds_noun_after_a_middle_dot(analyser):
+    # Pagefind keeps `인공지능·반도체` as one word, so 반도체 needs indexing on its own.
+    assert "반도체" in analyser.hidden_nouns("인공지능·반도체 분야 스타트업")
+
+
 def test_lists_each_term_once_in_order(analyser):
     terms = analyser.hidden_nouns("AI데이터와 공공데이터, 또 AI데이터")
     assert terms.count("데이터") == 1
