@@ -11,13 +11,13 @@ from PIL import Image
 
 from generator.errors import BuildFailed
 
-FINGERPRINTED = re.compile(r"^/assets/(style|site)\.([0-9a-f]{8})\.(css|js)$")
+FINGERPRINTED = re.compile(r"^/assets/(style|site|search)\.([0-9a-f]{8})\.(css|js)$")
 
 
 def test_css_and_js_are_fingerprinted_by_their_bytes(sample_site):
     names = sorted(p.name for p in (sample_site / "assets").iterdir())
     assert [re.sub(r"\.[0-9a-f]{8}\.", ".#.", n) for n in names] == [
-        "favicon.svg", "site.#.js", "style.#.css"]
+        "favicon.svg", "search.#.css", "search.#.js", "site.#.js", "style.#.css"]
     for name in names[1:]:
         digest = name.split(".")[1]
         content = (sample_site / "assets" / name).read_bytes()

@@ -158,7 +158,7 @@
     if (!box) {
       var style = element("link");
       style.rel = "stylesheet";
-      style.href = base + "assets/search.css";
+      style.href = form.getAttribute("data-search-css");  // fingerprinted name
       document.head.appendChild(style);
       box = element("div", "search-preview");
       box.setAttribute("aria-live", "polite");
