@@ -16,9 +16,9 @@ FINGERPRINTED = re.compile(r"^/assets/(style|site|search)\.([0-9a-f]{8})\.(css|j
 
 def test_css_and_js_are_fingerprinted_by_their_bytes(sample_site):
     names = sorted(p.name for p in (sample_site / "assets").iterdir())
-    assert [re.sub(r"\.[0-9a-f]{8}\.", ".#.", n) for n in names] == [
+    assert sorted(re.sub(r"\.[0-9a-f]{8}\.", ".#.", n) for n in names) == [
         "favicon.svg", "search.#.css", "search.#.js", "site.#.js", "style.#.css"]
-    for name in names[1:]:
+    for name in [n for n in names if n != "favicon.svg"]:
         digest = name.split(".")[1]
         content = (sample_site / "assets" / name).read_bytes()
         assert hashlib.sha256(content).hexdigest().startswith(digest)
