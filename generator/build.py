@@ -257,6 +257,8 @@ def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions,
 def search_files(model, cache: Cache, manifest, output_prefix: str,
                  options: BuildOptions) -> dict[str, tuple[str, bytes | None]]:
     """The search bundle by file; contents are None when the last build's files still hold."""
+    if not model.articles:
+        return {}  # Pagefind refuses an empty site; there is nothing to find yet
     key = "search:" + search.index_key(model.articles, model.config)
     previous = [rel for rel in manifest if rel.startswith(search.BUNDLE + "/")]
     if previous and all(_still_valid(manifest[rel], key, output_prefix + rel) for rel in previous):

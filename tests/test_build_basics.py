@@ -24,3 +24,11 @@ def test_article_page_shows_title(make_site):
     build_site(site)
     page = parse_html(site / "output/local/2026/11/01/a/index.html")
     assert page.find("h1").get_text(strip=True) == "경기도 소식"
+
+
+def test_site_with_only_drafts_builds(make_site):
+    text = "---\ntitle: 초안\ndate: 2026-11-01\ndraft: true\n---\n\n본문\n"
+    site = make_site({"content/local/a.md": text})
+    result = build_site(site)
+    assert result.articles == 0
+    assert (site / "output/index.html").is_file()
