@@ -165,17 +165,19 @@ class _FieldChecker:
                 hint = f" (did you mean '{near[0]}'?)" if near else ""
                 self.problem(key, f"unknown key, ignored{hint}", warning=True)
 
+    def _report_missing(self, key: str, required: bool) -> None:
+        if required:
+            self.problems.append(Problem(self.path, self.lines.get(key, 1), key, "is required"))
+
     def text(self, values: dict, key: str, required: bool = False) -> str | None:
         value = values.get(key)
         if value is None:
-            if required:
-                self.problems.append(Problem(self.path, self.lines.get(key, 1), key,
-                                             "is required"))
+            self._report_missing(key, required)
             return None
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             self.problem(key, f"must be text, not {_kind(value)}{_quote_hint(value)}")
             return None
-        cleaned = " ".join(CONTROL_RE.sub(" ", str(value)).split())
+        cleaned = _clean_text(value)
         if not cleaned and required:
             self.problem(key, "must not be empty")
             return None
@@ -192,7 +194,7 @@ class _FieldChecker:
                 self.problem(key, "must be text or a list of text, not "
                              f"{_kind(item)}{_quote_hint(item)}")
                 return ()
-            cleaned = " ".join(CONTROL_RE.sub(" ", str(item)).split())
+            cleaned = _clean_text(item)
             if cleaned:
                 texts.append(cleaned)
         return tuple(texts)
@@ -200,9 +202,7 @@ class _FieldChecker:
     def datetime(self, values: dict, key: str, required: bool = False) -> datetime | None:
         value = values.get(key)
         if value is None:
-            if required:
-                self.problems.append(Problem(self.path, self.lines.get(key, 1), key,
-                                             "is required"))
+            self._report_missing(key, required)
             return None
         moment = _to_moment(value)
         if moment is None:
@@ -289,6 +289,11 @@ def _parse_date_text(text: str) -> datetime | None:
         return datetime.fromisoformat(text)
     except ValueError:
         return None
+
+
+def _clean_text(value) -> str:
+    """One line of text: control characters and runs of whitespace become single spaces."""
+    return " ".join(CONTROL_RE.sub(" ", str(value)).split())
 
 
 def _kind(value) -> str:
