@@ -301,7 +301,7 @@ class Hashes:
     @staticmethod
     def changed(before: dict[str, str], after: dict[str, str]) -> dict:
         names = {n for n in before.keys() | after.keys() if before.get(n) != after.get(n)}
-        search = {n for n in names if n.startswith(("pagefind/", "search/"))}
+        search = {n for n in names if n.startswith(("search-index/", "search/"))}
         return {"files": len(names - search), "search_files": len(search),
                 "changed": sorted(names)[:200]}
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from generator import __version__, indexing, korean, pages, render, search, unchanged
+from generator import __version__, indexing, korean, pages, render, unchanged
 from generator.assets import Assets, collect_assets
 from generator.buildrecord import recording
 from generator.cache import Cache
@@ -256,15 +256,12 @@ def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions,
 
 def search_files(model, cache: Cache, manifest, output_prefix: str,
                  options: BuildOptions) -> dict[str, tuple[str, bytes | None]]:
-    """The search bundle by file; contents are None when the last build's files still hold."""
-    if not model.articles:
-        return {}  # Pagefind refuses an empty site; there is nothing to find yet
-    key = "search:" + search.index_key(model.articles, model.config)
-    previous = [rel for rel in manifest if rel.startswith(search.BUNDLE + "/")]
-    if previous and all(_still_valid(manifest[rel], key, output_prefix + rel) for rel in previous):
-        return {rel: (key, None) for rel in previous}
-    files = indexing.index_files(model, cache, BodyStore(model.config, cache), options.analyser)
-    return {rel: (key, content) for rel, content in files.items()}
+    """The search index by file; contents are None where the last build's files still hold."""
+    def still_valid(rel: str, key: str) -> bool:
+        return _still_valid(manifest.get(rel), key, output_prefix + rel)
+
+    return indexing.index_files(model, cache, BodyStore(model.config, cache), options.analyser,
+                                still_valid)
 
 
 def render_pages(model, todo, cache_folder: Path, writer: OutputWriter,

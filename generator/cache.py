@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 from generator import __version__
 from generator.model import FrontMatter, RenderedBody, SourceEntry
 
-SCHEMA = f"newsgen-cache/5/{__version__}"
+SCHEMA = f"newsgen-cache/6/{__version__}"
 SEAL = 16  # bytes of blake2b digest in front of each marshalled record
 TABLES = (
     "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)",
@@ -37,6 +37,7 @@ TABLES = (
     "mtime INTEGER)",
     "CREATE TABLE IF NOT EXISTS blobs (name TEXT PRIMARY KEY, value BLOB)",
     "CREATE TABLE IF NOT EXISTS search_texts (key TEXT PRIMARY KEY, record TEXT)",
+    "CREATE TABLE IF NOT EXISTS search_shards (name TEXT PRIMARY KEY, digest TEXT, data BLOB)",
 )
 META_FIELDS = tuple(name for name in FrontMatter.__slots__ if name != "lines")
 BATCH = 500
@@ -135,26 +136,49 @@ class Cache:
         self._write("INSERT OR REPLACE INTO blobs VALUES (?, ?)",
                     [(name, seal(marshal.dumps(value)))])
 
-    # Search index text per article (plain text, analyser terms), keyed by its inputs.
-    def search_texts(self, keys: list[str]) -> dict[str, tuple[str, tuple[str, ...]]]:
+    # Search index text per article (a JSON list), keyed by what decides it.
+    def search_texts(self, keys: list[str]) -> dict[str, list]:
         found = {}
-        for start in range(0, len(keys), 500):
-            chunk = keys[start:start + 500]
+        for start in range(0, len(keys), BATCH):
+            chunk = keys[start:start + BATCH]
             marks = ",".join("?" * len(chunk))
             rows = self._query([], f"SELECT key, record FROM search_texts WHERE key IN ({marks})",
                                list, chunk)
             for key, record in rows:
                 try:
-                    text, terms = json.loads(record)
-                    found[key] = (str(text), tuple(str(t) for t in terms))
-                except (ValueError, TypeError):
+                    found[key] = json.loads(record)
+                except ValueError:
                     continue  # a damaged record is simply analysed again
         return found
 
-    def put_search_texts(self, texts: dict[str, tuple[str, tuple[str, ...]]]) -> None:
+    def put_search_texts(self, texts: dict[str, list]) -> None:
         self._write("INSERT OR REPLACE INTO search_texts VALUES (?, ?)",
-                    [(k, json.dumps([text, list(terms)], ensure_ascii=False))
-                     for k, (text, terms) in texts.items()])
+                    [(k, json.dumps(record, ensure_ascii=False)) for k, record in texts.items()])
+
+    # Search index shards (name -> digest, encoded postings), as the last build left them.
+    def search_shard_digests(self) -> dict[str, str]:
+        return self._query({}, "SELECT name, digest FROM search_shards", dict)
+
+    def search_shards(self, names: list[str]) -> dict[str, tuple[str, bytes]]:
+        found = {}
+        for start in range(0, len(names), BATCH):
+            chunk = names[start:start + BATCH]
+            marks = ",".join("?" * len(chunk))
+            rows = self._query([], f"SELECT name, digest, data FROM search_shards "
+                               f"WHERE name IN ({marks})", list, chunk)
+            found.update((name, (digest, bytes(data))) for name, digest, data in rows)
+        return found
+
+    def put_search_shards(self, shards: dict[str, tuple[str, bytes] | None],
+                          replace_all: bool = False) -> None:
+        """Store shards (None removes one); `replace_all` forgets every other shard."""
+        if replace_all:
+            self._write("DELETE FROM search_shards", [()])
+        self._write("DELETE FROM search_shards WHERE name = ?",
+                    [(n,) for n, shard in shards.items() if shard is None])
+        self._write("INSERT OR REPLACE INTO search_shards VALUES (?, ?, ?)",
+                    [(n, d, data) for n, shard in shards.items() if shard is not None
+                     for d, data in [shard]])
 
     # The manifest of the last successful build: output file -> (page key, size, mtime).
     def manifest(self) -> dict[str, tuple[str, int, int]]:

@@ -1,49 +1,236 @@
-"""The build's search stage: search records for the published articles, then the bundle.
+"""The build's search stage: the search-index/ files of the published articles.
 
-Plain text and Korean terms of each article are cached by what decides them
-(korean.ANALYSER_VERSION and search.text_key), so a build analyses only new
-or edited articles; the analyser and Pagefind do the rest.
+Each article's text and hidden nouns are cached by what decides them
+(korean.ANALYSER_VERSION and search.text_key), so a build analyses only new or
+edited articles. The postings of base/ live in the cache, shard by shard, with
+the article keys they were made from: a build patches the shards of the
+articles that changed instead of making every shard again. Every file's key is
+the digest of its bytes (or of what decides them), so only changed files are
+written.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from generator import korean, search
 from generator.cache import Cache
 from generator.errors import BuildFailed, Problem
-from generator.model import SiteModel
+from generator.model import Article, SiteModel
+from generator.render import site_url
 
+STATE = "search-base"
 BATCH = 500  # bodies fetched from the cache and texts analysed per round
+PATCH_LIMIT = 2000  # more changed articles than this: base/ is made again from scratch
+
+Files = dict[str, tuple[str, bytes | None]]  # file under output/ -> (key, bytes or None)
+StillValid = Callable[[str, str], bool]  # whether output/ holds the file made under a key
 
 
-def index_files(model: SiteModel, cache: Cache, bodies,
-                analyser: korean.Analyser | None) -> dict[str, bytes]:
-    """The Pagefind bundle's files by path under output/; `bodies` gives body HTML."""
+def index_files(model: SiteModel, cache: Cache, bodies, analyser: korean.Analyser | None,
+                still_valid: StillValid) -> Files:
+    """The index's files; bytes are None where output/ already holds them."""
+    docs = sorted(model.articles, key=lambda a: (a.date, a.url))
+    if not docs:
+        return {}
     own = analyser or korean.Analyser()
     try:
-        records = search_records(model, cache, bodies, own)
-        return search.build_index(records, model.config.language, cache.folder / "search-work")
-    except (korean.AnalyserError, search.SearchIndexError) as error:
+        texts = TextSource(model, cache, bodies, own)
+        files = doc_files(docs, model, texts, still_valid)
+        files.update(BaseIndex(cache, texts).files(docs[:search.base_end(len(docs))],
+                                                   still_valid))
+        files.update(_by_digest(recent_and_sections(docs, model, texts), still_valid))
+        files.update(_by_digest(meta_file(docs, model, files), still_valid))
+        return files
+    except korean.AnalyserError as error:
         raise BuildFailed([Problem("search index", None, None, str(error))]) from None
     finally:
         if own is not analyser:
             own.close()
 
 
-def search_records(model: SiteModel, cache: Cache, bodies,
-                   analyser: korean.Analyser) -> list[search.SearchRecord]:
-    """One record per published article; only texts missing from the cache are analysed."""
-    keys = {a.url: f"{korean.ANALYSER_VERSION}:{search.text_key(a)}" for a in model.articles}
-    known = cache.search_texts(sorted(set(keys.values())))
-    missing = [a for a in model.articles if keys[a.url] not in known]
-    analyse = korean.applies_to(model.config.language)
-    for start in range(0, len(missing), BATCH):
-        chunk = missing[start:start + BATCH]
-        bodies.prefetch(chunk)
-        texts = [search.article_text(a, bodies.html(a)) for a in chunk]
-        terms = analyser.hidden_nouns_many(texts) if analyse else [()] * len(texts)
-        fresh = {keys[a.url]: (text, tuple(found))
-                 for a, text, found in zip(chunk, texts, terms, strict=True)}
-        cache.put_search_texts(fresh)
-        known.update(fresh)
-    return [search.make_record(a, search.SearchText(*known[keys[a.url]]), model.config)
-            for a in model.articles]
+class TextSource:
+    """Indexed text per article: from the cache, or read from bodies and analysed."""
+
+    def __init__(self, model: SiteModel, cache: Cache, bodies, analyser: korean.Analyser):
+        self.cache, self.bodies, self.analyser = cache, bodies, analyser
+        self.analyse = korean.applies_to(model.config.language)
+        self.known: dict[str, search.SearchText] = {}
+
+    @staticmethod
+    def key(article: Article) -> str:
+        return f"{korean.ANALYSER_VERSION}:{search.text_key(article)}"
+
+    def texts(self, articles: list[Article]) -> dict[str, search.SearchText]:
+        """By cache key; articles not cached yet are analysed (in batches) and stored."""
+        wanted = sorted({self.key(a) for a in articles} - self.known.keys())
+        self.known.update(self.cached(wanted))
+        missing = list({self.key(a): a for a in articles
+                        if self.key(a) not in self.known}.values())
+        for start in range(0, len(missing), BATCH):
+            self._analyse(missing[start:start + BATCH])
+        return {self.key(a): self.known[self.key(a)] for a in articles}
+
+    def cached(self, keys: list[str]) -> dict[str, search.SearchText]:
+        found = {}
+        for key, record in self.cache.search_texts(keys).items():
+            if _is_text_record(record):
+                found[key] = search.SearchText(record[0], tuple(record[1]), record[2],
+                                               tuple(record[3]))
+        return found
+
+    def _analyse(self, chunk: list[Article]) -> None:
+        self.bodies.prefetch(chunk)
+        shown = [search.article_text(a, self.bodies.html(a)) for a in chunk]
+        if self.analyse:
+            read = [search.analysed_text(a, text) for a, text in zip(chunk, shown, strict=True)]
+            nouns = self.analyser.hidden_nouns_many(read)
+        else:
+            nouns = [()] * len(chunk)
+        fresh = {self.key(a): search.SearchText(text, tuple(found), a.title,
+                                                tuple(t.name for t in a.tags))
+                 for a, text, found in zip(chunk, shown, nouns, strict=True)}
+        self.cache.put_search_texts({k: [t.text, list(t.terms), t.title, list(t.tags)]
+                                     for k, t in fresh.items()})
+        self.known.update(fresh)
+
+
+def _is_text_record(record) -> bool:
+    return (isinstance(record, list) and len(record) == 4 and isinstance(record[0], str)
+            and isinstance(record[2], str)
+            and all(isinstance(v, str) for part in (record[1], record[3]) for v in part))
+
+
+def doc_files(docs: list[Article], model: SiteModel, texts: TextSource,
+              still_valid: StillValid) -> Files:
+    """doc/: one file per article; texts are fetched only for files not in output/ yet."""
+    config = model.config
+    files: Files = {}
+    todo = []
+    for doc_id, article in enumerate(docs):
+        rel = search.doc_file(doc_id)
+        url, date = site_url(config, article.url), _date(article, config)
+        key = "sdoc:" + search.digest(search.FORMAT, search.text_key(article), article.title,
+                                      article.section.name, url, date)
+        files[rel] = (key, None)
+        if not still_valid(rel, key):
+            todo.append((rel, key, article, url, date))
+    for start in range(0, len(todo), BATCH):
+        chunk = todo[start:start + BATCH]
+        known = texts.texts([article for _, _, article, _, _ in chunk])
+        for rel, key, article, url, date in chunk:
+            shown = known[texts.key(article)].text
+            files[rel] = (key, search.doc_content(article, url, date, shown))
+    return files
+
+
+def _date(article: Article, config) -> str:
+    return f"{article.date.astimezone(config.timezone):%Y.%m.%d %H:%M}"
+
+
+class BaseIndex:
+    """base/: postings of the articles below search.base_end, kept in the cache."""
+
+    def __init__(self, cache: Cache, texts: TextSource):
+        self.cache, self.texts = cache, texts
+
+    def files(self, docs: list[Article], still_valid: StillValid) -> Files:
+        keys = [self.texts.key(a) for a in docs]
+        changed = self._patch(docs, keys) if self._can_patch(keys) else self._remake(docs)
+        self.cache.put_value(STATE, [search.FORMAT, keys])
+        files: Files = {}
+        unchanged = []
+        for name, digest in self.cache.search_shard_digests().items():
+            rel, key = search.base_file(name), "sbase:" + digest
+            files[rel] = (key, changed.get(name))
+            if name not in changed and not still_valid(rel, key):
+                unchanged.append(name)
+        for name, (_, data) in self.cache.search_shards(unchanged).items():
+            files[search.base_file(name)] = (files[search.base_file(name)][0], data)
+        return files
+
+    def _can_patch(self, keys: list[str]) -> bool:
+        state = self.cache.value(STATE)
+        if not (isinstance(state, list) and len(state) == 2 and state[0] == search.FORMAT):
+            return False
+        self.old_keys = state[1]
+        changed = len(keys) - len(self.old_keys) + sum(
+            1 for old, new in zip(self.old_keys, keys, strict=False) if old != new)
+        return len(self.old_keys) <= len(keys) and changed <= PATCH_LIMIT
+
+    def _remake(self, docs: list[Article]) -> dict[str, bytes]:
+        weights = {}
+        for start in range(0, len(docs), BATCH):
+            chunk = docs[start:start + BATCH]
+            known = self.texts.texts(chunk)
+            for doc_id, article in enumerate(chunk, start):
+                weights[doc_id] = search.term_weights(known[self.texts.key(article)])
+        shards = {name: search.encode_postings(postings)
+                  for name, postings in search.group_by_key(weights).items()}
+        self.cache.put_search_shards({n: (search.digest(d), d) for n, d in shards.items()},
+                                     replace_all=True)
+        return shards
+
+    def _patch(self, docs: list[Article], keys: list[str]) -> dict[str, bytes]:
+        """Take changed articles out of their old shards and put them into their new ones."""
+        old = self.old_keys
+        ids = [i for i, key in enumerate(keys) if i >= len(old) or old[i] != key]
+        if not ids:
+            return {}
+        old_texts = self.texts.cached(sorted({old[i] for i in ids if i < len(old)}))
+        if any(i < len(old) and old[i] not in old_texts for i in ids):
+            return self._remake(docs)
+        new_texts = self.texts.texts([docs[i] for i in ids])
+        fresh = {i: search.term_weights(new_texts[keys[i]]) for i in ids}
+        touched = {search.shard_key(t) for weights in fresh.values() for t in weights}
+        touched |= {search.shard_key(t) for i in ids if i < len(old)
+                    for t in search.term_weights(old_texts[old[i]])}
+        stored = self.cache.search_shards(sorted(touched))
+        if any(search.digest(data) != digest for digest, data in stored.values()):
+            return self._remake(docs)  # a damaged shard: trust nothing stored
+        adding = search.group_by_key(fresh)
+        shards: dict[str, bytes | None] = {}
+        for name in sorted(touched):
+            postings = search.decode_postings(stored[name][1]) if name in stored else {}
+            shards[name] = _replace(postings, set(ids), adding.get(name, {}))
+        self.cache.put_search_shards({n: None if d is None else (search.digest(d), d)
+                                      for n, d in shards.items()})
+        return {n: d for n, d in shards.items() if d is not None}
+
+
+def _replace(postings: search.Postings, ids: set[int], adding: search.Postings) -> bytes | None:
+    """One shard without the given articles, then with their new postings; None if empty."""
+    result = {}
+    for term in postings.keys() | adding.keys():
+        kept = [p for p in postings.get(term, ()) if p[0] not in ids]
+        merged = sorted(kept + adding.get(term, []))
+        if merged:
+            result[term] = merged
+    return search.encode_postings(result) if result else None
+
+
+def recent_and_sections(docs: list[Article], model: SiteModel,
+                        texts: TextSource) -> dict[str, bytes]:
+    start = search.base_end(len(docs))
+    known = texts.texts(docs[start:])
+    weights = {start + n: search.term_weights(known[texts.key(a)])
+               for n, a in enumerate(docs[start:])}
+    files = search.recent_files(weights)
+    order = {section.slug: n for n, section in enumerate(model.config.sections)}
+    files.update(search.sections_files([order.get(a.section.slug, -1) for a in docs]))
+    return files
+
+
+def meta_file(docs: list[Article], model: SiteModel, files: Files) -> dict[str, bytes]:
+    """meta.json; its version changes with any other file, so browsers fetch them anew."""
+    version = search.digest(*(f"{rel}={key}" for rel, (key, _) in sorted(files.items())))
+    sections = [(s.slug, s.name) for s in model.config.sections]
+    return {f"{search.FOLDER}/meta.json": search.meta_content(len(docs), sections, version)}
+
+
+def _by_digest(contents: dict[str, bytes], still_valid: StillValid) -> Files:
+    files: Files = {}
+    for rel, data in contents.items():
+        key = "sfile:" + search.digest(data)
+        files[rel] = (key, None if still_valid(rel, key) else data)
+    return files

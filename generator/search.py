@@ -1,60 +1,76 @@
-"""The static search index: published articles as Pagefind records, written as files.
+"""The static search index: the files the search page downloads to find articles.
 
-Each article becomes one Pagefind record: its headline, deck and body text,
-then, after an invisible separator, the nouns Korean hides inside longer
-words (see korean.py), so `데이터` finds `AI데이터` while excerpts still come
-from the article's own text. Pagefind turns the records into a folder of
-small files (`pagefind/`) that the search page loads piece by piece; no
-server is needed at read time.
+Terms are an article's words as written, lower-cased (`협의체는`), plus the
+nouns Korean hides inside longer words (korean.py finds `데이터` in
+`AI데이터`). The reader's browser matches each query word as a prefix of
+terms, so `협의체` finds `협의체는`; search.js does the same splitting as
+`words` below.
+
+Files under output/search-index/; ids number the published articles from the
+oldest, so a new article takes the next id and older ids never move:
+
+  meta.json               article count, where base ends, sections, index version
+  base/<key>.json         terms whose first two characters are <key>, with the
+                          ids (below `base`) of the articles holding them
+  recent/<bucket>.json    the same for the newest articles (fewer than SEGMENT),
+                          spread over BUCKETS files by key
+  sections/<block>.json   the section of every article, BLOCK ids per file
+  doc/<folder>/<id>.json  headline, section, date, address and text of one article
+
+Publishing rewrites recent/ and meta.json only. base/ changes when an older
+article is edited, and once every SEGMENT articles, when recent/ moves into it.
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
-import shutil
-import subprocess
+import json
+import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass
-from html import escape
 from html.parser import HTMLParser
-from pathlib import Path
 
-from generator.model import Article, Config
+from generator.model import Article
 
-BUNDLE = "pagefind"
-# One Pagefind filter per section, each with one value: see canonical_filter_order.
-FILTER_PREFIX = "section-"
-FILTER_VALUE = "1"
-# The search page cuts the indexed text here, so extra terms never show in an excerpt.
-TERMS_SEPARATOR = "\u2063"
-INDEX_FORMAT = "newsgen-search-1"
-# Pagefind's own UIs and highlighter are not used: our search.js talks to pagefind.js.
-UNUSED_FILES = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.",
-                "pagefind-highlight.")
+FOLDER = "search-index"
+FORMAT = "newsgen-search-2"
+SEGMENT = 128  # articles in recent/ before they move into base/
+BUCKETS = 16
+BLOCK = 4096  # ids per sections/ file
+PER_FOLDER = 1000  # doc files per doc/ folder
+KEY_LENGTH = 2
+MAX_COUNT = 9  # a term's count in one article, capped; TITLE_MARK is added in the headline
+TITLE_MARK = 10
+
+_WORD = re.compile(r"[^\W_]+")
+_DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d)")
 
 
 @dataclass(frozen=True, slots=True)
 class SearchText:
-    """What the index holds for one article body: plain text and the hidden nouns."""
+    """What the index holds for one article: shown text, hidden nouns, headline and tags."""
 
     text: str
     terms: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class SearchRecord:
-    url: str
     title: str
-    section: str
-    section_slug: str
-    date: str
-    timestamp: int
-    content: str
+    tags: tuple[str, ...]
+
+
+def words(text: str) -> list[str]:
+    """Search terms of a text: runs of letters and digits, lower-cased, `1,860` as `1860`."""
+    normal = unicodedata.normalize("NFC", text).lower()
+    return _WORD.findall(_DIGIT_COMMA.sub("", normal))
 
 
 def article_text(article: Article, body_html: str) -> str:
-    """Headline, deck and body as plain text, the way a reader sees them."""
-    return "\n".join([article.title, *article.subtitle, plain_text(body_html)])
+    """Deck and body as plain text, the way a reader sees them (the headline is apart)."""
+    return "\n".join([*article.subtitle, plain_text(body_html)])
+
+
+def analysed_text(article: Article, shown: str) -> str:
+    """The text the Korean analyser reads: headline, tags and the shown text."""
+    return "\n".join([article.title, " ".join(t.name for t in article.tags), shown])
 
 
 def text_key(article: Article) -> str:
@@ -62,126 +78,124 @@ def text_key(article: Article) -> str:
     return f"{article.digest}:{article.body_key}"
 
 
-def make_record(article: Article, prepared: SearchText, config: Config) -> SearchRecord:
-    content = prepared.text
-    if prepared.terms:
-        content += f"\n{TERMS_SEPARATOR}\n" + " ".join(prepared.terms)
-    date = article.date.astimezone(config.timezone)
-    return SearchRecord(url=article.url, title=article.title, section=article.section.name,
-                        section_slug=article.section.slug, date=f"{date:%Y.%m.%d %H:%M}",
-                        timestamp=int(date.timestamp()), content=content)
+def term_weights(prepared: SearchText) -> dict[str, int]:
+    """Each term of an article and its weight: the count, capped, plus a mark if in the headline."""
+    counts = Counter(words(prepared.title))
+    counts.update(words(" ".join(prepared.tags)))
+    counts.update(words(prepared.text))
+    for noun in prepared.terms:
+        for term in words(noun):
+            counts.setdefault(term, 1)
+    in_title = set(words(prepared.title))
+    return {term: min(count, MAX_COUNT) + (TITLE_MARK if term in in_title else 0)
+            for term, count in counts.items()}
 
 
-def index_key(articles: tuple[Article, ...], config: Config) -> str:
-    """Changes exactly when some record of the index would change."""
-    digest = hashlib.blake2b(digest_size=12)
-    digest.update(f"{INDEX_FORMAT}\0{config.language}\0{config.timezone.key}\0".encode())
-    for article in articles:
-        digest.update(f"{article.url}\0{article.section.name}\0{article.date.isoformat()}\0"
-                      f"{text_key(article)}\n".encode())
-    return digest.hexdigest()
+def shard_key(term: str) -> str:
+    return term[:KEY_LENGTH]
 
 
-def build_index(records: list[SearchRecord], language: str, work_dir: Path) -> dict[str, bytes]:
-    """Run Pagefind over the records; returns the bundle's files by path under output/.
-
-    The records go to Pagefind as one small HTML file each, in `work_dir`
-    (emptied first), because its command line indexes thousands of files in
-    one run while its Python API takes a tenth of a second per record.
-    """
-    shutil.rmtree(work_dir, ignore_errors=True)
-    pages, bundle = work_dir / "site", work_dir / "bundle"
-    for record in records:
-        path = pages / record.url.strip("/") / "index.html"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(record_html(record, language), encoding="utf-8")
-    pages.mkdir(parents=True, exist_ok=True)
-    _run_pagefind(pages, bundle, language)
-    files = {}
-    for path in sorted(bundle.rglob("*")):
-        rel = path.relative_to(bundle).as_posix()
-        if path.is_file() and not rel.startswith(UNUSED_FILES):
-            files[rel] = path.read_bytes()
-    shutil.rmtree(work_dir, ignore_errors=True)
-    slugs = sorted({r.section_slug for r in records})
-    files = canonical_filter_order(files, [FILTER_PREFIX + s for s in slugs])
-    return {f"{BUNDLE}/{rel}": content for rel, content in sorted(files.items())}
+def key_name(key: str) -> str:
+    """A file name for a shard key that any host serves: its code points in hex."""
+    return "-".join(f"{ord(char):x}" for char in key)
 
 
-def canonical_filter_order(files: dict[str, bytes], names: list[str]) -> dict[str, bytes]:
-    """Put the filters of Pagefind's meta file in name order, renaming it to match.
-
-    Pagefind lists filters in hash-map order, different on every run, so two
-    builds of the same site would differ in the meta file, its name and the
-    entry file. Each filter here has one value, so its own file is stable;
-    the list in the meta file is reordered in place (same bytes, other order).
-    If the layout is not the one expected, the files are returned unchanged.
-    """
-    meta_rel = next((rel for rel in files if rel.endswith(".pf_meta")), None)
-    if meta_rel is None or "pagefind-entry.json" not in files:
-        return files
-    raw = gzip.decompress(files[meta_rel])
-    hashes = [rel[len("filter/"):-len(".pf_filter")] for rel in files
-              if rel.startswith("filter/")]
-    pairs = []
-    for name in names:
-        for digest in hashes:
-            encoded = b"\x82" + _cbor_text(name) + _cbor_text(digest)
-            at = raw.find(encoded)
-            if at >= 0:
-                pairs.append((at, name, encoded))
-    pairs.sort()
-    start = pairs[0][0] if pairs else 0
-    end = start + sum(len(p[2]) for p in pairs)
-    if len(pairs) != len(hashes) or raw[start:end] != b"".join(p[2] for p in pairs):
-        return files
-    ordered = raw[:start] + b"".join(p[2] for p in sorted(pairs, key=lambda p: p[1])) + raw[end:]
-    old = meta_rel[len("pagefind."):-len(".pf_meta")]
-    new = old.split("_")[0] + "_" + hashlib.sha256(ordered).hexdigest()[:len(old.split("_")[-1])]
-    result = {rel: content for rel, content in files.items() if rel != meta_rel}
-    result[f"pagefind.{new}.pf_meta"] = gzip.compress(ordered, mtime=0)
-    entry = files["pagefind-entry.json"].decode("utf-8")
-    result["pagefind-entry.json"] = entry.replace(f'"{old}"', f'"{new}"').encode("utf-8")
-    return result
+def bucket(key: str) -> int:
+    return sum(ord(char) for char in key) % BUCKETS
 
 
-def _cbor_text(text: str) -> bytes:
-    """A CBOR text string (major type 3), as Pagefind writes them."""
-    data = text.encode("utf-8")
-    if len(data) < 24:
-        return bytes([0x60 + len(data)]) + data
-    if len(data) < 256:
-        return bytes([0x78, len(data)]) + data
-    return bytes([0x79]) + len(data).to_bytes(2, "big") + data
+def base_file(key: str) -> str:
+    return f"{FOLDER}/base/{key_name(key)}.json"
 
 
-def record_html(record: SearchRecord, language: str) -> str:
-    """One record as the HTML Pagefind reads: metadata outside the indexed body."""
-    paragraphs = "".join(f"<p>{escape(line)}</p>" for line in record.content.split("\n"))
-    return (f'<!DOCTYPE html><html lang="{escape(language)}"><head><meta charset="utf-8">'
-            f"<title>{escape(record.title)}</title></head><body>"
-            f'<header><span data-pagefind-meta="title">{escape(record.title)}</span>'
-            f'<span data-pagefind-meta="section">{escape(record.section)}</span>'
-            f'<span data-pagefind-filter="{FILTER_PREFIX}{escape(record.section_slug)}">'
-            f"{FILTER_VALUE}</span>"
-            f'<span data-pagefind-meta="date">{escape(record.date)}</span>'
-            f'<span data-pagefind-sort="date">{record.timestamp}</span></header>'
-            f"<main data-pagefind-body>{paragraphs}</main></body></html>")
+def recent_file(number: int) -> str:
+    return f"{FOLDER}/recent/{number}.json"
 
 
-def _run_pagefind(pages: Path, bundle: Path, language: str) -> None:
-    from pagefind_bin import get_executable  # imported late: only indexing builds need it
-
-    command = [str(get_executable()), "--site", str(pages), "--output-path", str(bundle),
-               "--force-language", language, "--silent"]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        detail = (done.stderr or done.stdout).strip().splitlines()
-        raise SearchIndexError(detail[-1] if detail else f"pagefind exited with {done.returncode}")
+def sections_file(block: int) -> str:
+    return f"{FOLDER}/sections/{block}.json"
 
 
-class SearchIndexError(Exception):
-    """Pagefind could not build the index."""
+def doc_file(doc_id: int) -> str:
+    return f"{FOLDER}/doc/{doc_id // PER_FOLDER}/{doc_id}.json"
+
+
+def base_end(count: int) -> int:
+    """Articles below this id are in base/; the rest, fewer than SEGMENT, in recent/."""
+    return count // SEGMENT * SEGMENT
+
+
+Postings = dict[str, list[tuple[int, int]]]  # term -> (id, weight), ids ascending
+
+
+def encode_postings(postings: Postings) -> bytes:
+    """Terms in order, each with its ids as gaps from the previous one and weights."""
+    shard = {}
+    for term in sorted(postings):
+        flat, last = [], 0
+        for doc_id, weight in postings[term]:
+            flat += (doc_id - last, weight)
+            last = doc_id
+        shard[term] = flat
+    return to_json(shard)
+
+
+def decode_postings(data: bytes) -> Postings:
+    postings = {}
+    for term, flat in json.loads(data).items():
+        pairs, doc_id = [], 0
+        for at in range(0, len(flat), 2):
+            doc_id += flat[at]
+            pairs.append((doc_id, flat[at + 1]))
+        postings[term] = pairs
+    return postings
+
+
+def group_by_key(weights: dict[int, dict[str, int]]) -> dict[str, Postings]:
+    """Postings of many articles (id -> term weights), grouped by shard key."""
+    shards: dict[str, Postings] = {}
+    for doc_id in sorted(weights):
+        for term, weight in weights[doc_id].items():
+            shards.setdefault(shard_key(term), {}).setdefault(term, []).append((doc_id, weight))
+    return shards
+
+
+def recent_files(weights: dict[int, dict[str, int]]) -> dict[str, bytes]:
+    """recent/: the newest articles' postings, one file per bucket (empty buckets too)."""
+    buckets: list[Postings] = [{} for _ in range(BUCKETS)]
+    for key, postings in group_by_key(weights).items():
+        buckets[bucket(key)].update(postings)
+    return {recent_file(n): encode_postings(p) for n, p in enumerate(buckets)}
+
+
+def sections_files(codes: list[int]) -> dict[str, bytes]:
+    return {sections_file(n): to_json(codes[start:start + BLOCK])
+            for n, start in enumerate(range(0, len(codes), BLOCK))}
+
+
+def doc_content(article: Article, url: str, date: str, shown: str) -> bytes:
+    return to_json({"url": url, "title": article.title, "section": article.section.name,
+                    "date": date, "text": shown})
+
+
+def meta_content(count: int, sections: list[tuple[str, str]], version: str) -> bytes:
+    return to_json({"format": FORMAT, "count": count, "base": base_end(count),
+                    "buckets": BUCKETS, "block": BLOCK, "perFolder": PER_FOLDER,
+                    "keyLength": KEY_LENGTH, "titleMark": TITLE_MARK,
+                    "sections": [{"slug": slug, "name": name} for slug, name in sections],
+                    "version": version})
+
+
+def to_json(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def digest(*parts: str | bytes) -> str:
+    hasher = hashlib.blake2b(digest_size=12)
+    for part in parts:
+        hasher.update(part if isinstance(part, bytes) else part.encode("utf-8"))
+        hasher.update(b"\0")
+    return hasher.hexdigest()
 
 
 def plain_text(html: str) -> str:

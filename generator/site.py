@@ -58,7 +58,7 @@ def reserved_urls(config: Config) -> list[str]:
 GENERATED_FILES = ("/feed.xml", "/atom.xml", "/sitemap.xml", "/news-sitemap.xml",
                    "/robots.txt", "/_redirects")
 GENERATED_FOLDERS = ("/latest/", "/tags/", "/authors/", "/recent/", "/search/", "/assets/",
-                     "/pagefind/")
+                     "/search-index/")
 
 
 def _generated_path(path: str, config: Config) -> bool:

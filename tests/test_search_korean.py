@@ -39,7 +39,7 @@ def test_finds_number_glued_after_hangul(analyser):
 
 
 def test_finds_noun_after_a_middle_dot(analyser):
-    # Pagefind keeps `인공지능·반도체` as one word, so 반도체 needs indexing on its own.
+    # A word split on spaces keeps `인공지능·반도체` whole, so 반도체 needs finding on its own.
     assert "반도체" in analyser.hidden_nouns("인공지능·반도체 분야 스타트업")
 
 

@@ -1,12 +1,13 @@
-// Search as the reader types, from the static Pagefind bundle in /pagefind/.
+// Search as the reader types, from the static index in /search-index/
+// (written by generator/search.py; its docstring describes the files).
 // The header field shows the first few results under it; /search/ shows them
 // all, with a section filter and relevance or newest-first order. The index
 // already holds the nouns Korean hides inside words (generator/korean.py), so
-// a query needs no analysis here beyond dropping a particle ("협의체는") when
-// a word finds nothing. Nothing loads until the reader types.
+// a query needs no analysis here: each query word is matched as the start of
+// indexed words, and a word that finds nothing is tried once more without a
+// particle ("협의체는" -> "협의체"). Nothing loads until the reader types.
 (function () {
   "use strict";
-  var SEPARATOR = "\u2063";      // indexed text after it is for matching, never shown
   var PAGE_SIZE = 10;
   var PREVIEW_SIZE = 5;
   var DELAY_MS = 120;
@@ -16,20 +17,146 @@
     "에", "도", "만", "로"];
 
   var base = (document.body && document.body.getAttribute("data-base")) || "/";
-  var engine = null;
+  var folder = base + "search-index/";
+  var meta = null;
+  var files = {};
 
-  function loadEngine() {
-    if (!engine) {
-      engine = import(base + "pagefind/pagefind.js").then(function (pagefind) {
-        pagefind.init();
-        return pagefind;
+  function loadMeta() {
+    if (!meta) {
+      meta = fetch(folder + "meta.json", { cache: "no-cache" }).then(function (response) {
+        if (!response.ok) throw new Error("search index: " + response.status);
+        return response.json();
       });
+      meta.catch(function () { meta = null; });  // try again on the next query
     }
-    return engine;
+    return meta;
+  }
+
+  // One file of the index, fetched once per version; a missing file is null.
+  function load(info, path) {
+    var url = folder + path + "?v=" + info.version;
+    if (!(url in files)) {
+      files[url] = fetch(url).then(function (response) {
+        return response.ok ? response.json() : null;
+      }).catch(function () { return null; });
+    }
+    return files[url];
+  }
+
+  // The same splitting as generator/search.py words(): letters and digits, lower-cased.
+  function terms(text) {
+    var normal = text.normalize("NFC").toLowerCase().replace(/(\d),(?=\d)/g, "$1");
+    return normal.match(/[\p{L}\p{N}]+/gu) || [];
   }
 
   function words(query) {
     return query.trim().split(/\s+/).filter(Boolean);
+  }
+
+  function shardKey(info, term) {
+    return Array.from(term).slice(0, info.keyLength).join("");
+  }
+
+  function keyName(key) {
+    return Array.from(key).map(function (c) { return c.codePointAt(0).toString(16); }).join("-");
+  }
+
+  function bucket(info, key) {
+    return Array.from(key).reduce(function (sum, c) { return sum + c.codePointAt(0); }, 0)
+      % info.buckets;
+  }
+
+  // Articles holding a term that starts with `word`: id -> {count, title}.
+  function lookup(info, word) {
+    var key = shardKey(info, word);
+    var paths = [];
+    if (info.base > 0) paths.push("base/" + keyName(key) + ".json");
+    if (info.count > info.base) paths.push("recent/" + bucket(info, key) + ".json");
+    var whole = Array.from(word).length <= info.keyLength - 1;  // a key of its own
+    return Promise.all(paths.map(function (path) { return load(info, path); }))
+      .then(function (shards) {
+        var hits = new Map();
+        shards.forEach(function (shard) {
+          if (!shard) return;
+          Object.keys(shard).forEach(function (term) {
+            if (whole ? term === word : term.indexOf(word) === 0) addPostings(info, hits, shard[term]);
+          });
+        });
+        return hits;
+      });
+  }
+
+  function addPostings(info, hits, flat) {
+    var id = 0;
+    for (var i = 0; i < flat.length; i += 2) {
+      id += flat[i];
+      var weight = flat[i + 1];
+      var hit = hits.get(id) || { count: 0, title: false };
+      hit.count += weight % info.titleMark;
+      hit.title = hit.title || weight >= info.titleMark;
+      hits.set(id, hit);
+    }
+  }
+
+  function score(info, perWord, id) {
+    return perWord.reduce(function (sum, hits) {
+      var hit = hits.get(id);
+      var rarity = Math.log(1 + info.count / hits.size);
+      return sum + rarity * (1 + Math.log(hit.count || 1)) * (hit.title ? 3 : 1);
+    }, 0);
+  }
+
+  // The section index (in meta.sections) of each id, loaded block by block.
+  function sectionsOf(info, ids) {
+    var blocks = Array.from(new Set(ids.map(function (id) { return Math.floor(id / info.block); })));
+    return Promise.all(blocks.map(function (n) { return load(info, "sections/" + n + ".json"); }))
+      .then(function (loaded) {
+        var byBlock = new Map(blocks.map(function (n, i) { return [n, loaded[i] || []]; }));
+        return function (id) { return byBlock.get(Math.floor(id / info.block))[id % info.block]; };
+      });
+  }
+
+  function result(info, id, rank) {
+    var path = "doc/" + Math.floor(id / info.perFolder) + "/" + id + ".json";
+    return {
+      id: id,
+      score: rank,
+      data: function () {
+        return load(info, path).then(function (doc) {
+          doc = doc || { url: "#", title: "", section: "", date: "", text: "" };
+          return { url: doc.url, content: doc.text,
+            meta: { title: doc.title, section: doc.section, date: doc.date } };
+        });
+      }
+    };
+  }
+
+  // {results}: articles holding every query word, best or newest first.
+  function search(query, options) {
+    options = options || {};
+    var wanted = Array.from(new Set(terms(query)));
+    if (!wanted.length) return Promise.resolve({ results: [] });
+    return loadMeta().then(function (info) {
+      return Promise.all(wanted.map(function (w) { return lookup(info, w); }))
+        .then(function (perWord) {
+          var ids = Array.from(perWord[0].keys()).filter(function (id) {
+            return perWord.every(function (hits) { return hits.has(id); });
+          });
+          var section = info.sections.findIndex(function (s) { return s.slug === options.section; });
+          var kept = options.section
+            ? sectionsOf(info, ids).then(function (sectionOf) {
+              return ids.filter(function (id) { return sectionOf(id) === section; });
+            })
+            : Promise.resolve(ids);
+          return kept.then(function (found) {
+            var ranked = found.map(function (id) { return [id, score(info, perWord, id)]; });
+            ranked.sort(options.sort === "newest"
+              ? function (a, b) { return b[0] - a[0]; }
+              : function (a, b) { return b[1] - a[1] || b[0] - a[0]; });
+            return { results: ranked.map(function (r) { return result(info, r[0], r[1]); }) };
+          });
+        });
+    });
   }
 
   // "협의체는" -> "협의체"; leaves at least two syllables and non-Hangul words alone.
@@ -44,22 +171,17 @@
     return word;
   }
 
-  // Resolves to {results, words}: Pagefind results and the words to highlight.
+  // Resolves to {results, words}: the results and the words to highlight.
   function find(query, choice) {
     choice = choice || {};
-    var options = {};
-    // One filter per section, named by its slug (see generator/search.py).
-    if (choice.section) options.filters = { ["section-" + choice.section]: "1" };
-    if (choice.sort === "newest") options.sort = { date: "desc" };
-    return loadEngine().then(function (pagefind) {
-      return pagefind.search(query, options).then(function (search) {
-        var bare = words(query).map(stripParticle).join(" ");
-        if (search.results.length || bare === words(query).join(" ")) {
-          return { results: search.results, words: words(query) };
-        }
-        return pagefind.search(bare, options).then(function (second) {
-          return { results: second.results, words: words(bare) };
-        });
+    var options = { section: choice.section, sort: choice.sort };
+    return search(query, options).then(function (found) {
+      var bare = words(query).map(stripParticle).join(" ");
+      if (found.results.length || bare === words(query).join(" ")) {
+        return { results: found.results, words: words(query) };
+      }
+      return search(bare, options).then(function (second) {
+        return { results: second.results, words: words(bare) };
       });
     });
   }
@@ -71,12 +193,9 @@
     return parts.length ? new RegExp(parts.join("|"), "gi") : null;
   }
 
-  // The shown text of a result: its own words, without the title that leads it.
+  // The shown text of a result: deck and body, the headline being shown apart.
   function shownText(data) {
-    var text = (data.content || "").split(SEPARATOR)[0].trim();
-    var title = (data.meta && data.meta.title) || "";
-    var body = text.indexOf(title) === 0 ? text.slice(title.length) : text;
-    return body.replace(/^[\s.]+/, "");
+    return (data.content || "").trim();
   }
 
   // A window of the text around the first match, as DOM nodes with <mark>s.
@@ -121,7 +240,7 @@
     var heading = element(level);
     heading.className = "search-result-title";
     var link = element("a", null, data.meta.title);
-    link.href = data.url;  // Pagefind already put the site's base path in front
+    link.href = data.url;  // the index holds it with the site's base path
     heading.appendChild(link);
     var meta = element("p", "search-result-meta");
     meta.appendChild(element("span", "search-result-section", data.meta.section));
@@ -270,7 +389,7 @@
     }
   }
 
-  window.newsgenSearch = { find: find, stripParticle: stripParticle };
+  window.newsgenSearch = { find: find, search: search, stripParticle: stripParticle };
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {
