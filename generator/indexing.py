@@ -55,7 +55,6 @@ class TextSource:
     def __init__(self, model: SiteModel, cache: Cache, bodies, analyser: korean.Analyser):
         self.cache, self.bodies, self.analyser = cache, bodies, analyser
         self.analyse = korean.applies_to(model.config.language)
-        self.known: dict[str, search.SearchText] = {}
 
     @staticmethod
     def key(article: Article) -> str:
@@ -63,13 +62,11 @@ class TextSource:
 
     def texts(self, articles: list[Article]) -> dict[str, search.SearchText]:
         """By cache key; articles not cached yet are analysed (in batches) and stored."""
-        wanted = sorted({self.key(a) for a in articles} - self.known.keys())
-        self.known.update(self.cached(wanted))
-        missing = list({self.key(a): a for a in articles
-                        if self.key(a) not in self.known}.values())
+        known = self.cached(sorted({self.key(a) for a in articles}))
+        missing = list({self.key(a): a for a in articles if self.key(a) not in known}.values())
         for start in range(0, len(missing), BATCH):
-            self._analyse(missing[start:start + BATCH])
-        return {self.key(a): self.known[self.key(a)] for a in articles}
+            known.update(self._analyse(missing[start:start + BATCH]))
+        return {self.key(a): known[self.key(a)] for a in articles}
 
     def cached(self, keys: list[str]) -> dict[str, search.SearchText]:
         found = {}
@@ -79,7 +76,7 @@ class TextSource:
                                                tuple(record[3]))
         return found
 
-    def _analyse(self, chunk: list[Article]) -> None:
+    def _analyse(self, chunk: list[Article]) -> dict[str, search.SearchText]:
         self.bodies.prefetch(chunk)
         shown = [search.article_text(a, self.bodies.html(a)) for a in chunk]
         if self.analyse:
@@ -92,7 +89,7 @@ class TextSource:
                  for a, text, found in zip(chunk, shown, nouns, strict=True)}
         self.cache.put_search_texts({k: [t.text, list(t.terms), t.title, list(t.tags)]
                                      for k, t in fresh.items()})
-        self.known.update(fresh)
+        return fresh
 
 
 def _is_text_record(record) -> bool:
@@ -159,14 +156,16 @@ class BaseIndex:
         return len(self.old_keys) <= len(keys) and changed <= PATCH_LIMIT
 
     def _remake(self, docs: list[Article]) -> dict[str, bytes]:
-        weights = {}
+        grouped: dict[str, search.Postings] = {}
         for start in range(0, len(docs), BATCH):
             chunk = docs[start:start + BATCH]
             known = self.texts.texts(chunk)
             for doc_id, article in enumerate(chunk, start):
-                weights[doc_id] = search.term_weights(known[self.texts.key(article)])
-        shards = {name: search.encode_postings(postings)
-                  for name, postings in search.group_by_key(weights).items()}
+                weights = search.term_weights(known[self.texts.key(article)])
+                search.add_postings(grouped, doc_id, weights)
+        shards = {}
+        for name in list(grouped):
+            shards[name] = search.encode_postings(grouped.pop(name))
         self.cache.put_search_shards({n: (search.digest(d), d) for n, d in shards.items()},
                                      replace_all=True)
         return shards
@@ -202,10 +201,11 @@ def _replace(postings: search.Postings, ids: set[int], adding: search.Postings) 
     """One shard without the given articles, then with their new postings; None if empty."""
     result = {}
     for term in postings.keys() | adding.keys():
-        kept = [p for p in postings.get(term, ()) if p[0] not in ids]
-        merged = sorted(kept + adding.get(term, []))
-        if merged:
-            result[term] = merged
+        old, new = postings.get(term, ()), adding.get(term, ())
+        pairs = [(old[at], old[at + 1]) for at in range(0, len(old), 2) if old[at] not in ids]
+        pairs += [(new[at], new[at + 1]) for at in range(0, len(new), 2)]
+        if pairs:
+            result[term] = [n for pair in sorted(pairs) for n in pair]
     return search.encode_postings(result) if result else None
 
 

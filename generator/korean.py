@@ -89,7 +89,8 @@ def serve_requests(lines, out) -> None:
     """The worker's loop: a JSON list of texts per line in, a list of term lists out."""
     from kiwipiepy import Kiwi  # only the worker pays for the model (about 100 MB)
 
-    words = WordNouns(Kiwi(num_workers=-1))
+    # Multi-word and typo dictionaries find nothing a word alone could hide; they cost memory.
+    words = WordNouns(Kiwi(num_workers=-1, load_multi_dict=False, load_typo_dict=False))
     for line in lines:
         texts = json.loads(line)
         words.learn({w for text in texts for w in text.split() if _may_hide(w)})
@@ -105,26 +106,35 @@ class WordNouns:
     fewer than words, so analysing each once, many per call, is several times
     faster than analysing whole articles. A word alone gives Kiwi less context,
     but where a noun starts inside a word rarely depends on the next word.
+
+    Kiwi keeps well-known compounds whole (`안양시의회`, `셔틀버스`); a reader
+    still expects `의회` and `버스` to find them, so a compound's tail is a
+    hidden noun too when the compound splits there into two nouns of two
+    syllables or more (`안양시`+`의회`, `셔틀`+`버스`).
     """
 
     def __init__(self, kiwi) -> None:
         self.kiwi = kiwi
         self.known: dict[str, tuple[str, ...]] = {}
+        self.all_nouns: dict[str, bool] = {}  # piece of a compound -> analysed as nouns only
 
     def learn(self, candidates: set[str]) -> None:
         todo = sorted(w for w in candidates if w not in self.known)
         for start in range(0, len(todo), WORDS_PER_CALL):
             chunk = todo[start:start + WORDS_PER_CALL]
-            joined = "\n".join(chunk)
-            starts = [0]
-            for word in chunk[:-1]:
-                starts.append(starts[-1] + len(word) + 1)
-            found: list[dict[str, None]] = [{} for _ in chunk]
-            for token in self.kiwi.tokenize(joined):
-                at = bisect_right(starts, token.start) - 1
-                if token.start > starts[at]:
-                    _add_noun(found[at], token)
-            self.known.update(zip(chunk, (tuple(f) for f in found), strict=True))
+            analysed = self._tokens(chunk)
+            compounds = {t.form for tokens in analysed for t, _ in tokens if _is_compound(t)}
+            self._learn_pieces({piece for c in compounds for cut in _cuts(c)
+                                for piece in (c[:cut], c[cut:])})
+            for word, tokens in zip(chunk, analysed, strict=True):
+                found: dict[str, None] = {}
+                for token, at in tokens:
+                    if at > 0:
+                        _add_noun(found, token)
+                    if _is_compound(token):
+                        for tail in self._tails(token.form):
+                            found.setdefault(tail.lower(), None)
+                self.known[word] = tuple(found)
 
     def hidden_in(self, text: str) -> tuple[str, ...]:
         found: dict[str, None] = {}
@@ -132,6 +142,42 @@ class WordNouns:
             for noun in self.known.get(word, ()):
                 found.setdefault(noun, None)
         return tuple(found)
+
+    def _tokens(self, chunk: list[str]) -> list[list[tuple]]:
+        """Kiwi's tokens of each word, with their start inside the word: one call for all."""
+        starts = [0]
+        for word in chunk[:-1]:
+            starts.append(starts[-1] + len(word) + 1)
+        tokens: list[list[tuple]] = [[] for _ in chunk]
+        for token in self.kiwi.tokenize("\n".join(chunk)):
+            at = bisect_right(starts, token.start) - 1
+            tokens[at].append((token, token.start - starts[at]))
+        return tokens
+
+    def _learn_pieces(self, pieces: set[str]) -> None:
+        todo = sorted(p for p in pieces if p not in self.all_nouns)
+        for piece, tokens in zip(todo, self._tokens(todo) if todo else [], strict=True):
+            self.all_nouns[piece] = bool(tokens) and all(t.tag in COMPOUND_TAGS for t, _ in tokens)
+
+    def _tails(self, compound: str) -> list[str]:
+        return [compound[cut:] for cut in _cuts(compound)
+                if self.all_nouns.get(compound[:cut]) and self.all_nouns.get(compound[cut:])]
+
+
+COMPOUND_TAGS = frozenset({"NNG", "NNP"})
+
+
+def _is_compound(token) -> bool:
+    form = token.form
+    return token.tag in COMPOUND_TAGS and len(form) >= 2 * MIN_LENGTH and _is_hangul(form)
+
+
+def _cuts(compound: str) -> range:
+    return range(MIN_LENGTH, len(compound) - MIN_LENGTH + 1)
+
+
+def _is_hangul(text: str) -> bool:
+    return all("\uac00" <= char <= "\ud7a3" for char in text)
 
 
 def _may_hide(word: str) -> bool:

@@ -27,6 +27,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from array import array
 from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -125,38 +126,50 @@ def base_end(count: int) -> int:
     return count // SEGMENT * SEGMENT
 
 
-Postings = dict[str, list[tuple[int, int]]]  # term -> (id, weight), ids ascending
+# term -> ids and weights in turn (id, weight, id, weight...), ids ascending
+Postings = dict[str, "array[int] | list[int]"]
 
 
 def encode_postings(postings: Postings) -> bytes:
-    """Terms in order, each with its ids as gaps from the previous one and weights."""
+    """Terms in order, each with its ids as gaps from the previous one, and weights."""
     shard = {}
     for term in sorted(postings):
-        flat, last = [], 0
-        for doc_id, weight in postings[term]:
-            flat += (doc_id - last, weight)
-            last = doc_id
-        shard[term] = flat
+        flat = postings[term]
+        ids = flat[0::2]
+        gaps = [ids[0], *(b - a for a, b in zip(ids, ids[1:], strict=False))]
+        shard[term] = [n for pair in zip(gaps, flat[1::2], strict=True) for n in pair]
     return to_json(shard)
 
 
 def decode_postings(data: bytes) -> Postings:
     postings = {}
     for term, flat in json.loads(data).items():
-        pairs, doc_id = [], 0
+        absolute, doc_id = list(flat), 0
         for at in range(0, len(flat), 2):
             doc_id += flat[at]
-            pairs.append((doc_id, flat[at + 1]))
-        postings[term] = pairs
+            absolute[at] = doc_id
+        postings[term] = absolute
     return postings
+
+
+def add_postings(shards: dict[str, Postings], doc_id: int, weights: dict[str, int]) -> None:
+    """Add one article, newer than any already added, to postings grouped by shard key.
+
+    Arrays of machine integers: a whole archive's postings fit in memory.
+    """
+    for term, weight in weights.items():
+        flat = shards.setdefault(shard_key(term), {}).get(term)
+        if flat is None:
+            flat = shards[shard_key(term)][term] = array("l")
+        flat.append(doc_id)
+        flat.append(weight)
 
 
 def group_by_key(weights: dict[int, dict[str, int]]) -> dict[str, Postings]:
     """Postings of many articles (id -> term weights), grouped by shard key."""
     shards: dict[str, Postings] = {}
     for doc_id in sorted(weights):
-        for term, weight in weights[doc_id].items():
-            shards.setdefault(shard_key(term), {}).setdefault(term, []).append((doc_id, weight))
+        add_postings(shards, doc_id, weights[doc_id])
     return shards
 
 

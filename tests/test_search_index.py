@@ -38,8 +38,8 @@ def postings(output):
     for path in index_of(output).glob("*/*.json"):
         if path.parent.name not in ("base", "recent"):
             continue
-        for term, pairs in search.decode_postings(path.read_bytes()).items():
-            found.setdefault(term, {}).update(dict(pairs))
+        for term, flat in search.decode_postings(path.read_bytes()).items():
+            found.setdefault(term, {}).update(zip(flat[0::2], flat[1::2], strict=True))
     return found
 
 

@@ -19,6 +19,17 @@ def test_finds_second_part_of_hangul_compound(analyser):
     assert "자치" in analyser.hidden_nouns("지방자치 발전을 위한 토론회")
 
 
+def test_finds_tails_of_compounds_kiwi_keeps_whole(analyser):
+    # Kiwi reads 안양시의회 and 셔틀버스 as single nouns; readers search 의회 and 버스.
+    terms = set(analyser.hidden_nouns("안양시의회는 셔틀버스를 운행한다."))
+    assert {"시의회", "의회", "버스"} <= terms
+
+
+def test_does_not_cut_a_word_whose_head_is_no_noun(analyser):
+    # 캔버스 is not 캔 + 버스 for a reader: a head of one syllable never splits off.
+    assert "버스" not in analyser.hidden_nouns("화성 성벽을 캔버스로 삼았다.")
+
+
 def test_skips_nouns_that_start_a_word(analyser):
     # `협의체는` and `경기도가` are found by prefix already; indexing them again only adds bytes.
     terms = analyser.hidden_nouns("협의체는 경기도가 시군과 만든 기구다.")
