@@ -107,16 +107,17 @@ class WordNouns:
     faster than analysing whole articles. A word alone gives Kiwi less context,
     but where a noun starts inside a word rarely depends on the next word.
 
-    Kiwi keeps well-known compounds whole (`안양시의회`, `셔틀버스`); a reader
-    still expects `의회` and `버스` to find them, so a compound's tail is a
-    hidden noun too when the compound splits there into two nouns of two
-    syllables or more (`안양시`+`의회`, `셔틀`+`버스`).
+    In a sentence Kiwi keeps compounds whole (`안양시의회`, `셔틀버스`,
+    `시의회`); a reader still expects `의회` and `버스` to find them. So a
+    compound is analysed again on its own, and its later nouns are hidden
+    nouns too (`시의회` alone is `시`+`의회`); so is a tail where the compound
+    splits into two nouns of two syllables or more (`셔틀`+`버스`).
     """
 
     def __init__(self, kiwi) -> None:
         self.kiwi = kiwi
         self.known: dict[str, tuple[str, ...]] = {}
-        self.all_nouns: dict[str, bool] = {}  # piece of a compound -> analysed as nouns only
+        self.pieces: dict[str, tuple] = {}  # compound, or a piece of one -> its tokens alone
 
     def learn(self, candidates: set[str]) -> None:
         todo = sorted(w for w in candidates if w not in self.known)
@@ -124,8 +125,8 @@ class WordNouns:
             chunk = todo[start:start + WORDS_PER_CALL]
             analysed = self._tokens(chunk)
             compounds = {t.form for tokens in analysed for t, _ in tokens if _is_compound(t)}
-            self._learn_pieces({piece for c in compounds for cut in _cuts(c)
-                                for piece in (c[:cut], c[cut:])})
+            self._learn_pieces(compounds | {piece for c in compounds for cut in _cuts(c)
+                                            for piece in (c[:cut], c[cut:])})
             for word, tokens in zip(chunk, analysed, strict=True):
                 found: dict[str, None] = {}
                 for token, at in tokens:
@@ -155,13 +156,20 @@ class WordNouns:
         return tokens
 
     def _learn_pieces(self, pieces: set[str]) -> None:
-        todo = sorted(p for p in pieces if p not in self.all_nouns)
+        todo = sorted(p for p in pieces if p not in self.pieces)
         for piece, tokens in zip(todo, self._tokens(todo) if todo else [], strict=True):
-            self.all_nouns[piece] = bool(tokens) and all(t.tag in COMPOUND_TAGS for t, _ in tokens)
+            self.pieces[piece] = tuple((t.form, t.tag) for t, _ in tokens)
 
     def _tails(self, compound: str) -> list[str]:
-        return [compound[cut:] for cut in _cuts(compound)
-                if self.all_nouns.get(compound[:cut]) and self.all_nouns.get(compound[cut:])]
+        alone = self.pieces.get(compound, ())
+        tails = [form for form, tag in alone[1:]
+                 if tag in COMPOUND_TAGS and len(form) >= MIN_LENGTH]
+        return tails + [compound[cut:] for cut in _cuts(compound)
+                        if self._all_nouns(compound[:cut]) and self._all_nouns(compound[cut:])]
+
+    def _all_nouns(self, piece: str) -> bool:
+        tokens = self.pieces.get(piece, ())
+        return bool(tokens) and all(tag in COMPOUND_TAGS for _, tag in tokens)
 
 
 COMPOUND_TAGS = frozenset({"NNG", "NNP"})
@@ -169,7 +177,7 @@ COMPOUND_TAGS = frozenset({"NNG", "NNP"})
 
 def _is_compound(token) -> bool:
     form = token.form
-    return token.tag in COMPOUND_TAGS and len(form) >= 2 * MIN_LENGTH and _is_hangul(form)
+    return token.tag in COMPOUND_TAGS and len(form) > MIN_LENGTH and _is_hangul(form)
 
 
 def _cuts(compound: str) -> range:
