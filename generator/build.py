@@ -10,7 +10,7 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -81,6 +81,7 @@ def _build(options: BuildOptions) -> BuildResult:
     config = load_config(site_dir, options.base_url)
     now = (options.now or datetime.now()).astimezone(config.timezone)
     cache = Cache(options.cache_dir or site_dir / CACHE_DIR)
+    own_analyser = None
     try:
         data, problems = load_data(site_dir)
         problems += check_site_files(site_dir)
@@ -91,6 +92,11 @@ def _build(options: BuildOptions) -> BuildResult:
         if same is not None:
             return BuildResult(same, 0, len(cache.manifest()), 0, time.perf_counter() - started)
         entries, parsed = read_sources(config, cache, scan, problems, options.workers)
+        if parsed and options.analyser is None and korean.applies_to(config.language):
+            # New or edited text will need Kiwi: let it load while pages render.
+            own_analyser = korean.Analyser()
+            own_analyser.warm()
+            options = replace(options, analyser=own_analyser)
         articles = make_articles(config, entries, data.authors, problems)
         published = select_published(articles, now, options.drafts, options.future)
         problems += check_unique_urls(published, config)
@@ -107,6 +113,8 @@ def _build(options: BuildOptions) -> BuildResult:
             unchanged.remember(cache, inputs, _next_due(articles, now, options), len(published))
     finally:
         cache.close()
+        if own_analyser is not None:
+            own_analyser.close()
     warnings = tuple(p for p in problems if p.warning)
     return BuildResult(len(published), *counts, time.perf_counter() - started, warnings,
                        parsed, rendered)

@@ -82,6 +82,8 @@ TOP_KEYS = {
 }
 FEED_CONTENT = ("summary", "full")
 SITEMAP_MAX_URLS = 50_000
+# Parts are numbered from the oldest URL: smaller parts mean a publish rewrites fewer bytes.
+SITEMAP_DEFAULT_URLS = 10_000
 REQUIRED = ("title", "base_url", "sections")
 LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 HOST_RE = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
@@ -161,7 +163,7 @@ def _make_config(site_dir, table, raw, problems, line_of) -> Config | None:
         digest=hashlib.sha256(raw + base_url.encode()).hexdigest()[:16],
         feed_count=_get(table, "feed_count", 50),
         feed_content=_get(table, "feed_content", "summary"),
-        sitemap_limit=_get(table, "sitemap_limit", SITEMAP_MAX_URLS),
+        sitemap_limit=_get(table, "sitemap_limit", SITEMAP_DEFAULT_URLS),
         logo=table.get("logo") if isinstance(table.get("logo"), str) else None,
         twitter=table.get("twitter") if isinstance(table.get("twitter"), str) else None,
     )

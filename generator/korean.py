@@ -61,6 +61,10 @@ class Analyser:
             raise AnalyserError("the Korean analyser (kiwipiepy) stopped without an answer")
         return [tuple(terms) for terms in json.loads(line)]
 
+    def warm(self) -> None:
+        """Start the worker now, so its model loads while the caller does other work."""
+        self._start()
+
     def close(self) -> None:
         """Stop the worker for good: a request waiting on it, or made later, fails."""
         self._closed = True

@@ -42,7 +42,7 @@ class Config:
     digest: str
     feed_count: int = 50
     feed_content: str = "summary"
-    sitemap_limit: int = 50_000
+    sitemap_limit: int = 10_000
     logo: str | None = None
     twitter: str | None = None
     embed_hosts: tuple[str, ...] = ()

@@ -150,7 +150,8 @@ def main() -> int:
                         help="site folder to build and measure (default: the sample site)")
     parser.add_argument("--first-query-only", action="store_true",
                         help="only report the first query's download")
-    parser.add_argument("--query", default="경기도", help="query for the download figure")
+    parser.add_argument("--query", action="append",
+                        help="query for the download figure (repeatable; default 경기도)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="newsgen-search-bench-") as tmp:
         work = Path(tmp)
@@ -166,13 +167,14 @@ def main() -> int:
         build_site(site, output)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            with serve(output) as root:
-                size = first_query_bytes(browser, root, args.query)
             index = output / "search-index"
             count = json.loads((index / "meta.json").read_bytes())["count"]
             total = sum(f.stat().st_size for f in index.rglob("*") if f.is_file())
-            print(f"first query '{args.query}' over {count} articles: {size / 1024:.1f} KB "
-                  f"(index total {total / 1024:.0f} KB)")
+            print(f"{count} articles, index total {total / 1024:.0f} KB")
+            with serve(output) as root:
+                for query in args.query or ["경기도"]:
+                    size = first_query_bytes(browser, root, query)
+                    print(f"first query '{query}': {size / 1024:.1f} KB")
             if not args.first_query_only:
                 measure_options(browser, site, output)
             browser.close()
