@@ -102,22 +102,26 @@ def doc_files(docs: list[Article], model: SiteModel, texts: TextSource,
               still_valid: StillValid) -> Files:
     """doc/: one file per article; texts are fetched only for files not in output/ yet."""
     config = model.config
+    # What every doc file shows besides its article: links and dates depend on these.
+    shared = search.digest(search.FORMAT, config.base_path, config.timezone.key)
     files: Files = {}
     todo = []
     for doc_id, article in enumerate(docs):
         rel = search.doc_file(doc_id)
-        url, date = site_url(config, article.url), _date(article, config)
-        key = "sdoc:" + search.digest(search.FORMAT, search.text_key(article), article.title,
-                                      article.section.name, url, date)
+        # Plain text, no hashing: this runs for every article on every build.
+        key = (f"sdoc:{shared}:{article.digest}:{article.body_key}:{article.url}:"
+               f"{article.section.name}")
         files[rel] = (key, None)
         if not still_valid(rel, key):
-            todo.append((rel, key, article, url, date))
+            todo.append((rel, key, article))
     for start in range(0, len(todo), BATCH):
         chunk = todo[start:start + BATCH]
-        known = texts.texts([article for _, _, article, _, _ in chunk])
-        for rel, key, article, url, date in chunk:
+        known = texts.texts([article for _, _, article in chunk])
+        for rel, key, article in chunk:
             shown = known[texts.key(article)].text
-            files[rel] = (key, search.doc_content(article, url, date, shown))
+            content = search.doc_content(article, site_url(config, article.url),
+                                         _date(article, config), shown)
+            files[rel] = (key, content)
     return files
 
 
@@ -130,11 +134,16 @@ class BaseIndex:
 
     def __init__(self, cache: Cache, texts: TextSource):
         self.cache, self.texts = cache, texts
+        self.old_keys: list[str] | None = None  # what the cached shards were made from
 
     def files(self, docs: list[Article], still_valid: StillValid) -> Files:
         keys = [self.texts.key(a) for a in docs]
-        changed = self._patch(docs, keys) if self._can_patch(keys) else self._remake(docs)
-        self.cache.put_value(STATE, [search.FORMAT, keys])
+        if self._can_patch(keys):
+            changed = self._patch(docs, keys)
+        else:
+            changed = self._remake(docs)
+        if not self.old_keys == keys:
+            self.cache.put_value(STATE, [search.FORMAT, keys])
         files: Files = {}
         unchanged = []
         for name, digest in self.cache.search_shard_digests().items():
@@ -151,6 +160,8 @@ class BaseIndex:
         if not (isinstance(state, list) and len(state) == 2 and state[0] == search.FORMAT):
             return False
         self.old_keys = state[1]
+        if self.old_keys == keys:
+            return True
         changed = len(keys) - len(self.old_keys) + sum(
             1 for old, new in zip(self.old_keys, keys, strict=False) if old != new)
         return len(self.old_keys) <= len(keys) and changed <= PATCH_LIMIT

@@ -16,7 +16,7 @@ import sys
 from bisect import bisect_right
 
 # Bump when the terms produced for the same text change, so cached terms are redone.
-ANALYSER_VERSION = "kiwi-words-3"
+ANALYSER_VERSION = "kiwi-words-4"
 
 # General and proper nouns, roots, foreign words (AI), numbers and Hanja.
 NOUN_TAGS = frozenset({"NNG", "NNP", "XR", "SL", "SN", "SH"})
@@ -139,6 +139,8 @@ class WordNouns:
                     if _is_compound(token):
                         for tail in self._tails(token.form):
                             found.setdefault(tail.lower(), None)
+                for run in _noun_runs(word, tokens):
+                    found.setdefault(run.lower(), None)
                 self.known[word] = tuple(found)
 
     def hidden_in(self, text: str) -> tuple[str, ...]:
@@ -177,6 +179,27 @@ class WordNouns:
 
 
 COMPOUND_TAGS = frozenset({"NNG", "NNP"})
+
+
+def _noun_runs(word: str, tokens: list[tuple]) -> list[str]:
+    """Inside a word, each stretch of nouns from a later noun to the run's end.
+
+    Kiwi splits `안양시의회는` as 안양/시/의회 in one batch and as 안양/시의회 in
+    another; either way `시의회` must be found, so runs of nouns glued
+    together are hidden nouns as a whole too.
+    """
+    nouns = [(at, at + len(t.form)) for t, at in tokens
+             if t.tag in COMPOUND_TAGS and word[at:at + len(t.form)] == t.form]
+    runs = []
+    for n, (start, _) in enumerate(nouns):
+        end = nouns[n][1]
+        for later_start, later_end in nouns[n + 1:]:
+            if later_start != end:
+                break
+            end = later_end
+        if start > 0 and end > nouns[n][1] and end - start >= MIN_LENGTH:
+            runs.append(word[start:end])
+    return runs
 
 
 def _is_compound(token) -> bool:
