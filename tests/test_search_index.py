@@ -241,3 +241,8 @@ def test_plain_text_drops_markup_and_keeps_blocks_apart():
     html = "<p>첫 <strong>문단</strong></p><script>x()</script><figure><img alt=''>" \
            "<figcaption>▲ 사진 설명</figcaption></figure><p>둘째&nbsp;문단</p>"
     assert plain_text(html) == "첫 문단\n▲ 사진 설명\n둘째 문단"
+
+
+def test_plain_text_keeps_escaped_text_and_skips_quoted_angle_brackets():
+    html = '<p class="lead">a &lt;b&gt; &amp; c</p><img alt="x > y" src="p.jpg"><br/>끝<!-- 메모 -->'
+    assert plain_text(html) == "a <b> & c\n끝"
