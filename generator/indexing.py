@@ -167,16 +167,15 @@ class BaseIndex:
         return len(self.old_keys) <= len(keys) and changed <= PATCH_LIMIT
 
     def _remake(self, docs: list[Article]) -> dict[str, bytes]:
-        grouped: dict[str, search.Postings] = {}
+        postings: search.Postings = {}
         for start in range(0, len(docs), BATCH):
             chunk = docs[start:start + BATCH]
             known = self.texts.texts(chunk)
             for doc_id, article in enumerate(chunk, start):
                 weights = search.term_weights(known[self.texts.key(article)])
-                search.add_postings(grouped, doc_id, weights)
-        shards = {}
-        for name in list(grouped):
-            shards[name] = search.encode_postings(grouped.pop(name))
+                search.add_postings(postings, doc_id, weights)
+        grouped = search.by_shard(postings)
+        shards = {name: search.encode_postings(grouped.pop(name)) for name in list(grouped)}
         self.cache.put_search_shards({n: (search.digest(d), d) for n, d in shards.items()},
                                      replace_all=True)
         return shards

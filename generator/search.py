@@ -84,9 +84,8 @@ def term_weights(prepared: SearchText) -> dict[str, int]:
     counts = Counter(words(prepared.title))
     counts.update(words(" ".join(prepared.tags)))
     counts.update(words(prepared.text))
-    for noun in prepared.terms:
-        for term in words(noun):
-            counts.setdefault(term, 1)
+    for term in words(" ".join(prepared.terms)):
+        counts.setdefault(term, 1)
     in_title = set(words(prepared.title))
     return {term: min(count, MAX_COUNT) + (TITLE_MARK if term in in_title else 0)
             for term, count in counts.items()}
@@ -152,25 +151,33 @@ def decode_postings(data: bytes) -> Postings:
     return postings
 
 
-def add_postings(shards: dict[str, Postings], doc_id: int, weights: dict[str, int]) -> None:
-    """Add one article, newer than any already added, to postings grouped by shard key.
+def add_postings(postings: Postings, doc_id: int, weights: dict[str, int]) -> None:
+    """Add one article, newer than any already added, to postings by term.
 
     Arrays of machine integers: a whole archive's postings fit in memory.
     """
     for term, weight in weights.items():
-        flat = shards.setdefault(shard_key(term), {}).get(term)
+        flat = postings.get(term)
         if flat is None:
-            flat = shards[shard_key(term)][term] = array("l")
+            flat = postings[term] = array("l")
         flat.append(doc_id)
         flat.append(weight)
 
 
+def by_shard(postings: Postings) -> dict[str, Postings]:
+    """Postings grouped by shard key; emptied as it goes, to hold each posting once."""
+    shards: dict[str, Postings] = {}
+    for term in sorted(postings):
+        shards.setdefault(shard_key(term), {})[term] = postings.pop(term)
+    return shards
+
+
 def group_by_key(weights: dict[int, dict[str, int]]) -> dict[str, Postings]:
     """Postings of many articles (id -> term weights), grouped by shard key."""
-    shards: dict[str, Postings] = {}
+    postings: Postings = {}
     for doc_id in sorted(weights):
-        add_postings(shards, doc_id, weights[doc_id])
-    return shards
+        add_postings(postings, doc_id, weights[doc_id])
+    return by_shard(postings)
 
 
 def recent_files(weights: dict[int, dict[str, int]]) -> dict[str, bytes]:
