@@ -35,7 +35,7 @@ from html import unescape
 from generator.model import Article
 
 FOLDER = "search-index"
-FORMAT = "newsgen-search-2"
+FORMAT = "newsgen-search-3"
 SEGMENT = 128  # articles in recent/ before they move into base/
 BUCKETS = 16
 BLOCK = 4096  # ids per sections/ file
@@ -80,13 +80,19 @@ def text_key(article: Article) -> str:
 
 
 def term_weights(prepared: SearchText) -> dict[str, int]:
-    """Each term of an article and its weight: the count, capped, plus a mark if in the headline."""
-    counts = Counter(words(prepared.title))
+    """Each term of an article and its weight: the count, capped, plus a mark if in the headline.
+
+    A hidden noun inside a headline word (`의회` in `안양시의회`) counts as in the headline.
+    """
+    title = words(prepared.title)
+    hidden = words(" ".join(prepared.terms))
+    counts = Counter(title)
     counts.update(words(" ".join(prepared.tags)))
     counts.update(words(prepared.text))
-    for term in words(" ".join(prepared.terms)):
+    for term in hidden:
         counts.setdefault(term, 1)
-    in_title = set(words(prepared.title))
+    joined = " ".join(title)
+    in_title = set(title) | {noun for noun in hidden if noun in joined}
     return {term: min(count, MAX_COUNT) + (TITLE_MARK if term in in_title else 0)
             for term, count in counts.items()}
 

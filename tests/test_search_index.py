@@ -80,6 +80,13 @@ def test_terms_are_words_as_written_and_hidden_nouns(make_site):
     assert "사업비는 1,860억원이다" in docs(site / "output")[0]["text"]
 
 
+def test_hidden_noun_inside_a_headline_word_counts_as_headline():
+    text = search.SearchText("본문에는 없다.", ("의회", "예산"), "안양시의회 정례회", ())
+    weights = search.term_weights(text)
+    assert weights["의회"] == 1 + search.TITLE_MARK
+    assert weights["예산"] == 1  # hidden in the body only
+
+
 def test_tags_are_searchable(make_site):
     site = make_site({"content/local/a.md": PUBLISHED.replace(
         "author: oh-kyungha", "author: oh-kyungha\ntags: [광역행정]")})
