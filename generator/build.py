@@ -338,15 +338,32 @@ def static_files(config: Config) -> dict[str, Path]:
     files: dict[str, Path] = {}
     for folder in (theme_dir(config.site_dir, config.theme) / "static",
                    config.site_dir / "static"):
-        if not folder.is_dir():
-            continue
-        for dirpath, _, names in os.walk(folder):
-            for name in sorted(names):
-                path = Path(dirpath) / name
-                if name.startswith(".") or not is_inside(path, folder.parent):
-                    continue  # links leaving the site are reported by check_site_files
-                files[path.relative_to(folder).as_posix()] = path
+        if folder.is_dir():
+            # Links leaving the site are reported by check_site_files, and skipped here.
+            _walk_static(str(folder), "", folder.parent, is_inside(folder, folder.parent), files)
     return dict(sorted(files.items()))
+
+
+def _walk_static(folder: str, prefix: str, root: Path, inside: bool, files: dict) -> None:
+    """Files under `folder` as os.walk finds them (links to folders not followed).
+
+    Only a link can lead out of a folder that lies inside `root`, so only links
+    pay for resolving their path: a big site has thousands of photos.
+    """
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_symlink():
+            if entry.is_dir() or entry.name.startswith("."):
+                continue
+            if is_inside(Path(entry.path), root):
+                files[prefix + entry.name] = Path(entry.path)
+        elif entry.is_dir():
+            _walk_static(entry.path, f"{prefix}{entry.name}/", root, inside, files)
+        elif inside and not entry.name.startswith("."):
+            files[prefix + entry.name] = Path(entry.path)
 
 
 __all__ = ["BuildOptions", "build", "CONTENT_DIR"]
