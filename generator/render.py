@@ -6,6 +6,7 @@ Each render function takes the site model and one subject and returns HTML text.
 from __future__ import annotations
 
 import hashlib
+import re
 import traceback
 from dataclasses import replace
 from datetime import datetime
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from generator.images import ImageSet, Variant
 
 WEEKDAYS = {"ko": "월화수목금토일", "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
+URL_SAFE = "/%#?=&~-._:"
+UNQUOTED = re.compile(r"[A-Za-z0-9_.~/%#?=&:-]*")  # what quote(…, safe=URL_SAFE) leaves as is
 # The footer prints the publisher's fields in this order; other keys follow as written.
 PUBLISHER_ORDER = ("name", "registration", "registered", "publisher", "editor", "address",
                    "phone", "email", "youth_officer")
@@ -118,7 +121,9 @@ def site_url(config: Config, path: str) -> str:
     """A site path ('/local/') as a link that works under the base path ('/news/local/')."""
     if path.startswith(("http://", "https://", "//", "#", "mailto:")):
         return path
-    return quote(config.base_path.rstrip("/") + path, safe="/%#?=&~-._:")
+    joined = config.base_path.rstrip("/") + path
+    # Most paths hold only characters quote() keeps, and a sitemap has one per article.
+    return joined if UNQUOTED.fullmatch(joined) else quote(joined, safe=URL_SAFE)
 
 
 def absolute_url(config: Config, path: str) -> str:

@@ -25,7 +25,7 @@ def attributes(attrs: Iterable[tuple[str, str]]) -> str:
 
 def text(name: str, value: str, attrs: Iterable[tuple[str, str]] = ()) -> str:
     """An element holding escaped text: <name attr="…">value</name>."""
-    return f"<{name}{attributes(attrs)}>{escape(clean(value))}</{name}>"
+    return f"<{name}{attributes(attrs) if attrs else ''}>{escape(clean(value))}</{name}>"
 
 
 def empty(name: str, attrs: Iterable[tuple[str, str]] = ()) -> str:
@@ -36,7 +36,7 @@ def parent(name: str, children: Iterable[str], attrs: Iterable[tuple[str, str]] 
     """An element around already-serialised children, one per line (never indented,
     since indenting would change the text of elements holding several lines)."""
     inner = "".join(f"\n{child}" for child in children if child)
-    return f"<{name}{attributes(attrs)}>{inner}\n</{name}>"
+    return f"<{name}{attributes(attrs) if attrs else ''}>{inner}\n</{name}>"
 
 
 def document(root: str) -> str:
