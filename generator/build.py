@@ -33,6 +33,7 @@ from generator.output import (
     relative_file,
 )
 from generator.parallel import run_parts
+from generator.session import Session, SiteInputs
 from generator.site import (
     build_site_model,
     check_unique_urls,
@@ -48,6 +49,7 @@ from generator.sources import parse_file, read_settings, read_sources
 CACHE_DIR = ".newsgen-cache"
 PREFETCH = 200  # bodies fetched from the cache per query while rendering
 Progress = Callable[[str, int, int], None]
+RenderPage = Callable[[pages.PagePlan, Callable[[Article], str]], str]  # (plan, body_html)
 
 
 @dataclass(frozen=True)
@@ -64,18 +66,31 @@ class BuildOptions:
     progress: Progress = field(default=lambda stage, done, total: None)
     # A long-lived process (serve, tests) passes one so Kiwi loads once, not per build.
     analyser: korean.Analyser | None = None
+    # The preview keeps a session between builds and names the paths that changed since
+    # the last one; without both, every input is read again.
+    session: Session | None = None
+    changed: frozenset[str] | None = None
 
 
 def build(options: BuildOptions) -> BuildResult:
     """Build the site; raise BuildFailed (nothing written) when the input has problems."""
     check_output_dir(options.output_dir, options.site_dir)
     with recording(options.output_dir, options.drafts, options.future, options.base_url):
-        return _build(options)
+        try:
+            return _build(options)
+        except BuildFailed:
+            raise  # the session's memos are still true: the next save fixes the input
+        except BaseException:
+            if options.session is not None:
+                options.session.forget()  # a build cut short may leave them behind the disk
+            raise
 
 
 def _build(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     site_dir = options.site_dir
+    session = options.session or Session()
+    session.note(None if options.clean else options.changed)
     check_output_dir(options.output_dir, site_dir)
     finish_interrupted(options.output_dir)
     config = load_config(site_dir, options.base_url)
@@ -84,33 +99,43 @@ def _build(options: BuildOptions) -> BuildResult:
     own_analyser = None
     try:
         data, problems = load_data(site_dir)
-        problems += check_site_files(site_dir)
-        scan = scan_sources(site_dir)
-        inputs = _fingerprint(config, data.digest, scan, options, now)
+        inputs = session.site_inputs((config.digest, data.digest, options.drafts, options.future),
+                                     site_dir, partial(read_site_inputs, config))
+        problems += inputs.problems
+        fingerprint = _fingerprint(config, data.digest, inputs, options, now)
         same = None if options.clean or problems else unchanged.nothing_changed(
-            cache, inputs, now, options.output_dir)
+            cache, fingerprint, now, options.output_dir)
         if same is not None:
             return BuildResult(same, 0, len(cache.manifest()), 0, time.perf_counter() - started)
-        entries, parsed = read_sources(config, cache, scan, problems, options.workers)
+        entries, parsed, session.entries = read_sources(config, cache, inputs.scan, problems,
+                                                        options.workers, session.entries)
         if parsed and options.analyser is None and korean.applies_to(config.language):
             # New or edited text will need Kiwi: let it load while pages render.
             own_analyser = korean.Analyser()
             own_analyser.warm()
             options = replace(options, analyser=own_analyser)
-        articles = make_articles(config, entries, data.authors, problems)
+        articles = session.each("articles", entries,
+                                partial(make_one_article, config, dict(data.authors), problems))
         published = select_published(articles, now, options.drafts, options.future)
         problems += check_unique_urls(published, config)
-        assets = prepare_assets(config, published, entries, cache.folder, problems)
+        assets = _assets(session, config, published, entries, inputs.static, cache.folder,
+                         problems)
         raise_if_errors(problems)
-        published = with_image_digests(published, assets.images)
+        published = session.each("stamped", published,
+                                 lambda a: with_image_digests([a], assets.images)[0],
+                                 depends=(assets.images,))
         related = related_lists(published, cache)
         model = build_site_model(config, published, dict(data.authors), dict(data.values), now,
                                  related)
+        render_page = _page_renderer(session, model, assets, inputs.templates)
         unchanged.forget(cache)  # output/ is about to change: until done, trust no shortcut
         *counts, rendered = write_site(model, BodyStore(config, cache), cache, options,
-                                       data.digest, assets)
+                                       _global_key(config, data.digest + assets.digest,
+                                                   inputs.templates, options),
+                                       assets, render_page, session)
         if not problems:
-            unchanged.remember(cache, inputs, _next_due(articles, now, options), len(published))
+            unchanged.remember(cache, fingerprint, _next_due(articles, now, options),
+                               len(published))
     finally:
         cache.close()
         if own_analyser is not None:
@@ -120,12 +145,20 @@ def _build(options: BuildOptions) -> BuildResult:
                        parsed, rendered)
 
 
-def _fingerprint(config: Config, data_digest: str, scan, options: BuildOptions,
+def read_site_inputs(config: Config) -> SiteInputs:
+    """Every content file's stamp, the static files and templates, and problems with them."""
+    site_dir = config.site_dir
+    problems = tuple(check_site_files(site_dir))
+    static = static_files(config)
+    return SiteInputs(scan_sources(site_dir), static, unchanged.stamp_files(static),
+                      render.templates_digest(config), problems)
+
+
+def _fingerprint(config: Config, data_digest: str, inputs: SiteInputs, options: BuildOptions,
                  now: datetime) -> str:
     return unchanged.fingerprint(
-        scan, static_files(config), read_settings(config), config.digest, data_digest,
-        render.templates_digest(config), str(options.drafts), str(options.future),
-        now.date().isoformat())
+        inputs.scan, inputs.static_stamp, read_settings(config), config.digest, data_digest,
+        inputs.templates, str(options.drafts), str(options.future), now.date().isoformat())
 
 
 def _next_due(articles: list[Article], now: datetime, options: BuildOptions) -> datetime | None:
@@ -137,17 +170,14 @@ def _next_due(articles: list[Article], now: datetime, options: BuildOptions) -> 
     return min(waiting + leaving, default=None)
 
 
-def make_articles(config, entries: list[SourceEntry], authors, problems) -> list[Article]:
-    articles = []
-    authors = dict(authors)
-    for entry in entries:
-        made = make_article(entry, RenderedBody("", entry.summary), entry.body_key, config,
-                            authors)
-        if isinstance(made, list):
-            problems.extend(made)
-        else:
-            articles.append(made)
-    return articles
+def make_one_article(config: Config, authors: dict, problems: list[Problem],
+                     entry: SourceEntry) -> Article | None:
+    """The entry's Article, or None with its problems appended to `problems`."""
+    made = make_article(entry, RenderedBody("", entry.summary), entry.body_key, config, authors)
+    if isinstance(made, list):
+        problems.extend(made)
+        return None
+    return made
 
 
 def related_lists(published: list[Article], cache: Cache) -> dict[str, tuple[Article, ...]]:
@@ -210,40 +240,63 @@ class BodyStore:
         return body.html
 
 
+def _page_renderer(session: Session, model, assets: Assets, templates: str) -> RenderPage:
+    """Render one planned page; the session keeps the compiled templates."""
+    config = model.config
+    env = session.memo("environment", (config.digest, templates, assets),
+                       partial(render.make_environment, config, assets))
+    return partial(pages.render_plan, env, model)
+
+
+def _assets(session: Session, config: Config, published: list[Article],
+            entries: list[SourceEntry], static: dict[str, Path], cache_dir: Path,
+            problems: list[Problem]) -> Assets:
+    """The assets, kept by the session while the same lead images are in use."""
+    found = len(problems)
+    images = frozenset(a.image for a in published if a.image)
+    assets = session.memo("assets", (static, images), partial(
+        prepare_assets, config, published, entries, static, cache_dir, problems))
+    if len(problems) > found:
+        session.drop("assets")  # made with problems: make it again, and them too
+    return assets
+
+
 def prepare_assets(config: Config, published: list[Article], entries: list[SourceEntry],
-                   cache_dir: Path, problems: list[Problem]) -> Assets:
+                   static: dict[str, Path], cache_dir: Path, problems: list[Problem]) -> Assets:
     """Static files as served: fingerprinted CSS/JS and lead-image variants (made once)."""
-    static = static_files(config)
     images = make_images(published, entries, static, cache_dir / "images", problems)
     return collect_assets(static, images)
 
 
-def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions,
-               data_digest: str, assets: Assets) -> tuple[int, int, int, int]:
+def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions, global_key: str,
+               assets: Assets, render_page: RenderPage,
+               session: Session) -> tuple[int, int, int, int]:
     """Render what changed, stage files whose bytes differ, swap them into output/.
 
     Returns the files written, unchanged and deleted, and the pages rendered.
     """
-    config = model.config
-    global_key = _global_key(config, data_digest + assets.digest, options)
-    manifest = {} if options.clean else cache.manifest()
+    # The session's manifest is what its last build left in output/; otherwise each
+    # file is checked against the cache's, so tampered output is noticed.
+    trusted = session.manifest is not None and not options.clean
+    manifest = session.manifest if trusted else {} if options.clean else cache.manifest()
     writer = OutputWriter(options.output_dir)
     output_prefix = f"{options.output_dir}{os.sep}"
+    valid = _validator(manifest, output_prefix, trusted)
     expected: dict[str, str] = {}
     todo: list[tuple[str, pages.PagePlan]] = []
     for plan in pages.plan_pages(model):
         rel = relative_file(plan.url)
         expected[rel] = key = f"{global_key}:{plan.key}"
-        if not _still_valid(manifest.get(rel), key, output_prefix + rel):
+        if not valid(rel, key):
             todo.append((rel, plan))
     touched = [rel for rel, _ in todo]
     try:
-        writer.adopt(render_pages(model, todo, cache.folder, writer, options, assets))
-        for rel, source in assets.files.items():
-            stat = source.stat()
-            expected[rel] = key = f"static:{stat.st_size}:{stat.st_mtime_ns}"
-            if not _still_valid(manifest.get(rel), key, output_prefix + rel):
-                writer.stage_copy(rel, source)
+        writer.adopt(render_pages(model, todo, cache.folder, writer, options, render_page))
+        for rel, key in session.memo("static keys", (assets,),
+                                     partial(_static_keys, assets)).items():
+            expected[rel] = key
+            if not valid(rel, key):
+                writer.stage_copy(rel, assets.files[rel])
                 touched.append(rel)
         for rel, (key, content) in search_files(model, cache, manifest, output_prefix,
                                                 options).items():
@@ -258,7 +311,9 @@ def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions,
     except BaseException:
         writer.discard()
         raise
-    cache.save_manifest(_stamp(output_prefix, expected, touched), deleted)
+    changed = _stamp(output_prefix, expected, touched)
+    cache.save_manifest(changed, deleted)
+    session.manifest = _next_manifest(manifest, changed, deleted)
     return written, len(expected) - written, len(deleted), len(todo)
 
 
@@ -273,10 +328,9 @@ def search_files(model, cache: Cache, manifest, output_prefix: str,
 
 
 def render_pages(model, todo, cache_folder: Path, writer: OutputWriter,
-                 options: BuildOptions, assets: Assets) -> list[str]:
+                 options: BuildOptions, render_page: RenderPage) -> list[str]:
     """Render the planned pages (over several processes when many); the staged files."""
-    env = render.make_environment(model.config, assets)
-    work = partial(_render_part, env, model, cache_folder, writer)
+    work = partial(_render_part, render_page, model.config, cache_folder, writer)
     staged = []
     for done, (rel, was_staged) in enumerate(run_parts(work, todo, options.workers), 1):
         if was_staged:
@@ -285,26 +339,44 @@ def render_pages(model, todo, cache_folder: Path, writer: OutputWriter,
     return staged
 
 
-def _render_part(env, model, cache_folder: Path, writer: OutputWriter, part) -> Iterator:
+def _render_part(render_page: RenderPage, config: Config, cache_folder: Path,
+                 writer: OutputWriter, part) -> Iterator:
     """Render and stage one share of the pages; yields (file, whether its bytes changed)."""
     cache = Cache(cache_folder)  # a connection of its own: this may run in a forked worker
-    bodies = BodyStore(model.config, cache)
+    bodies = BodyStore(config, cache)
     try:
         for start in range(0, len(part), PREFETCH):
             chunk = part[start:start + PREFETCH]
             bodies.prefetch([plan.article for _, plan in chunk if plan.article is not None])
             for rel, plan in chunk:
-                html = _render(env, model, plan, bodies, model.config)
+                html = _render(render_page, plan, bodies, config)
                 yield rel, writer.stage(rel, html.encode("utf-8"))
     finally:
         cache.close()
 
 
-def _render(env, model, plan, bodies, config) -> str:
+def _render(render_page: RenderPage, plan, bodies, config) -> str:
     try:
-        return pages.render_plan(env, model, plan, bodies.html)
+        return render_page(plan, bodies.html)
     except Exception as error:  # any template error becomes a located problem
         raise BuildFailed([render.template_problem(error, config)]) from None
+
+
+def _static_keys(assets: Assets) -> dict[str, str]:
+    """The key of each static file in output/: its source's size and mtime."""
+    keys = {}
+    for rel, source in assets.files.items():
+        stat = source.stat()
+        keys[rel] = f"static:{stat.st_size}:{stat.st_mtime_ns}"
+    return keys
+
+
+def _validator(manifest, output_prefix: str, trusted: bool) -> Callable[[str, str], bool]:
+    """valid(file, key): the last build wrote this key's page there; when not `trusted`,
+    also that the file is still as it was left."""
+    if trusted:
+        return lambda rel, key: (manifest.get(rel) or ("",))[0] == key
+    return lambda rel, key: _still_valid(manifest.get(rel), key, output_prefix + rel)
 
 
 def _still_valid(entry, key: str, target: str) -> bool:
@@ -327,8 +399,16 @@ def _stamp(output_prefix: str, expected, touched) -> dict[str, tuple[str, int, i
     return changed
 
 
-def _global_key(config: Config, data_digest: str, options: BuildOptions) -> str:
-    parts = [__version__, config.digest, data_digest, render.templates_digest(config),
+def _next_manifest(manifest, changed, deleted) -> dict[str, tuple[str, int, int]]:
+    """The manifest as save_manifest leaves it in the cache."""
+    kept = {**manifest, **changed}
+    for rel in deleted:
+        kept.pop(rel, None)
+    return kept
+
+
+def _global_key(config: Config, data_digest: str, templates: str, options: BuildOptions) -> str:
+    parts = [__version__, config.digest, data_digest, templates,
              str(options.drafts), str(options.future)]
     return hashlib.blake2b("\0".join(parts).encode(), digest_size=8).hexdigest()
 

@@ -27,6 +27,7 @@ from generator.config import load_config
 from generator.errors import BuildFailed, NewsgenError, UsageError
 from generator.model import BuildResult
 from generator.preview_http import PreviewHandler
+from generator.session import Session
 from generator.watch import Watcher
 
 PREVIEW_DIR = "preview"
@@ -159,6 +160,7 @@ class PreviewServer:
         self.address = f"http://{_url_host(options.host)}:{self.port}"
         self.watcher = Watcher(options.site_dir)
         self.analyser = korean.Analyser()  # Kiwi loads once, not on every rebuild
+        self.session = Session()  # what a rebuild after one save need not read again
         self._builder = threading.Thread(target=self._build_loop, name="newsgen-build",
                                          daemon=True)
         self._http = threading.Thread(target=self.httpd.serve_forever, args=(0.2,),
@@ -195,19 +197,19 @@ class PreviewServer:
             self._builder.join(timeout=2)
 
     def _build_loop(self) -> None:
-        self._rebuild("initial build")
+        self._rebuild("initial build", None)
         while not self.watcher.stopped.is_set():
             batch = self.watcher.next_batch(timeout=0.5)
             if batch and not self.watcher.stopped.is_set():
                 self.state.begin()
-                self._rebuild(_describe(batch, self.options.site_dir))
+                self._rebuild(_describe(batch, self.options.site_dir), frozenset(batch))
 
-    def _rebuild(self, reason: str) -> None:
+    def _rebuild(self, reason: str, paths: frozenset[str] | None) -> None:
         problems: tuple[str, ...] = ()
         changed = False
         base_path = _base_path(self.options.site_dir, self.state.base_path)
         try:
-            result = build(self._build_options())
+            result = build(self._build_options(paths))
             changed = result.written + result.deleted > 0
             for warning in result.warnings:
                 self.log(str(warning))
@@ -225,10 +227,11 @@ class PreviewServer:
         finally:
             self.state.finish(problems, changed, base_path)
 
-    def _build_options(self) -> BuildOptions:
+    def _build_options(self, paths: frozenset[str] | None) -> BuildOptions:
         return BuildOptions(site_dir=self.options.site_dir, output_dir=self.root,
                             drafts=self.options.drafts, future=self.options.future,
-                            cache_dir=self.cache_dir, analyser=self.analyser)
+                            cache_dir=self.cache_dir, analyser=self.analyser,
+                            session=self.session, changed=paths)
 
 
 def _bind(host: str, port: int, handler, preview: PreviewServer) -> PreviewHTTPServer:

@@ -24,13 +24,16 @@ BODY_BATCH = 500
 
 
 def read_sources(config: Config, cache: Cache, scan: list[tuple[str, int, int]],
-                 problems: list[Problem],
-                 workers: int | None = None) -> tuple[list[SourceEntry], int]:
-    """Every scanned content file as an entry, sorted by path, and how many were parsed.
+                 problems: list[Problem], workers: int | None = None,
+                 known: dict[str, SourceEntry] | None = None
+                 ) -> tuple[list[SourceEntry], int, dict[str, SourceEntry]]:
+    """Every scanned content file as an entry, sorted by path, how many were parsed, and
+    the cache's entries by path afterwards.
 
-    Problems are appended to `problems`; `workers` overrides the process count.
+    Problems are appended to `problems`; `workers` overrides the process count;
+    `known` (the cache's entries, as the last call returned them) saves reading them.
     """
-    known = cache.sources(config.timezone)
+    known = cache.sources(config.timezone) if known is None else known
     settings = read_settings(config)
     entries, stale = [], []
     for rel, size, mtime in scan:
@@ -44,8 +47,12 @@ def read_sources(config: Config, cache: Cache, scan: list[tuple[str, int, int]],
     cache.put_sources(fresh)  # files with warnings are read again, so warnings repeat
     entries += fresh + warned
     present = {e.path for e in entries} | {rel for rel, _ in stale}
-    cache.forget_sources(sorted(set(known) - present))
-    return sorted(entries, key=lambda e: e.path), parsed
+    gone = sorted(set(known) - present)
+    cache.forget_sources(gone)
+    cached = {**known, **{e.path: e for e in fresh}}
+    for rel in gone:
+        del cached[rel]
+    return sorted(entries, key=lambda e: e.path), parsed, cached
 
 
 def read_settings(config: Config) -> str:

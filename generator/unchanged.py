@@ -21,12 +21,18 @@ from generator.cache import Cache
 FINGERPRINT = "fingerprint"
 
 
-def fingerprint(scan: list[tuple[str, int, int]], static: dict[str, Path], *settings: str) -> str:
+def fingerprint(scan: list[tuple[str, int, int]], *settings: str) -> str:
     """A digest of every input a build reads, by stamps rather than contents."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update("\0".join([__version__, *settings]).encode())
     digest.update("\n".join(f"{rel}\0{size}\0{mtime}" for rel, size, mtime in scan).encode())
-    for rel, path in static.items():
+    return digest.hexdigest()
+
+
+def stamp_files(files: dict[str, Path]) -> str:
+    """A digest of the names, sizes and mtimes of some files (the static folder's)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for rel, path in files.items():
         stat = path.stat()
         digest.update(f"\n{rel}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
     return digest.hexdigest()

@@ -16,6 +16,9 @@ from pathlib import Path
 import pytest
 from conftest import FIXED_NOW, article_text, build_site
 
+from generator.errors import BuildFailed
+from generator.session import Session
+
 TAGS = ["경기도", "교통", "복지", "예산", "축제"]
 
 
@@ -197,3 +200,114 @@ def test_future_article_appears_when_due_without_other_changes(make_site):
     assert build_site(site, now=FIXED_NOW).written == 0
     build_site(site, now=FIXED_NOW + timedelta(hours=4))
     assert page.exists()
+
+
+def move(site: Path, old: str, new: str) -> None:
+    (site / new).parent.mkdir(parents=True, exist_ok=True)
+    (site / old).rename(site / new)
+
+
+# (what happens, the paths a watcher reports, the change). Batches naming anything but
+# content files (a folder, a template, data, site.toml) make the session read everything.
+SESSION_CHANGES = [
+    ("edit a body", ["content/local/a04.md"],
+     lambda s: edit(s, "content/local/a04.md", "첫 문단.", "첫 문단을 고쳤다.")),
+    ("edit a title", ["content/society/a03.md"],
+     lambda s: edit(s, "content/society/a03.md", "기사 3", "고친 기사 3")),
+    ("edit tags", ["content/local/a02.md"],
+     lambda s: edit(s, "content/local/a02.md", "tags: [복지, 교통]", "tags: [축제]")),
+    ("publish a new article", ["content/local/new.md"], CHANGES[0][1]),
+    ("publish a back-dated article", ["content/society/old.md"], CHANGES[1][1]),
+    ("delete an article", ["content/society/a07.md"],
+     lambda s: (s / "content/society/a07.md").unlink()),
+    ("rename an article", ["content/local/a08.md", "content/local/renamed.md"],
+     lambda s: move(s, "content/local/a08.md", "content/local/renamed.md")),
+    ("touch a file without changing it", ["content/local/a10.md"],
+     lambda s: os.utime(s / "content/local/a10.md", ns=(1, 1))),
+    ("save an editor's temp file and a hidden file", ["content/local/a12.md~",
+                                                      "content/local/.a12.md.swp"],
+     lambda s: [write(s, rel, "x") for rel in ("content/local/a12.md~",
+                                               "content/local/.a12.md.swp")]),
+    ("move an article into a new folder", ["content/local/a06.md", "content/local/2026"],
+     lambda s: move(s, "content/local/a06.md", "content/local/2026/a06.md")),
+    ("edit the moved article", ["content/local/2026/a06.md"],
+     lambda s: edit(s, "content/local/2026/a06.md", "기사 6", "고친 기사 6")),
+    ("rename a folder", ["content/local/2026", "content/local/2025"],
+     lambda s: move(s, "content/local/2026", "content/local/2025")),
+    ("delete a folder", ["content/local/2025/a06.md", "content/local/2025"],
+     lambda s: shutil.rmtree(s / "content/local/2025")),
+    ("change a template", ["templates/article.html"], CHANGES[8][1]),
+    ("edit after the template change", ["content/local/a00.md"],
+     lambda s: edit(s, "content/local/a00.md", "기사 0", "고친 기사 0")),
+    ("change a data file", ["data/authors.yaml"], CHANGES[9][1]),
+    ("change site.toml", ["site.toml"], CHANGES[10][1]),
+    ("edit after the config change", ["content/society/a05.md"],
+     lambda s: edit(s, "content/society/a05.md", "기사 5", "고친 기사 5")),
+]
+
+
+def changed_paths(site: Path, rels: list[str]) -> frozenset[str]:
+    """The batch as the watcher gives it: absolute paths under the resolved site folder."""
+    return frozenset(str(site.resolve() / rel) for rel in rels)
+
+
+def test_preview_session_rebuilds_match_clean_builds(make_site, tmp_path):
+    site = make_site(newsroom())
+    session = Session()
+    build_site(site, session=session)
+    for name, rels, change in SESSION_CHANGES:
+        change(site)
+        build_site(site, session=session, changed=changed_paths(site, rels))
+        clean = clean_copy_build(site, tmp_path / "clean")
+        assert_same_output(snapshot(site / "output"), clean, f"after: {name}")
+
+
+def test_preview_session_recovers_from_a_broken_save(make_site, tmp_path):
+    site = make_site(newsroom())
+    session = Session()
+    build_site(site, session=session)
+    edit(site, "content/local/a04.md", "date: 2026-10-05 09:00", "date: tomorrow")
+    with pytest.raises(BuildFailed):
+        build_site(site, session=session, changed=changed_paths(site, ["content/local/a04.md"]))
+    edit(site, "content/society/a03.md", "기사 3", "고친 기사 3")
+    with pytest.raises(BuildFailed):  # the broken file still breaks the build
+        build_site(site, session=session, changed=changed_paths(site, ["content/society/a03.md"]))
+    edit(site, "content/local/a04.md", "date: tomorrow", "date: 2026-10-05 09:00")
+    build_site(site, session=session, changed=changed_paths(site, ["content/local/a04.md"]))
+    assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
+
+
+def test_preview_session_keeps_templates_compiled_across_content_saves(make_site):
+    site = make_site(newsroom())
+    session = Session()
+    build_site(site, session=session)
+    environment = session.memos["environment"][1]
+    edit(site, "content/local/a04.md", "첫 문단.", "첫 문단을 고쳤다.")
+    result = build_site(site, session=session,
+                        changed=changed_paths(site, ["content/local/a04.md"]))
+    assert result.parsed == 1 and result.written > 0
+    assert session.memos["environment"][1] is environment
+    CHANGES[8][1](site)  # a template: compiled again
+    build_site(site, session=session, changed=changed_paths(site, ["templates/article.html"]))
+    assert session.memos["environment"][1] is not environment
+
+
+def test_a_build_without_changed_paths_reads_everything_again(make_site, tmp_path):
+    site = make_site(newsroom())
+    session = Session()
+    build_site(site, session=session)
+    # A change no batch named: only a build told nothing (newsgen build) may see it.
+    edit(site, "content/local/a04.md", "첫 문단.", "첫 문단을 고쳤다.")
+    build_site(site, session=session)
+    assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
+
+
+def test_preview_session_reads_everything_when_content_holds_links(make_site, tmp_path):
+    site = make_site(newsroom())
+    (site / "content/society/copy.md").symlink_to(site / "content/local/a00.md")
+    session = Session()
+    build_site(site, session=session)
+    # The watcher names the file, not the link that shows it too.
+    edit(site, "content/local/a00.md", "기사 0", "고친 기사 0")
+    build_site(site, session=session, changed=changed_paths(site, ["content/local/a00.md"]))
+    assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
