@@ -241,11 +241,12 @@ class BodyStore:
 
 
 def _page_renderer(session: Session, model, assets: Assets, templates: str) -> RenderPage:
-    """Render one planned page; the session keeps the compiled templates."""
+    """Render one planned page; the session keeps the compiled templates and sitemap entries."""
     config = model.config
     env = session.memo("environment", (config.digest, templates, assets),
                        partial(render.make_environment, config, assets))
-    return partial(pages.render_plan, env, model)
+    sitemap_urls = session.memo("sitemap urls", (config.digest,), dict)
+    return partial(pages.render_plan, env, model, sitemap_urls=sitemap_urls)
 
 
 def _assets(session: Session, config: Config, published: list[Article],

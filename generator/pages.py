@@ -75,8 +75,12 @@ def _listing_key(listing: Listing, page: ListingPage, shared: str) -> str:
     return _digest(*parts)
 
 
-def render_plan(env, model: SiteModel, plan: PagePlan, body_html) -> str:
-    """Render one planned page; `body_html(article)` fetches an article's body."""
+def render_plan(env, model: SiteModel, plan: PagePlan, body_html,
+                sitemap_urls: dict | None = None) -> str:
+    """Render one planned page; `body_html(article)` fetches an article's body.
+
+    `sitemap_urls` keeps sitemap entries rendered for an earlier build of the same config.
+    """
     if plan.kind == "article":
         return render.render_article(env, model, plan.article, body_html(plan.article))
     if plan.kind == "listing":
@@ -86,7 +90,7 @@ def render_plan(env, model: SiteModel, plan: PagePlan, body_html) -> str:
     if plan.kind == "feed":
         return feeds.render_feed(model, plan.subject, body_html)
     if plan.kind == "sitemap":
-        return sitemap.render_sitemap(model, plan.subject)
+        return sitemap.render_sitemap(model, plan.subject, sitemap_urls)
     if plan.kind == "redirect":
         return redirects.render_redirect(model, plan.subject)
     if plan.kind == "recent":

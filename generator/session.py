@@ -7,8 +7,8 @@ one Session to every build, with the paths the watcher saw change. The
 session stats only those paths, and remembers from the builds before what
 does not depend on them: content stamps and cached entries, the Articles made
 from those entries, the static files, lead-image sets, the Jinja environment,
-and the manifest of the preview folder (whose files are then not checked one
-by one: only the session's own builds write there).
+rendered sitemap entries, and the manifest of the preview folder (whose files
+are then not checked one by one: only the session's own builds write there).
 
 A batch is trusted only when it names nothing but files under content/, no
 folder or link among them, and the config and data are those the session
