@@ -103,7 +103,10 @@ def _build(options: BuildOptions) -> BuildResult:
                                      site_dir, partial(read_site_inputs, config))
         problems += inputs.problems
         fingerprint = _fingerprint(config, data.digest, inputs, options, now)
-        same = None if options.clean or problems else unchanged.nothing_changed(
+        # A preview fills an empty session rather than take the shortcut: else its first
+        # save would pay for reading everything.
+        fill = options.session is not None and session.entries is None
+        same = None if options.clean or problems or fill else unchanged.nothing_changed(
             cache, fingerprint, now, options.output_dir)
         if same is not None:
             return BuildResult(same, 0, len(cache.manifest()), 0, time.perf_counter() - started)

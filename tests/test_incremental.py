@@ -311,3 +311,12 @@ def test_preview_session_reads_everything_when_content_holds_links(make_site, tm
     edit(site, "content/local/a00.md", "기사 0", "고친 기사 0")
     build_site(site, session=session, changed=changed_paths(site, ["content/local/a00.md"]))
     assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
+
+
+def test_preview_session_is_filled_by_a_first_build_with_nothing_to_do(make_site):
+    site = make_site(newsroom())
+    build_site(site)
+    session = Session()
+    result = build_site(site, session=session)
+    assert (result.written, result.deleted) == (0, 0)
+    assert session.entries is not None and "environment" in session.memos
