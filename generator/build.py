@@ -109,7 +109,8 @@ def _build(options: BuildOptions) -> BuildResult:
         same = None if options.clean or problems or fill else unchanged.nothing_changed(
             cache, fingerprint, now, options.output_dir)
         if same is not None:
-            return BuildResult(same, 0, len(cache.manifest()), 0, time.perf_counter() - started)
+            count, files = same
+            return BuildResult(count, 0, files, 0, time.perf_counter() - started)
         entries, parsed, session.entries = read_sources(config, cache, inputs.scan, problems,
                                                         options.workers, session.entries)
         if parsed and options.analyser is None and korean.applies_to(config.language):

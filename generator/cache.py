@@ -185,6 +185,10 @@ class Cache:
         return self._query({}, "SELECT path, key, size, mtime FROM pages",
                            lambda rows: {p: (k, s, m) for p, k, s, m in rows})
 
+    def output_stamps(self) -> list[tuple[str, int, int]]:
+        """The manifest without its keys: (file, size, mtime), cheaper to read."""
+        return self._query([], "SELECT path, size, mtime FROM pages", list)
+
     def save_manifest(self, changed: dict[str, tuple[str, int, int]], removed: list[str]):
         self._write("DELETE FROM pages WHERE path = ?", [(p,) for p in removed])
         self._write("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)",

@@ -38,28 +38,31 @@ def stamp_files(files: dict[str, Path]) -> str:
     return digest.hexdigest()
 
 
-def nothing_changed(cache: Cache, current: str, now: datetime, output_dir: Path) -> int | None:
-    """The last build's article count when its fingerprint matches and output/ is intact."""
+def nothing_changed(cache: Cache, current: str, now: datetime,
+                    output_dir: Path) -> tuple[int, int] | None:
+    """Last build's article and file counts, if its fingerprint matches and output/ is intact."""
     saved = cache.value(FINGERPRINT)
     if not (isinstance(saved, list) and len(saved) == 3 and saved[0] == current):
         return None
     _, due, articles = saved
     if due and now >= datetime.fromisoformat(due):
         return None
-    return articles if output_intact(cache.manifest(), output_dir) else None
+    stamps = cache.output_stamps()
+    return (articles, len(stamps)) if output_intact(stamps, output_dir) else None
 
 
-def output_intact(manifest: dict[str, tuple[str, int, int]], output_dir: Path) -> bool:
+def output_intact(stamps: list[tuple[str, int, int]], output_dir: Path) -> bool:
     """Every file of the last build is still there with the size and mtime it was left with."""
     prefix = f"{output_dir}{os.sep}"
-    for rel, (_, size, mtime) in manifest.items():
+    stat = os.stat
+    for rel, size, mtime in stamps:
         try:
-            stat = os.stat(prefix + rel)
+            found = stat(prefix + rel)
         except OSError:
             return False
-        if stat.st_size != size or stat.st_mtime_ns != mtime:
+        if found.st_size != size or found.st_mtime_ns != mtime:
             return False
-    return bool(manifest)
+    return bool(stamps)
 
 
 def remember(cache: Cache, current: str, next_due: datetime | None, articles: int) -> None:
