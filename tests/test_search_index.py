@@ -251,5 +251,6 @@ def test_plain_text_drops_markup_and_keeps_blocks_apart():
 
 
 def test_plain_text_keeps_escaped_text_and_skips_quoted_angle_brackets():
-    html = '<p class="lead">a &lt;b&gt; &amp; c</p><img alt="x > y" src="p.jpg"><br/>끝<!-- 메모 -->'
+    html = ('<p class="lead">a &lt;b&gt; &amp; c</p><img alt="x > y" src="p.jpg">'
+            "<br/>끝<!-- 메모 -->")
     assert plain_text(html) == "a <b> & c\n끝"
