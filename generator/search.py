@@ -137,24 +137,27 @@ Postings = dict[str, "array[int] | list[int]"]
 
 def encode_postings(postings: Postings) -> bytes:
     """Terms in order, each with its ids as gaps from the previous one, and weights."""
-    shard = {}
-    for term in sorted(postings):
-        flat = postings[term]
-        ids = flat[0::2]
-        gaps = [ids[0], *(b - a for a, b in zip(ids, ids[1:], strict=False))]
-        shard[term] = [n for pair in zip(gaps, flat[1::2], strict=True) for n in pair]
-    return to_json(shard)
+    return to_json({term: gap_encoded(postings[term]) for term in sorted(postings)})
+
+
+def gap_encoded(flat) -> list[int]:
+    """(id, weight, id, weight...) with each id as its gap from the previous one."""
+    ids = flat[0::2]
+    gaps = [ids[0], *(b - a for a, b in zip(ids, ids[1:], strict=False))]
+    return [n for pair in zip(gaps, flat[1::2], strict=True) for n in pair]
+
+
+def absolute_ids(flat: list[int]) -> list[int]:
+    """The inverse of gap_encoded."""
+    absolute, doc_id = list(flat), 0
+    for at in range(0, len(flat), 2):
+        doc_id += flat[at]
+        absolute[at] = doc_id
+    return absolute
 
 
 def decode_postings(data: bytes) -> Postings:
-    postings = {}
-    for term, flat in json.loads(data).items():
-        absolute, doc_id = list(flat), 0
-        for at in range(0, len(flat), 2):
-            doc_id += flat[at]
-            absolute[at] = doc_id
-        postings[term] = absolute
-    return postings
+    return {term: absolute_ids(flat) for term, flat in json.loads(data).items()}
 
 
 def add_postings(postings: Postings, doc_id: int, weights: dict[str, int]) -> None:
