@@ -48,6 +48,7 @@ from generator.sources import parse_file, read_settings, read_sources
 
 CACHE_DIR = ".newsgen-cache"
 PREFETCH = 200  # bodies fetched from the cache per query while rendering
+WARM_LIMIT = 400  # re-parsed sources below which the Korean analyser starts early
 Progress = Callable[[str, int, int], None]
 RenderPage = Callable[[pages.PagePlan, Callable[[Article], str]], str]  # (plan, body_html)
 
@@ -113,8 +114,10 @@ def _build(options: BuildOptions) -> BuildResult:
             return BuildResult(count, 0, files, 0, time.perf_counter() - started)
         entries, parsed, session.entries = read_sources(config, cache, inputs.scan, problems,
                                                         options.workers, session.entries)
-        if parsed and options.analyser is None and korean.applies_to(config.language):
-            # New or edited text will need Kiwi: let it load while pages render.
+        if 0 < parsed < WARM_LIMIT and options.analyser is None \
+                and korean.applies_to(config.language):
+            # New or edited text will need Kiwi: let it load while pages render. Not on
+            # big builds, where its load time is small and its memory would add to the workers'.
             own_analyser = korean.Analyser()
             own_analyser.warm()
             options = replace(options, analyser=own_analyser)
