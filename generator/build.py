@@ -114,7 +114,7 @@ def _build(options: BuildOptions) -> BuildResult:
             return BuildResult(count, 0, files, 0, time.perf_counter() - started)
         entries, parsed, session.entries = read_sources(config, cache, inputs.scan, problems,
                                                         options.workers, session.entries)
-        if 0 < parsed < WARM_LIMIT and options.analyser is None \
+        if 0 < parsed < WARM_LIMIT and options.analyser is None and config.search \
                 and korean.applies_to(config.language):
             # New or edited text will need Kiwi: let it load while pages render. Not on
             # big builds, where its load time is small and its memory would add to the workers'.
@@ -328,6 +328,9 @@ def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions, gl
 def search_files(model, cache: Cache, manifest, output_prefix: str,
                  options: BuildOptions) -> dict[str, tuple[str, bytes | None]]:
     """The search index by file; contents are None where the last build's files still hold."""
+    if not model.config.search:
+        return {}
+
     def still_valid(rel: str, key: str) -> bool:
         return _still_valid(manifest.get(rel), key, output_prefix + rel)
 

@@ -78,7 +78,7 @@ TOP_KEYS = {
     "sections": list, "page_size": int, "latest_count": int, "box_count": int,
     "permalink": str, "description": str, "raw_html": bool, "embed_hosts": list,
     "labels": dict, "publisher": dict, "extra": dict, "feed_count": int, "feed_content": str,
-    "sitemap_limit": int, "logo": str, "twitter": str,
+    "sitemap_limit": int, "logo": str, "twitter": str, "search": bool,
 }
 FEED_CONTENT = ("summary", "full")
 SITEMAP_MAX_URLS = 50_000
@@ -164,6 +164,7 @@ def _make_config(site_dir, table, raw, problems, line_of) -> Config | None:
         feed_count=_get(table, "feed_count", 50),
         feed_content=_get(table, "feed_content", "summary"),
         sitemap_limit=_get(table, "sitemap_limit", SITEMAP_DEFAULT_URLS),
+        search=_get(table, "search", True),
         logo=table.get("logo") if isinstance(table.get("logo"), str) else None,
         twitter=table.get("twitter") if isinstance(table.get("twitter"), str) else None,
     )

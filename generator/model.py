@@ -43,6 +43,7 @@ class Config:
     feed_count: int = 50
     feed_content: str = "summary"
     sitemap_limit: int = 10_000
+    search: bool = True  # the static search index, /search/ and the header's search field
     logo: str | None = None
     twitter: str | None = None
     embed_hosts: tuple[str, ...] = ()

@@ -32,8 +32,9 @@ def plan_pages(model: SiteModel) -> list[PagePlan]:
         PagePlan("/", "home", shared),
         PagePlan("/recent/", "recent", shared),
         PagePlan("/404.html", "not_found", "404"),
-        PagePlan("/search/", "search", "search"),
     ]
+    if model.config.search:
+        plans.append(PagePlan("/search/", "search", "search"))
     for listing in model.listings:
         for page in listing.pages:
             plans.append(PagePlan(page.url, "listing", _listing_key(listing, page, shared),

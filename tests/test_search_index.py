@@ -163,6 +163,21 @@ def test_index_bytes_do_not_depend_on_the_run(make_site):
     assert runs[0] == runs[1] == runs[2]
 
 
+def test_search_can_be_switched_off_and_on_again(make_site):
+    site = make_site({"site.toml": MINIMAL_CONFIG.replace('title =', 'search = false\ntitle =', 1),
+                      "content/local/a.md": PUBLISHED})
+    build_site(site)
+    output = site / "output"
+    assert not index_of(output).exists() and not (output / "search").exists()
+    page = parse_html(output / "index.html")
+    assert not page.select("form[role=search]")
+    assert not [s for s in page.select("script[src]") if "/search." in s["src"]]
+    (site / "site.toml").write_text(MINIMAL_CONFIG, "utf-8")
+    build_site(site)
+    assert docs(output)[0]["title"] == "경기도 AI데이터 협의체 출범"
+    assert parse_html(output / "index.html").select("form[role=search]")
+
+
 def day(n: int) -> str:
     return f"2026-10-{n:02d} 09:00"
 
