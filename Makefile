@@ -36,6 +36,7 @@ serve: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --articles 1000 --runs 3 --cold
 	$(BIN)/python bench/run.py --articles 10000 --runs 3 --cold --hugo --incremental
+	$(BIN)/python bench/run.py --articles 10000 --runs 3 --cold --hugo --no-search
 
 # The same at 100,000 articles: one cold build, then the incremental cases.
 bench-large: $(STAMP)

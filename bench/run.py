@@ -24,6 +24,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -53,6 +54,8 @@ def main() -> int:
     parser.add_argument("--hugo", action="store_true", help="also build with Hugo")
     parser.add_argument("--cold", action="store_true", help="time cold builds")
     parser.add_argument("--incremental", action="store_true", help="time incremental cases")
+    parser.add_argument("--no-search", action="store_true",
+                        help="cold builds with search = false, the work Hugo's templates do")
     parser.add_argument("--skip", action="append", default=[], metavar="CASE",
                         help="leave out an incremental case: publish, edit or template")
     args = parser.parse_args()
@@ -60,7 +63,9 @@ def main() -> int:
     report = {"articles": args.articles, "cores": os.cpu_count(), "load": os.getloadavg()}
     print(f"{args.articles} articles, {os.cpu_count()} cores, load {fmt_load()}")
     if args.cold:
-        report["cold"] = cold_builds(site, args.articles, args.runs, args.hugo)
+        with search_switched_off(site, args.no_search):
+            report["cold"] = cold_builds(site, args.articles, args.runs, args.hugo)
+        report["cold"]["search"] = not args.no_search
     if args.incremental:
         report["incremental"] = incremental(site, args.articles, args.runs, args.skip)
     report["load_after"] = os.getloadavg()
@@ -68,6 +73,20 @@ def main() -> int:
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print(f"load after: {fmt_load()}; results in {out.relative_to(ROOT)}")
     return 0
+
+
+@contextmanager
+def search_switched_off(site: Path, off: bool):
+    """site.toml with `search = false` while the block runs, when asked."""
+    config = site / "site.toml"
+    original = config.read_text(encoding="utf-8")
+    if off:
+        config.write_text("search = false\n" + original, encoding="utf-8")
+        print("newsgen builds with search = false (no index, no Korean analyser)", flush=True)
+    try:
+        yield
+    finally:
+        config.write_text(original, encoding="utf-8")
 
 
 def fmt_load() -> str:
