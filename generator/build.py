@@ -306,7 +306,7 @@ def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions, gl
             if not valid(rel, key):
                 writer.stage_copy(rel, assets.files[rel])
                 touched.append(rel)
-        for rel, (key, content) in search_files(model, cache, manifest, output_prefix,
+        for rel, (key, content) in search_files(model, bodies, cache, manifest, output_prefix,
                                                 options).items():
             expected[rel] = key
             if content is not None:
@@ -325,7 +325,7 @@ def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions, gl
     return written, len(expected) - written, len(deleted), len(todo)
 
 
-def search_files(model, cache: Cache, manifest, output_prefix: str,
+def search_files(model, bodies: BodyStore, cache: Cache, manifest, output_prefix: str,
                  options: BuildOptions) -> dict[str, tuple[str, bytes | None]]:
     """The search index by file; contents are None where the last build's files still hold."""
     if not model.config.search:
@@ -334,8 +334,7 @@ def search_files(model, cache: Cache, manifest, output_prefix: str,
     def still_valid(rel: str, key: str) -> bool:
         return _still_valid(manifest.get(rel), key, output_prefix + rel)
 
-    return indexing.index_files(model, cache, BodyStore(model.config, cache), options.analyser,
-                                still_valid)
+    return indexing.index_files(model, cache, bodies, options.analyser, still_valid)
 
 
 def render_pages(model, todo, cache_folder: Path, writer: OutputWriter,
