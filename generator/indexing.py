@@ -15,7 +15,6 @@ import json
 from bisect import bisect_left
 from collections.abc import Callable
 from itertools import accumulate
-from operator import sub
 
 from generator import korean, search
 from generator.cache import Cache
@@ -232,10 +231,7 @@ def _replace(shard: dict[str, list[int]], ids: set[int], terms: set[str],
             doc_ids.insert(where, new[at])
             weights.insert(where, new[at + 1])
         if doc_ids:
-            gaps = [doc_ids[0], *map(sub, doc_ids[1:], doc_ids[:-1])]
-            merged = [0] * (2 * len(gaps))
-            merged[0::2], merged[1::2] = gaps, weights
-            shard[term] = merged
+            shard[term] = search.gap_encoded(doc_ids, weights)
     return search.to_json({term: shard[term] for term in sorted(shard)}) if shard else None
 
 

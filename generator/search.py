@@ -17,8 +17,9 @@ oldest, so a new article takes the next id and older ids never move:
   sections/<block>.json   the section of every article, BLOCK ids per file
   doc/<folder>/<id>.json  headline, section, date, address and text of one article
 
-Publishing rewrites recent/ and meta.json only. base/ changes when an older
-article is edited, and once every SEGMENT articles, when recent/ moves into it.
+Publishing rewrites recent/, meta.json, the last sections/ file and the new
+article's doc file. base/ changes when an older article is edited, and once
+every SEGMENT articles, when recent/ moves into it.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from array import array
 from collections import Counter
 from dataclasses import dataclass
 from html import unescape
+from operator import sub
 
 from generator.model import Article
 
@@ -137,27 +139,19 @@ Postings = dict[str, "array[int] | list[int]"]
 
 def encode_postings(postings: Postings) -> bytes:
     """Terms in order, each with its ids as gaps from the previous one, and weights."""
-    return to_json({term: gap_encoded(postings[term]) for term in sorted(postings)})
+    return to_json({term: gap_encoded(postings[term][0::2], postings[term][1::2])
+                    for term in sorted(postings)})
 
 
-def gap_encoded(flat) -> list[int]:
-    """(id, weight, id, weight...) with each id as its gap from the previous one."""
-    ids = flat[0::2]
-    gaps = [ids[0], *(b - a for a, b in zip(ids, ids[1:], strict=False))]
-    return [n for pair in zip(gaps, flat[1::2], strict=True) for n in pair]
+def gap_encoded(doc_ids, weights) -> list[int]:
+    """Ascending ids as gaps from the previous one, each followed by its weight.
 
-
-def absolute_ids(flat: list[int]) -> list[int]:
-    """The inverse of gap_encoded."""
-    absolute, doc_id = list(flat), 0
-    for at in range(0, len(flat), 2):
-        doc_id += flat[at]
-        absolute[at] = doc_id
-    return absolute
-
-
-def decode_postings(data: bytes) -> Postings:
-    return {term: absolute_ids(flat) for term, flat in json.loads(data).items()}
+    map and slice assignment, not a Python loop: a common word lists most of the archive.
+    """
+    gaps = [doc_ids[0], *map(sub, doc_ids[1:], doc_ids[:-1])]
+    merged = [0] * (2 * len(gaps))
+    merged[0::2], merged[1::2] = gaps, list(weights)
+    return merged
 
 
 def add_postings(postings: Postings, doc_id: int, weights: dict[str, int]) -> None:
