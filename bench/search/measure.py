@@ -46,7 +46,6 @@ from generator.build import BuildOptions, build  # noqa: E402
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-HANGUL_RUN = re.compile(r"[\uac00-\ud7a3]+")
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
