@@ -194,9 +194,13 @@ class BaseIndex:
             return self._remake(docs)
         new_texts = self.texts.texts([docs[i] for i in ids])
         fresh = {i: search.term_weights(new_texts[keys[i]]) for i in ids}
-        # Only terms an article held or holds change; the rest of a shard stays as stored.
-        leaving = {t for i in ids if i < len(old) for t in search.term_weights(old_texts[old[i]])}
-        terms = leaving | {t for weights in fresh.values() for t in weights}
+        held = {i: search.term_weights(old_texts[old[i]]) if i < len(old) else {} for i in ids}
+        # Only terms whose weight changed for some article change; an edit that fixes one
+        # word leaves its other terms' shards (some list most of the archive) as stored.
+        terms = {t for i in ids for t in held[i].keys() | fresh[i].keys()
+                 if held[i].get(t) != fresh[i].get(t)}
+        fresh = {i: {t: w for t, w in weights.items() if t in terms}
+                 for i, weights in fresh.items()}
         touched = {search.shard_key(t) for t in terms}
         stored = self.cache.search_shards(sorted(touched))
         if any(search.digest(data) != digest for digest, data in stored.values()):
