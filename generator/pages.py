@@ -25,8 +25,14 @@ class PagePlan:
     subject: object = None  # a derived file's contents plan: a Feed, UrlSet, Redirect…
 
 
-def plan_pages(model: SiteModel) -> list[PagePlan]:
-    """Every page of the site: home, shared boxes, 404, listings, then articles."""
+def plan_pages(model: SiteModel, kept: dict | None = None) -> list[PagePlan]:
+    """Every page of the site: home, shared boxes, 404, listings, then articles.
+
+    `kept` is a dict a long-lived caller passes to every build: the plans of
+    listings and articles that are the same objects as last build come from it.
+    """
+    kept = {} if kept is None else kept
+    made: dict = {}
     shared = shared_key(model)
     plans = [
         PagePlan("/", "home", shared),
@@ -36,16 +42,39 @@ def plan_pages(model: SiteModel) -> list[PagePlan]:
     if model.config.search:
         plans.append(PagePlan("/search/", "search", "search"))
     for listing in model.listings:
-        for page in listing.pages:
-            plans.append(PagePlan(page.url, "listing", _listing_key(listing, page, shared),
-                                  listing=listing, page=page))
+        slot = ("listing", listing.kind, listing.key)
+        held = kept.get(slot)
+        if held is None or held[0] is not listing:
+            held = (listing, _listing_plans(listing, shared, ()))
+        elif held[1][0].key != _listing_key(listing, listing.pages[0], shared):
+            held = (listing, _listing_plans(listing, shared, held[1]))  # the shared boxes moved
+        made[slot] = held
+        plans += held[1]
     for article in model.articles:
         related = model.related.get(article.url, ())
-        # A digest names a file's bytes, hence its URL and all it shows; joining is
-        # cheaper than hashing, and this runs for every article on every build.
-        key = "|".join([article.digest, *(a.digest for a in related)])
-        plans.append(PagePlan(article.url, "article", key, article=article))
+        held = kept.get(article.url)
+        if held is None or held[0] is not article or held[1] is not related:
+            # A digest names a file's bytes, hence its URL and all it shows; joining is
+            # cheaper than hashing, and this runs for every changed article.
+            key = "|".join([article.digest, *(a.digest for a in related)])
+            held = (article, related, PagePlan(article.url, "article", key, article=article))
+        made[article.url] = held
+        plans.append(held[2])
+    kept.clear()
+    kept.update(made)
     return plans + plan_derived(model)
+
+
+def _listing_plans(listing: Listing, shared: str, held: list[PagePlan] | tuple) -> list[PagePlan]:
+    """The listing's page plans; `held` are the same listing's with other shared boxes."""
+    plans = []
+    for number, page in enumerate(listing.pages):
+        if held and not render.shows_shared_inline(listing, page):
+            plans.append(held[number])
+        else:
+            plans.append(PagePlan(page.url, "listing", _listing_key(listing, page, shared),
+                                  listing=listing, page=page))
+    return plans
 
 
 def plan_derived(model: SiteModel) -> list[PagePlan]:

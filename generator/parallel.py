@@ -9,6 +9,7 @@ forking costs more than it saves below a few hundred articles.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import traceback
@@ -111,6 +112,10 @@ def _collect(readers) -> Iterator:
 
 def _serve(work, part, writer) -> None:
     """Run in the worker: send results in batches, then 'done' or the error."""
+    # Rendering makes cyclic garbage, so the worker collects it; freezing what it
+    # inherited keeps the collector from walking (and copying) the parent's pages.
+    gc.freeze()
+    gc.enable()
     try:
         batch = []
         for result in work(part):

@@ -134,6 +134,15 @@ class Session:
         self.memos[name] = (key, value)
         return value
 
+    def last(self, name: str):
+        """What `keep` last kept under that name, or None."""
+        held = self.memos.get(name)
+        return None if held is None else held[1]
+
+    def keep(self, name: str, value) -> None:
+        """Keep a value for the next build, which checks itself what still holds."""
+        self.memos[name] = ((), value)
+
     def drop(self, name: str) -> None:
         """Forget one memo, so the next build makes it again."""
         self.memos.pop(name, None)

@@ -11,6 +11,7 @@ import bisect
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
+from functools import partial
 from datetime import datetime
 from types import MappingProxyType
 
@@ -74,20 +75,28 @@ def _generated_path(path: str, config: Config) -> bool:
 
 def build_site_model(config: Config, articles: list[Article], authors: dict[str, Author],
                      data: dict, now: datetime,
-                     related: Mapping[str, tuple[Article, ...]] | None = None) -> SiteModel:
+                     related: Mapping[str, tuple[Article, ...]] | None = None,
+                     kept: dict | None = None) -> SiteModel:
     """Group published articles (newest first) into sections, listings and related lists.
 
     `related` may come from `related_positions` with an earlier build's lists.
+    `kept` is a dict a long-lived caller passes to every build: a listing of
+    the same articles as in the last build is taken from it, not paginated again.
     """
     by_section: dict[str, list[Article]] = {s.slug: [] for s in config.sections}
     for article in articles:
         by_section[article.section.slug].append(article)
     tags = _collect_tags(articles)
+    made: dict = {}
+    listings = tuple(_listings(config, articles, by_section, tags, authors, kept or {}, made))
+    if kept is not None:
+        kept.clear()
+        kept.update(made)
     return SiteModel(
         config=config,
         articles=tuple(articles),
         sections=MappingProxyType({k: tuple(v) for k, v in by_section.items()}),
-        listings=tuple(_listings(config, articles, by_section, tags, authors)),
+        listings=listings,
         tags=tuple(tags),
         authors=MappingProxyType(dict(authors)),
         related=MappingProxyType(find_related(articles) if related is None else related),
@@ -105,9 +114,10 @@ def _collect_tags(articles: list[Article]) -> list[Tag]:
     return sorted(first.values(), key=lambda t: t.slug)
 
 
-def _listings(config, articles, by_section, tags, authors):
+def _listings(config, articles, by_section, tags, authors, kept, made):
     labels = config.labels
     size = config.page_size
+    _listing = partial(_kept_listing, kept, made)
     for section in config.sections:
         url = f"/{section.slug}/"
         yield _listing("section", section.slug, section.name, url, by_section[section.slug], size)
@@ -127,9 +137,18 @@ def _listings(config, articles, by_section, tags, authors):
         yield _listing("author", key, title, author.url, by_author.get(key, []), size)
 
 
-def _listing(kind, key, title, url, newest_first, size) -> Listing:
+def _kept_listing(kept: dict, made: dict, kind, key, title, url, newest_first, size) -> Listing:
+    """The listing as kept from the last build when it shows the same articles, else made."""
     items = tuple(newest_first)
-    return Listing(kind, key, title, url, paginate(url, items, size), len(items))
+    what = (title, url, size, items)
+    held = kept.get((kind, key))
+    # Unchanged articles are the same objects build to build: the tuples compare by identity.
+    if held is not None and held[0] == what:
+        listing = held[1]
+    else:
+        listing = Listing(kind, key, title, url, paginate(url, items, size), len(items))
+    made[(kind, key)] = (what, listing)
+    return listing
 
 
 def paginate(base_url: str, newest_first: tuple[Article, ...], size: int) -> tuple:
@@ -168,11 +187,12 @@ def find_related(newest_first: list[Article]) -> dict[str, tuple[Article, ...]]:
     return resolve_related(oldest_first, related_positions(oldest_first, ()))
 
 
-def resolve_related(oldest_first: Sequence[Article],
-                    positions: Sequence[tuple[int, ...]]) -> dict[str, tuple[Article, ...]]:
-    """Turn related positions (indexes into `oldest_first`) into articles by URL."""
+def resolve_related(oldest_first: Sequence[Article], positions: Sequence[tuple[int, ...]],
+                    start: int = 0) -> dict[str, tuple[Article, ...]]:
+    """Turn related positions (indexes into `oldest_first`) into articles by URL,
+    for the articles from `start` on."""
     return {article.url: tuple(oldest_first[p] for p in ranked)
-            for article, ranked in zip(oldest_first, positions, strict=True)}
+            for article, ranked in zip(oldest_first[start:], positions[start:], strict=True)}
 
 
 def related_positions(oldest_first: Sequence[Article],
