@@ -2,6 +2,7 @@
 
     python bench/run.py --articles 10000 --runs 3 --hugo      # cold builds side by side
     python bench/run.py --articles 100000 --runs 1 --incremental
+    python bench/run.py --articles 100000 --runs 3 --watch    # the same through build --watch
 
 Everything it makes lives in bench/work/ (git-ignored): the corpora, Hugo's
 virtual environment, the outputs. Each cold run starts without cache and with
@@ -17,15 +18,19 @@ import argparse
 import hashlib
 import json
 import os
+import queue
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -56,6 +61,8 @@ def main() -> int:
     parser.add_argument("--incremental", action="store_true", help="time incremental cases")
     parser.add_argument("--no-search", action="store_true",
                         help="cold builds with search = false, the work Hugo's templates do")
+    parser.add_argument("--watch", action="store_true",
+                        help="also time the incremental cases through `newsgen build --watch`")
     parser.add_argument("--skip", action="append", default=[], metavar="CASE",
                         help="leave out an incremental case: publish, edit or template")
     args = parser.parse_args()
@@ -68,6 +75,8 @@ def main() -> int:
         report["cold"]["search"] = not args.no_search
     if args.incremental:
         report["incremental"] = incremental(site, args.articles, args.runs, args.skip)
+    if args.watch:
+        report["watch"] = watched(site, args.articles, args.runs, args.skip)
     report["load_after"] = os.getloadavg()
     out = WORK / f"results-{args.articles}.json"
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False))
@@ -167,10 +176,11 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def _rss_kb(pid: int) -> int:
+def _rss_kb(pid: int, field: str = "VmRSS") -> int:
+    """A process's resident size now (or, with VmHWM, its peak so far) in KB."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1])
     except OSError:
         pass
@@ -218,25 +228,96 @@ def incremental(site: Path, total: int, runs: int, skip: list[str]) -> dict:
     output = WORK / f"out-{total}"
     command = newsgen_command(site, output)
     measure(command)  # output/ up to date with the corpus before timing
-    hashes = Hashes(output)
-    results = {}
-    results["no change"] = [asdict(measure(command)) for _ in range(runs)]
+    results = {"no change": [asdict(measure(command)) for _ in range(runs)]}
     report("no-change rebuild", results["no change"])
+
+    def timed(change) -> Run:
+        change()
+        return measure(command)
+
+    return {**results, **time_cases(site, total, runs, skip, Hashes(output), timed)}
+
+
+def watched(site: Path, total: int, runs: int, skip: list[str]) -> dict:
+    """The same cases with `newsgen build --watch` running: each timed from the change
+    until the build's line is printed (watcher latency included)."""
+    output = WORK / f"out-{total}"
+    started = time.perf_counter()
+    with Watching(newsgen_command(site, output) + ["--watch"]) as watching:
+        print(f"build --watch: initial build after {time.perf_counter() - started:.1f} s "
+              f"({watching.first.strip()})", flush=True)
+        return time_cases(site, total, runs, skip, Hashes(output), watching.timed, "watch: ")
+
+
+def time_cases(site: Path, total: int, runs: int, skip: list[str], hashes: Hashes,
+               timed: Callable[[Callable[[], None]], Run], label: str = "") -> dict:
+    """Each case `runs` times: `timed(change)` makes the change and times the build
+    after it; the undo is built the same way, untimed."""
+    results = {}
     for name, change, undo in cases(site, total, runs):
         if name.split()[0] in skip:
             continue
         timings = []
         for number in range(runs):
             before = hashes.snapshot()
-            change(number)
-            run = measure(command)
-            changed = hashes.changed(before, hashes.snapshot())
-            timings.append({**asdict(run), **changed})
-            undo(number)
-            measure(command)
+            run = timed(partial(change, number))
+            timings.append({**asdict(run), **hashes.changed(before, hashes.snapshot())})
+            timed(partial(undo, number))
         results[name] = timings
-        report(name, timings)
+        report(label + name, timings)
     return results
+
+
+class Watching:
+    """A running `newsgen build --watch`; `timed(change)` measures one rebuild."""
+
+    def __init__(self, command: list[str]):
+        self.errors = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=self.errors,
+                                        text=True)
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.first = ""
+
+    def __enter__(self) -> Watching:
+        self.first = self._next_line()  # "watching …"
+        self.first = self._next_line()  # the initial build
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.process.send_signal(signal.SIGINT)
+        self.process.wait(timeout=60)
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.put(line)
+
+    def _next_line(self) -> str:
+        try:
+            return self.lines.get(timeout=1800)
+        except queue.Empty:
+            self.errors.seek(0)
+            raise SystemExit(f"build --watch printed nothing:\n{self.errors.read()[-4000:]}")
+
+    def timed(self, change) -> Run:
+        cpu_before = _cpu_seconds(self.process.pid)
+        peak, done = [0], threading.Event()
+        sampler = threading.Thread(target=_sample_tree, args=(self.process.pid, peak, done))
+        sampler.start()
+        started = time.perf_counter()
+        change()
+        line = self._next_line()
+        seconds = time.perf_counter() - started
+        done.set()
+        sampler.join()
+        return Run(seconds, _cpu_seconds(self.process.pid) - cpu_before, peak[0] / 1024,
+                   _rss_kb(self.process.pid, "VmHWM") / 1024, line.strip())
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system time of a process and its waited-for children."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
 def report(name: str, runs: list[dict]) -> None:

@@ -76,6 +76,9 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--base-url", help="override base_url from site.toml")
     build_cmd.add_argument("--clean", action="store_true",
                            help="ignore the cache and re-render every page")
+    build_cmd.add_argument("--watch", action="store_true",
+                           help="keep running and build again after every change "
+                           "(publishing one article then takes seconds on any archive)")
     build_cmd.set_defaults(run=run_build)
 
     serve_cmd = commands.add_parser("serve", help="preview the site live while you edit")
@@ -123,14 +126,35 @@ def run_build(args) -> int:
     output = args.output if args.output is not None else site_dir / "output"
     options = BuildOptions(site_dir=site_dir, output_dir=output, drafts=args.drafts,
                            future=args.future, base_url=args.base_url, clean=args.clean)
-    result = _with_progress(options)
+    preview = " (preview: includes drafts/future)" if args.drafts or args.future else ""
+    if args.watch:
+        return _watch(options, preview)
+    _report_build(_with_progress(options), output, preview)
+    return 0
+
+
+def _report_build(result, output: Path, preview: str, reason: str = "") -> None:
     for warning in result.warnings:
         print(printable(str(warning)), file=sys.stderr)
-    preview = " (preview: includes drafts/future)" if args.drafts or args.future else ""
-    print(f"built {result.articles} articles into {output}{preview}: "
+    print(f"{reason}built {result.articles} articles into {output}{preview}: "
           f"{result.written} files written, {result.unchanged} unchanged, "
           f"{result.deleted} removed in {result.seconds:.2f} s "
-          f"({result.parsed} parsed, {result.rendered} rendered)")
+          f"({result.parsed} parsed, {result.rendered} rendered)", flush=True)
+
+
+def _watch(options: BuildOptions, preview: str) -> int:
+    from generator.rebuild import watch_builds
+
+    def report(reason: str, result) -> None:
+        _report_build(result, options.output_dir, preview, f"{printable(reason)}: ")
+
+    print(f"watching {options.site_dir.resolve()} for changes; Ctrl-C stops", flush=True)
+    try:
+        watch_builds(options, report,
+                     lambda line: print(printable(line), file=sys.stderr, flush=True))
+    except KeyboardInterrupt:
+        pass
+    print("stopped", file=sys.stderr)
     return 0
 
 

@@ -28,7 +28,7 @@ from generator.errors import BuildFailed, NewsgenError, UsageError
 from generator.model import BuildResult
 from generator.preview_http import PreviewHandler
 from generator.session import Session
-from generator.watch import Watcher
+from generator.watch import Watcher, describe
 
 PREVIEW_DIR = "preview"
 MAX_THREADS = 64
@@ -202,7 +202,7 @@ class PreviewServer:
             batch = self.watcher.next_batch(timeout=0.5)
             if batch and not self.watcher.stopped.is_set():
                 self.state.begin()
-                self._rebuild(_describe(batch, self.options.site_dir), frozenset(batch))
+                self._rebuild(describe(batch, self.options.site_dir), frozenset(batch))
 
     def _rebuild(self, reason: str, paths: frozenset[str] | None) -> None:
         problems: tuple[str, ...] = ()
@@ -261,20 +261,6 @@ def _url_host(host: str) -> str:
     if host == "::":
         return "[::1]"
     return f"[{host}]" if ":" in host else host
-
-
-def _describe(batch: set[str], site_dir: Path) -> str:
-    root = site_dir.resolve()
-    names = sorted(_relative(Path(p), root) for p in batch)
-    more = f" and {len(names) - 3} more" if len(names) > 3 else ""
-    return ", ".join(names[:3]) + more
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def _summary(reason: str, result: BuildResult) -> str:

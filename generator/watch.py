@@ -119,3 +119,18 @@ class Watcher:
     @staticmethod
     def _spawn(target: Callable[[], None]) -> None:
         threading.Thread(target=target, name="newsgen-watch", daemon=True).start()
+
+
+def describe(batch: Batch, site_dir: Path) -> str:
+    """A batch of changed paths as a short line: the first few, relative to the site."""
+    root = site_dir.resolve()
+    names = sorted(_relative(Path(p), root) for p in batch)
+    more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+    return ", ".join(names[:3]) + more
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,75 @@
+"""`newsgen build --watch`: build output/, then again after every burst of changes.
+
+A newsroom's publishing machine keeps it running. Each build after the first
+gets the paths that changed and the session of the builds before it (see
+session.py), so publishing one article into a big archive costs what the
+article touches, not what the archive holds. Problems in the input are
+reported and output/ stays as the last good build left it, as with one
+build; the save that fixes them builds again.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable
+from dataclasses import replace
+
+from generator import korean
+from generator.build import BuildOptions, build
+from generator.config import load_config
+from generator.errors import BuildFailed, NewsgenError
+from generator.model import BuildResult
+from generator.session import Session
+from generator.watch import Watcher, describe
+
+Report = Callable[[str, BuildResult], None]  # (what changed, the build's result)
+Log = Callable[[str], None]  # one line
+
+
+def watch_builds(options: BuildOptions, report: Report, log: Log) -> None:
+    """Build, then rebuild on each change until interrupted (KeyboardInterrupt)."""
+    watcher = Watcher(options.site_dir)
+    analyser = korean.Analyser()  # Kiwi loads once, not for every publish
+    if _indexes_korean(options):
+        analyser.warm()  # during the first build, not when the first article arrives
+    options = replace(options, analyser=analyser, session=Session())
+    watcher.start()  # before the first build: a save made during it is not lost
+    try:
+        _build_once(options, "initial build", report, log)
+        options = replace(options, clean=False)
+        while True:
+            batch = watcher.next_batch(timeout=0.5)
+            if batch:
+                _build_once(replace(options, changed=frozenset(batch)),
+                            describe(batch, options.site_dir), report, log)
+    finally:
+        watcher.stop()
+        analyser.close()
+
+
+def _indexes_korean(options: BuildOptions) -> bool:
+    try:
+        config = load_config(options.site_dir, options.base_url)
+    except NewsgenError:
+        return False  # the first build reports it
+    return config.search and korean.applies_to(config.language)
+
+
+def _build_once(options: BuildOptions, reason: str, report: Report, log: Log) -> None:
+    # The collector would walk the session's millions of objects during the build
+    # and again when it re-enables; put off to after the report, it costs no waiting.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        report(reason, build(options))
+    except BuildFailed as failure:
+        for problem in failure.problems:
+            log(str(problem))
+        log(f"{reason}: build failed; output/ left unchanged until the next change")
+    except NewsgenError as error:
+        log(f"{reason}: {error}")
+    except OSError as error:  # a full disk: say so and wait for the next change
+        log(f"{reason}: {error.filename or ''} {error.strerror or error}".strip())
+    finally:
+        if collecting:
+            gc.enable()
