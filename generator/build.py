@@ -41,8 +41,10 @@ from generator.site import (
     check_unique_urls,
     related_identity,
     related_positions,
+    reserved_owners,
     resolve_related,
     select_published,
+    url_claims,
 )
 from generator.sitefiles import check_site_files, is_inside
 from generator.sitemap import NEWS_WINDOW
@@ -134,7 +136,7 @@ def _build(options: BuildOptions) -> BuildResult:
         articles = session.each("articles", entries,
                                 partial(make_one_article, config, dict(data.authors), problems))
         published = select_published(articles, now, options.drafts, options.future)
-        problems += check_unique_urls(published, config)
+        problems += _check_urls(session, published, config)
         assets = _assets(session, config, published, entries, inputs.static, cache.folder,
                          problems)
         raise_if_errors(problems)
@@ -197,6 +199,27 @@ def make_one_article(config: Config, authors: dict, problems: list[Problem],
     return made
 
 
+def _check_urls(session: Session, published: list[Article], config: Config) -> list[Problem]:
+    """check_unique_urls; after a build without clashes, only for the articles that are
+    not the very objects of that build (new or edited), against the URLs it left taken."""
+    held = session.last("urls")
+    if held is not None and held[0] == config.digest:
+        last_ids, owners = dict(held[1]), dict(held[2])
+        added = [a for a in published if last_ids.pop(id(a), None) is not a]
+        for gone in last_ids.values():
+            for key, _, _ in url_claims(gone):
+                if owners.get(key) == gone.source:
+                    del owners[key]
+        if not check_unique_urls(added, config, owners):
+            session.keep("urls", (config.digest, {id(a): a for a in published}, owners))
+            return []
+    owners = reserved_owners(config)  # a clash, or no earlier check: check all, in order
+    problems = check_unique_urls(published, config, owners)
+    session.keep("urls", None if problems else (config.digest, {id(a): a for a in published},
+                                                 owners))
+    return problems
+
+
 def related_lists(published: list[Article], cache: Cache,
                   session: Session) -> dict[str, tuple[Article, ...]]:
     """Related articles, recomputed only from the oldest article that differs from last build.
@@ -216,8 +239,11 @@ def related_lists(published: list[Article], cache: Cache,
     if same < len(identities) or len(last_ids) != len(identities):
         cache.put_value("related", [identities, positions])
     # Below `kept` the articles and all they point to are the same objects as last time.
-    lists = {a.url: last_lists[a.url] for a in oldest_first[:min(kept, same)]}
-    lists.update(resolve_related(oldest_first, positions, start=min(kept, same)))
+    start = min(kept, same)
+    lists = dict(last_lists)
+    for gone in last_articles[start:]:
+        lists.pop(gone.url, None)
+    lists.update(resolve_related(oldest_first, positions, start=start))
     session.keep("related", (oldest_first, identities, positions, lists))
     return lists
 
@@ -313,13 +339,7 @@ def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions, gl
     writer = OutputWriter(options.output_dir)
     output_prefix = f"{options.output_dir}{os.sep}"
     valid = _validator(manifest, output_prefix, trusted)
-    expected: dict[str, str] = {}
-    todo: list[tuple[str, pages.PagePlan]] = []
-    for plan in pages.plan_pages(model, session.memo("plans", (model.config.digest,), dict)):
-        rel = relative_file(plan.url)
-        expected[rel] = key = f"{global_key}:{plan.key}"
-        if not valid(rel, key):
-            todo.append((rel, plan))
+    expected, todo, planned = _plan_files(model, global_key, valid, session, trusted)
     touched = [rel for rel, _ in todo]
     try:
         writer.adopt(render_pages(model, todo, cache.folder, writer, options, render_page))
@@ -329,8 +349,7 @@ def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions, gl
             if not valid(rel, key):
                 writer.stage_copy(rel, assets.files[rel])
                 touched.append(rel)
-        for rel, (key, content) in search_files(model, bodies, cache, manifest, output_prefix,
-                                                options).items():
+        for rel, (key, content) in search_files(model, bodies, cache, valid, options).items():
             expected[rel] = key
             if content is not None:
                 writer.stage(rel, content)
@@ -345,19 +364,43 @@ def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions, gl
     changed = _stamp(output_prefix, expected, touched)
     cache.save_manifest(changed, deleted)
     session.manifest = _next_manifest(manifest, changed, deleted)
+    session.keep("planned", (global_key, planned))
     return written, len(expected) - written, len(deleted), len(todo)
 
 
-def search_files(model, bodies: BodyStore, cache: Cache, manifest, output_prefix: str,
+def _plan_files(model, global_key: str, valid: Callable[[str, str], bool], session: Session,
+                trusted: bool) -> tuple[dict[str, str], list, dict]:
+    """Every page's file and key, the pages to render, and the plans by identity.
+
+    A plan that is the very object the session's last finished build wrote (with
+    the same global key) needs no check: output/ holds its file as it was left.
+    """
+    held = session.last("planned") if trusted else None
+    session.keep("planned", None)  # until this build has finished writing
+    last = held[1] if held is not None and held[0] == global_key else {}
+    expected: dict[str, str] = {}
+    todo: list[tuple[str, pages.PagePlan]] = []
+    planned = {}
+    for plan in pages.plan_pages(model, session.memo("plans", (model.config.digest,), dict)):
+        known = last.get(id(plan))
+        if known is not None and known[0] is plan:
+            _, rel, key = known
+            expected[rel] = key
+        else:
+            rel = relative_file(plan.url)
+            expected[rel] = key = f"{global_key}:{plan.key}"
+            if not valid(rel, key):
+                todo.append((rel, plan))
+        planned[id(plan)] = (plan, rel, key)
+    return expected, todo, planned
+
+
+def search_files(model, bodies: BodyStore, cache: Cache, valid: Callable[[str, str], bool],
                  options: BuildOptions) -> dict[str, tuple[str, bytes | None]]:
     """The search index by file; contents are None where the last build's files still hold."""
     if not model.config.search:
         return {}
-
-    def still_valid(rel: str, key: str) -> bool:
-        return _still_valid(manifest.get(rel), key, output_prefix + rel)
-
-    return indexing.index_files(model, cache, bodies, options.analyser, still_valid)
+    return indexing.index_files(model, cache, bodies, options.analyser, valid)
 
 
 def render_pages(model, todo, cache_folder: Path, writer: OutputWriter,

@@ -12,6 +12,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from functools import partial
+from operator import attrgetter
 from datetime import datetime
 from types import MappingProxyType
 
@@ -28,18 +29,20 @@ def select_published(articles: list[Article], now: datetime, drafts: bool,
     """Drop drafts and future articles unless asked for; newest first."""
     shown = [a for a in articles
              if (drafts or not a.draft) and (future or a.date <= now)]
-    return sorted(shown, key=lambda a: (a.date, a.source), reverse=True)
+    return sorted(shown, key=attrgetter("date", "source"), reverse=True)
 
 
-def check_unique_urls(articles: list[Article], config: Config) -> list[Problem]:
-    """Two sources (or an alias) resolving to one URL is an error naming both."""
-    owners: dict[str, str] = {url: "(a listing page)" for url in reserved_urls(config)}
-    owners.update({url: "(a file newsgen writes)" for url in GENERATED_FILES})
+def check_unique_urls(articles: list[Article], config: Config,
+                      owners: dict[str, str] | None = None) -> list[Problem]:
+    """Two sources (or an alias) resolving to one URL is an error naming both.
+
+    `owners` may hold the URLs an earlier check found free of clashes (it is
+    updated): then only `articles` (those added since) are checked against them.
+    """
+    owners = reserved_owners(config) if owners is None else owners
     problems = []
     for article in sorted(articles, key=lambda a: a.source):
-        for url, field in [(article.url, "slug"), *((alias, "aliases") for alias in
-                                                     article.aliases)]:
-            key = url.rstrip("/") or "/"
+        for key, url, field in url_claims(article):
             if key in owners:
                 problems.append(Problem(article.source, 1, field,
                                         f"URL {url} is already used by {owners[key]}"))
@@ -49,6 +52,19 @@ def check_unique_urls(articles: list[Article], config: Config) -> list[Problem]:
             else:
                 owners[key] = article.source
     return problems
+
+
+def reserved_owners(config: Config) -> dict[str, str]:
+    """The URLs no article may take, each with what holds it."""
+    owners = {url: "(a listing page)" for url in reserved_urls(config)}
+    owners.update({url: "(a file newsgen writes)" for url in GENERATED_FILES})
+    return owners
+
+
+def url_claims(article: Article) -> list[tuple[str, str, str]]:
+    """(owner key, URL, field) of each URL an article takes: its own and its aliases."""
+    claims = [(article.url, "slug"), *((alias, "aliases") for alias in article.aliases)]
+    return [(url.rstrip("/") or "/", url, field) for url, field in claims]
 
 
 def reserved_urls(config: Config) -> list[str]:

@@ -251,8 +251,10 @@ def changed_paths(site: Path, rels: list[str]) -> frozenset[str]:
     return frozenset(str(site.resolve() / rel) for rel in rels)
 
 
-def test_preview_session_rebuilds_match_clean_builds(make_site, tmp_path):
+@pytest.mark.parametrize("sitemap_limit", [10_000, 4], ids=["one sitemap", "sitemap parts"])
+def test_preview_session_rebuilds_match_clean_builds(make_site, tmp_path, sitemap_limit):
     site = make_site(newsroom())
+    edit(site, "site.toml", "page_size = 3", f"page_size = 3\nsitemap_limit = {sitemap_limit}")
     session = Session()
     build_site(site, session=session)
     for name, rels, change in SESSION_CHANGES:
@@ -274,6 +276,27 @@ def test_preview_session_recovers_from_a_broken_save(make_site, tmp_path):
         build_site(site, session=session, changed=changed_paths(site, ["content/society/a03.md"]))
     edit(site, "content/local/a04.md", "date: tomorrow", "date: 2026-10-05 09:00")
     build_site(site, session=session, changed=changed_paths(site, ["content/local/a04.md"]))
+    assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
+
+
+def test_preview_session_reports_a_url_clash_as_a_clean_build_does(make_site, tmp_path):
+    site = make_site(newsroom())
+    session = Session()
+    build_site(site, session=session)
+    write(site, "content/local/copy.md", article_text(title="사본", date="2026-10-01 09:00",
+                                                        slug="a00"))
+    with pytest.raises(BuildFailed) as in_session:
+        build_site(site, session=session, changed=changed_paths(site, ["content/local/copy.md"]))
+    with pytest.raises(BuildFailed) as clean:
+        clean_copy_build(site, tmp_path / "clean")
+    assert [str(p) for p in in_session.value.problems] == [str(p) for p in clean.value.problems]
+    assert "is already used by content/local/a00.md" in str(in_session.value.problems[0])
+    edit(site, "content/local/copy.md", "slug: a00", "slug: a00-copy")
+    build_site(site, session=session, changed=changed_paths(site, ["content/local/copy.md"]))
+    (site / "content/local/a00.md").unlink()  # the URL is free again: the copy may take it
+    edit(site, "content/local/copy.md", "slug: a00-copy", "slug: a00")
+    build_site(site, session=session, changed=changed_paths(
+        site, ["content/local/a00.md", "content/local/copy.md"]))
     assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
 
 
