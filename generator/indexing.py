@@ -15,6 +15,7 @@ import json
 from bisect import bisect_left
 from collections.abc import Callable
 from itertools import accumulate
+from operator import attrgetter
 
 from generator import korean, search
 from generator.cache import Cache
@@ -33,7 +34,7 @@ StillValid = Callable[[str, str], bool]  # whether output/ holds the file made u
 def index_files(model: SiteModel, cache: Cache, bodies, analyser: korean.Analyser | None,
                 still_valid: StillValid) -> Files:
     """The index's files; bytes are None where output/ already holds them."""
-    docs = sorted(model.articles, key=lambda a: (a.date, a.url))
+    docs = sorted(model.articles, key=attrgetter("date", "url"))
     if not docs:
         return {}
     own = analyser or korean.Analyser()
@@ -253,7 +254,8 @@ def recent_and_sections(docs: list[Article], model: SiteModel,
 
 def meta_file(docs: list[Article], model: SiteModel, files: Files) -> dict[str, bytes]:
     """meta.json; its version changes with any other file, so browsers fetch them anew."""
-    version = search.digest(*(f"{rel}={key}" for rel, (key, _) in sorted(files.items())))
+    # One string hashed once: at 100,000 articles, a part per file costs a tenth of a second.
+    version = search.digest("\n".join(f"{rel}={files[rel][0]}" for rel in sorted(files)))
     sections = [(s.slug, s.name) for s in model.config.sections]
     return {f"{search.FOLDER}/meta.json": search.meta_content(len(docs), sections, version)}
 

@@ -60,9 +60,10 @@ def plan_pages(model: SiteModel, kept: dict | None = None) -> list[PagePlan]:
             held = (article, related, PagePlan(article.url, "article", key, article=article))
         made[article.url] = held
         plans.append(held[2])
+    plans += plan_derived(model, kept, made)
     kept.clear()
     kept.update(made)
-    return plans + plan_derived(model)
+    return plans
 
 
 def _listing_plans(listing: Listing, shared: str, held: list[PagePlan] | tuple) -> list[PagePlan]:
@@ -77,12 +78,25 @@ def _listing_plans(listing: Listing, shared: str, held: list[PagePlan] | tuple) 
     return plans
 
 
-def plan_derived(model: SiteModel) -> list[PagePlan]:
-    """Feeds, sitemaps, robots.txt and redirects, each keyed by what it lists."""
+def plan_derived(model: SiteModel, kept: dict | None = None,
+                 made: dict | None = None) -> list[PagePlan]:
+    """Feeds, sitemaps, robots.txt and redirects, each keyed by what it lists.
+
+    With plan_pages' `kept` and `made`, a sitemap part that is the very object of
+    the last build keeps its plan: a key over 10,000 entries costs to make.
+    """
+    kept = {} if kept is None else kept
+    made = {} if made is None else made
+    made["sitemap parts"] = parts = kept.get("sitemap parts", {})
     plans = [PagePlan(f.url, "feed", feeds.feed_key(f), subject=f)
              for f in feeds.plan_feeds(model)]
-    plans += [PagePlan(sitemap.subject_url(s), "sitemap", sitemap.subject_key(s), subject=s)
-              for s in sitemap.plan_sitemaps(model)]
+    for subject in sitemap.plan_sitemaps(model, kept=parts):
+        slot = ("sitemap", sitemap.subject_url(subject))
+        held = kept.get(slot)
+        if held is None or held.subject is not subject:
+            held = PagePlan(slot[1], "sitemap", sitemap.subject_key(subject), subject=subject)
+        made[slot] = held
+        plans.append(held)
     plans += [PagePlan(r.url, "redirect", redirects.subject_key(r), subject=r)
               for r in redirects.plan_redirects(model)]
     return plans

@@ -77,22 +77,37 @@ def sitemap_entries(model: SiteModel) -> list[Entry]:
     return entries + fronts
 
 
-def plan_sitemaps(model: SiteModel, limit: int | None = None) -> list:
-    """sitemap.xml, its parts when above `limit` URLs, the news sitemap and robots.txt."""
+def plan_sitemaps(model: SiteModel, limit: int | None = None, kept: dict | None = None) -> list:
+    """sitemap.xml, its parts when above `limit` URLs, the news sitemap and robots.txt.
+
+    `kept` is a dict a long-lived caller passes to every build: a part listing
+    the same entries as last build is then the very same object as it was.
+    """
     limit = limit or model.config.sitemap_limit
     entries = sitemap_entries(model)
     if len(entries) <= limit:
         planned: list = [UrlSet(SITEMAP_URL, tuple(entries))]
     else:
-        parts = [UrlSet(f"/sitemap-{n + 1}.xml", tuple(entries[start: start + limit]))
+        held = {} if kept is None else kept
+        parts = [_part(held, f"/sitemap-{n + 1}.xml", tuple(entries[start: start + limit]))
                  for n, start in enumerate(range(0, len(entries), limit))]
-        index = tuple(Entry(p.url, *_latest(e.lastmod for e in p.entries)) for p in parts)
-        planned = [*parts, SitemapIndex(SITEMAP_URL, index)]
+        held.clear()
+        held.update((part.url, (part, newest)) for part, newest in parts)
+        index = tuple(Entry(part.url, *newest) for part, newest in parts)
+        planned = [*(part for part, _ in parts), SitemapIndex(SITEMAP_URL, index)]
     news = news_articles(model)
     if news:
         planned.append(UrlSet(NEWS_URL, (), news))
     planned.append(Robots((SITEMAP_URL, NEWS_URL) if news else (SITEMAP_URL,)))
     return planned
+
+
+def _part(kept: dict, url: str, entries: tuple[Entry, ...]) -> tuple[UrlSet, tuple]:
+    """A part and its newest lastmod, the kept one if it lists the same entries."""
+    held = kept.get(url)
+    if held is not None and held[0].entries == entries:
+        return held
+    return UrlSet(url, entries), _latest(e.lastmod for e in entries)
 
 
 def news_articles(model: SiteModel) -> tuple[Article, ...]:
