@@ -78,7 +78,8 @@ def main() -> int:
     if args.watch:
         report["watch"] = watched(site, args.articles, args.runs, args.skip)
     report["load_after"] = os.getloadavg()
-    out = WORK / f"results-{args.articles}.json"
+    modes = [m for m in ("cold", "incremental", "watch") if getattr(args, m)]
+    out = WORK / f"results-{args.articles}-{'-'.join(modes) or 'none'}.json"
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print(f"load after: {fmt_load()}; results in {out.relative_to(ROOT)}")
     return 0
@@ -293,11 +294,18 @@ class Watching:
             self.lines.put(line)
 
     def _next_line(self) -> str:
-        try:
-            return self.lines.get(timeout=1800)
-        except queue.Empty:
-            self.errors.seek(0)
-            raise SystemExit(f"build --watch printed nothing:\n{self.errors.read()[-4000:]}")
+        """The next line on stdout; an error on stderr (a failed build) ends the bench."""
+        deadline = time.monotonic() + 1800
+        while time.monotonic() < deadline:
+            try:
+                return self.lines.get(timeout=0.05)
+            except queue.Empty:
+                self.errors.seek(0)
+                errors = self.errors.read().decode()
+                failed = [line for line in errors.splitlines() if "warning: " not in line]
+                if failed or self.process.poll() is not None:
+                    raise SystemExit(f"build --watch failed:\n{errors[-4000:]}") from None
+        raise SystemExit("build --watch printed nothing for 30 minutes")
 
     def timed(self, change) -> Run:
         cpu_before = _cpu_seconds(self.process.pid)
