@@ -8,7 +8,9 @@ Everything it makes lives in bench/work/ (git-ignored): the corpora, Hugo's
 virtual environment, the outputs. Each cold run starts without cache and with
 an empty output folder; the tools alternate so both see the same machine load.
 Times are wall-clock medians; memory is the peak of the summed resident sizes of
-the build's whole process tree, sampled every 20 ms, beside the largest single
+the build's whole process tree, sampled every 20 ms, beside the peak of its summed
+proportional sizes (PSS: pages the forked workers share with their parent count
+once, not once per process), sampled every 200 ms, and the largest single
 process's peak from the kernel. Changed files are counted by content hash.
 """
 
@@ -49,6 +51,7 @@ class Run:
     cpu: float
     tree_mb: float
     largest_mb: float
+    tree_pss_mb: float  # proportional: a page shared by n processes counts 1/n in each
     output: str = ""
 
 
@@ -140,7 +143,7 @@ def measure(command: list[str]) -> Run:
     started = time.perf_counter()
     errors = tempfile.TemporaryFile()  # a pipe would fill up and stall a chatty build
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors)
-    peak = [0]
+    peak = [0, 0]
     done = threading.Event()
     sampler = threading.Thread(target=_sample_tree, args=(process.pid, peak, done))
     sampler.start()
@@ -154,13 +157,29 @@ def measure(command: list[str]) -> Run:
         errors.seek(0)
         raise SystemExit(f"{command[0]} failed:\n{errors.read().decode()[-4000:]}")
     return Run(seconds, usage.ru_utime + usage.ru_stime, peak[0] / 1024,
-               usage.ru_maxrss / 1024, out.strip())
+               usage.ru_maxrss / 1024, peak[1] / 1024, out.strip())
 
 
 def _sample_tree(pid: int, peak: list[int], done: threading.Event) -> None:
+    """Peaks of the tree's summed RSS (every 20 ms) and PSS (every 200 ms: costlier to read)."""
+    samples = 0
     while not done.is_set():
-        peak[0] = max(peak[0], sum(_rss_kb(p) for p in _tree(pid)))
+        tree = _tree(pid)
+        peak[0] = max(peak[0], sum(_rss_kb(p) for p in tree))
+        if samples % 10 == 0:
+            peak[1] = max(peak[1], sum(_pss_kb(p) for p in tree))
+        samples += 1
         done.wait(0.02)
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def _tree(pid: int) -> list[int]:
@@ -215,13 +234,14 @@ def cold_builds(site: Path, total: int, runs: int, hugo: bool) -> dict:
 
 def median_run(runs: list[Run]) -> dict:
     return {field: statistics.median(getattr(r, field) for r in runs)
-            for field in ("seconds", "cpu", "tree_mb", "largest_mb")}
+            for field in ("seconds", "cpu", "tree_mb", "largest_mb", "tree_pss_mb")}
 
 
 def show(run) -> str:
     run = run if isinstance(run, dict) else asdict(run)
     return (f"{run['seconds']:.2f} s wall, {run['cpu']:.2f} s CPU, "
-            f"{run['tree_mb']:.0f} MB tree peak ({run['largest_mb']:.0f} MB largest process)")
+            f"{run['tree_mb']:.0f} MB tree peak RSS, {run['tree_pss_mb']:.0f} MB PSS "
+            f"({run['largest_mb']:.0f} MB largest process)")
 
 
 def incremental(site: Path, total: int, runs: int, skip: list[str]) -> dict:
@@ -309,7 +329,7 @@ class Watching:
 
     def timed(self, change) -> Run:
         cpu_before = _cpu_seconds(self.process.pid)
-        peak, done = [0], threading.Event()
+        peak, done = [0, 0], threading.Event()
         sampler = threading.Thread(target=_sample_tree, args=(self.process.pid, peak, done))
         sampler.start()
         started = time.perf_counter()
@@ -319,7 +339,7 @@ class Watching:
         done.set()
         sampler.join()
         return Run(seconds, _cpu_seconds(self.process.pid) - cpu_before, peak[0] / 1024,
-                   _rss_kb(self.process.pid, "VmHWM") / 1024, line.strip())
+                   _rss_kb(self.process.pid, "VmHWM") / 1024, peak[1] / 1024, line.strip())
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -331,7 +351,9 @@ def _cpu_seconds(pid: int) -> float:
 def report(name: str, runs: list[dict]) -> None:
     median = statistics.median(r["seconds"] for r in runs)
     memory = max(r["tree_mb"] for r in runs)
-    line = f"{name}: median {median:.2f} s wall over {len(runs)} runs, peak {memory:.0f} MB"
+    pss = max(r["tree_pss_mb"] for r in runs)
+    line = (f"{name}: median {median:.2f} s wall over {len(runs)} runs, "
+            f"peak {memory:.0f} MB RSS, {pss:.0f} MB PSS")
     if "files" in runs[0]:
         files = max(r["files"] for r in runs)
         search = max(r["search_files"] for r in runs)
