@@ -10,7 +10,7 @@ an empty output folder; the tools alternate so both see the same machine load.
 Times are wall-clock medians; memory is the peak of the summed resident sizes of
 the build's whole process tree, sampled every 20 ms, beside the peak of its summed
 proportional sizes (PSS: pages the forked workers share with their parent count
-once, not once per process), sampled every 200 ms, and the largest single
+once, not once per process), sampled every second, and the largest single
 process's peak from the kernel. Changed files are counted by content hash.
 """
 
@@ -161,12 +161,13 @@ def measure(command: list[str]) -> Run:
 
 
 def _sample_tree(pid: int, peak: list[int], done: threading.Event) -> None:
-    """Peaks of the tree's summed RSS (every 20 ms) and PSS (every 200 ms: costlier to read)."""
+    """Peaks of the tree's summed RSS (every 20 ms) and PSS (every second: reading it walks
+    a process's page tables, which would slow down the build measured)."""
     samples = 0
     while not done.is_set():
         tree = _tree(pid)
         peak[0] = max(peak[0], sum(_rss_kb(p) for p in tree))
-        if samples % 10 == 0:
+        if samples % 50 == 0:
             peak[1] = max(peak[1], sum(_pss_kb(p) for p in tree))
         samples += 1
         done.wait(0.02)
