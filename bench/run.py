@@ -167,7 +167,7 @@ def _sample_tree(pid: int, peak: list[int], done: threading.Event) -> None:
     while not done.is_set():
         tree = _tree(pid)
         peak[0] = max(peak[0], sum(_rss_kb(p) for p in tree))
-        if samples % 50 == 0:
+        if samples % 50 == 5:  # from 0.1 s on: a process just forked has nothing to show
             peak[1] = max(peak[1], sum(_pss_kb(p) for p in tree))
         samples += 1
         done.wait(0.02)

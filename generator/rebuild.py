@@ -10,12 +10,11 @@ build; the save that fixes them builds again.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from dataclasses import replace
 
 from generator import korean
-from generator.build import BuildOptions, build
+from generator.build import BuildOptions, build, collector_paused
 from generator.config import load_config
 from generator.errors import BuildFailed, NewsgenError
 from generator.model import BuildResult
@@ -56,12 +55,9 @@ def _indexes_korean(options: BuildOptions) -> bool:
 
 
 def _build_once(options: BuildOptions, reason: str, report: Report, log: Log) -> None:
-    # The collector would walk the session's millions of objects during the build
-    # and again when it re-enables; put off to after the report, it costs no waiting.
-    collecting = gc.isenabled()
-    gc.disable()
     try:
-        report(reason, build(options))
+        with collector_paused():  # the session's objects are walked after the report
+            report(reason, build(options))
     except BuildFailed as failure:
         for problem in failure.problems:
             log(str(problem))
@@ -70,6 +66,3 @@ def _build_once(options: BuildOptions, reason: str, report: Report, log: Log) ->
         log(f"{reason}: {error}")
     except OSError as error:  # a full disk: say so and wait for the next change
         log(f"{reason}: {error.filename or ''} {error.strerror or error}".strip())
-    finally:
-        if collecting:
-            gc.enable()

@@ -22,7 +22,7 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 from generator import korean
-from generator.build import CACHE_DIR, BuildOptions, build
+from generator.build import CACHE_DIR, BuildOptions, build, collector_paused
 from generator.config import load_config
 from generator.errors import BuildFailed, NewsgenError, UsageError
 from generator.model import BuildResult
@@ -205,6 +205,10 @@ class PreviewServer:
                 self._rebuild(describe(batch, self.options.site_dir), frozenset(batch))
 
     def _rebuild(self, reason: str, paths: frozenset[str] | None) -> None:
+        with collector_paused():  # tabs reload before the collector walks the session
+            self._build_and_tell(reason, paths)
+
+    def _build_and_tell(self, reason: str, paths: frozenset[str] | None) -> None:
         problems: tuple[str, ...] = ()
         changed = False
         base_path = _base_path(self.options.site_dir, self.state.base_path)
