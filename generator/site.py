@@ -11,9 +11,9 @@ import bisect
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from functools import partial
 from operator import attrgetter
-from datetime import datetime
 from types import MappingProxyType
 
 from generator.errors import Problem

@@ -96,8 +96,8 @@ def test_publish_edit_and_delete_each_match_a_clean_build(site, tmp_path):
         assert watch.line().startswith("initial build: built 2 articles")
         time.sleep(0.3)  # the watcher's first events settle
 
-        (site / "content/local/c.md").write_text(
-            article_text("셋째 기사 공개", date="2026-11-23 08:00", tags="[교통]"), encoding="utf-8")
+        new = article_text("셋째 기사 공개", date="2026-11-23 08:00", tags="[교통]")
+        (site / "content/local/c.md").write_text(new, encoding="utf-8")
         assert "built 3 articles" in watch.line()
         assert "셋째 기사 공개" in headlines(site)
         assert files_of(site / "output") == clean_build(site, tmp_path / "after-publish")
