@@ -302,7 +302,7 @@ class Watching:
         self.first = ""
 
     def __enter__(self) -> Watching:
-        self.first = self._next_line()  # "watching …"
+        self._next_line()  # "watching …"
         self.first = self._next_line()  # the initial build
         return self
 

@@ -215,6 +215,7 @@ def _check_urls(session: Session, published: list[Article], config: Config) -> l
     """check_unique_urls; after a build without clashes, only for the articles that are
     not the very objects of that build (new or edited), against the URLs it left taken."""
     held = session.last("urls")
+    problems = None  # None: not checked against the last build's URLs
     if held is not None and held[0] == config.digest:
         last_ids, owners = dict(held[1]), dict(held[2])
         added = [a for a in published if last_ids.pop(id(a), None) is not a]
@@ -222,11 +223,10 @@ def _check_urls(session: Session, published: list[Article], config: Config) -> l
             for key, _, _ in url_claims(gone):
                 if owners.get(key) == gone.source:
                     del owners[key]
-        if not check_unique_urls(added, config, owners):
-            session.keep("urls", (config.digest, {id(a): a for a in published}, owners))
-            return []
-    owners = reserved_owners(config)  # a clash, or no earlier check: check all, in order
-    problems = check_unique_urls(published, config, owners)
+        problems = check_unique_urls(added, config, owners)
+    if problems is None or problems:
+        owners = reserved_owners(config)  # a clash, or no earlier check: check all, in order
+        problems = check_unique_urls(published, config, owners)
     session.keep("urls", None if problems else (config.digest, {id(a): a for a in published},
                                                  owners))
     return problems
@@ -246,7 +246,8 @@ def related_lists(published: list[Article], cache: Cache,
     identities = last_ids[:kept] + [related_identity(a) for a in oldest_first[kept:]]
     if not held:
         last_ids, last_positions = _cached_related(cache)
-    same = _common_prefix(identities, last_ids)
+    # The same objects have the same identities: compare only from the first other one.
+    same = kept + _common_prefix(identities[kept:], last_ids[kept:])
     positions = related_positions(oldest_first, last_positions[:same])
     if same < len(identities) or len(last_ids) != len(identities):
         cache.put_value("related", [identities, positions])

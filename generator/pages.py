@@ -45,11 +45,11 @@ def plan_pages(model: SiteModel, kept: dict | None = None) -> list[PagePlan]:
         slot = ("listing", listing.kind, listing.key)
         held = kept.get(slot)
         if held is None or held[0] is not listing:
-            held = (listing, _listing_plans(listing, shared, ()))
-        elif held[1][0].key != _listing_key(listing, listing.pages[0], shared):
-            held = (listing, _listing_plans(listing, shared, held[1]))  # the shared boxes moved
+            held = (listing, shared, _listing_plans(listing, shared, ()))
+        elif held[1] != shared and render.shows_shared_inline(listing, listing.pages[0]):
+            held = (listing, shared, _listing_plans(listing, shared, held[2]))  # boxes moved
         made[slot] = held
-        plans += held[1]
+        plans += held[2]
     for article in model.articles:
         related = model.related.get(article.url, ())
         held = kept.get(article.url)

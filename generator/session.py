@@ -9,6 +9,12 @@ does not depend on them: content stamps and cached entries, the Articles made
 from those entries, the static files, lead-image sets, the Jinja environment,
 rendered sitemap entries, and the manifest of the preview folder (whose files
 are then not checked one by one: only the session's own builds write there).
+`newsgen build --watch` uses a session the same way on output/.
+
+Later stages reuse their own results for what is the very same object as in
+the last build: related lists, URL owners and the plans already written
+(`keep`/`last`, in build.py), listings (`build_site_model(kept=…)`), page
+plans and sitemap parts (`plan_pages(kept)`); those kept dicts are memos too.
 
 A batch is trusted only when it names nothing but files under content/, no
 folder or link among them, and the config and data are those the session
