@@ -21,6 +21,7 @@ from generator.errors import UsageError
 
 JOURNAL = ".newsgen-commit.json"
 DRIVE_RE = re.compile(r"^[A-Za-z]:")  # 'C:' would be a drive root on Windows
+UNSAFE_CHARS_RE = re.compile(r"[\x00-\x1f\x7f\\]")  # control characters, backslash
 HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 
 
@@ -77,22 +78,25 @@ class OutputWriter:
         self.output = output_dir
         self.staging = staging_dir(output_dir)
         self.staged: list[str] = []
+        # Plain strings and the folders made so far: a cold build stages 100,000s of files.
+        self._output = f"{output_dir}{os.sep}"
+        self._staging = f"{self.staging}{os.sep}"
+        self._folders: set[str] = set()
         recover(self.output, self.staging)
 
     def target(self, rel: str) -> Path:
-        return _inside(self.output, rel)
+        return Path(self._output + checked(rel))
 
     def stage(self, rel: str, content: bytes) -> bool:
         """Stage a file unless output/ already holds these exact bytes."""
-        current = self.target(rel)
+        current = self._output + checked(rel)
         try:
-            if current.stat().st_size == len(content) and current.read_bytes() == content:
+            if os.stat(current).st_size == len(content) and _read(current) == content:
                 return False
         except OSError:
             pass
-        staged = _inside(self.staging, rel)
-        staged.parent.mkdir(parents=True, exist_ok=True)
-        staged.write_bytes(content)
+        with open(self._staged_path(rel), "wb") as staged:
+            staged.write(content)
         self.staged.append(rel)
         return True
 
@@ -104,11 +108,17 @@ class OutputWriter:
                 return False
         except OSError:
             pass
-        staged = _inside(self.staging, rel)
-        staged.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, staged)
+        shutil.copyfile(source, self._staged_path(rel))
         self.staged.append(rel)
         return True
+
+    def _staged_path(self, rel: str) -> str:
+        path = self._staging + rel
+        folder = os.path.dirname(path)
+        if folder not in self._folders:
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
+        return path
 
     def adopt(self, rels: list[str]) -> None:
         """Record files that worker processes staged into this writer's staging folder."""
@@ -150,15 +160,11 @@ def apply_journal(output_dir: Path, staging: Path) -> None:
         (staging / JOURNAL).unlink()
         staging.rename(output_dir)
         return
-    for rel in journal["write"]:
-        staged, target = _inside(staging, rel), _inside(output_dir, rel)
-        if staged.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if target.is_dir() and not target.is_symlink():
-                shutil.rmtree(target)
-            os.replace(staged, target)
+    output, staged = f"{output_dir}{os.sep}", f"{staging}{os.sep}"
+    for rel in journal["write"]:  # checked by _read_journal
+        _move_in(staged + rel, output + rel)
     for rel in journal["delete"]:
-        _inside(output_dir, rel).unlink(missing_ok=True)
+        (output_dir / rel).unlink(missing_ok=True)
         _remove_empty_parents(output_dir, rel)
     shutil.rmtree(staging, ignore_errors=True)
 
@@ -168,7 +174,7 @@ def _read_journal(path: Path) -> dict | None:
         journal = json.loads(path.read_text(encoding="utf-8"))
         for key in ("write", "delete"):
             for rel in journal[key]:
-                _inside(path.parent, rel)
+                checked(rel)
         return journal
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
@@ -182,14 +188,34 @@ def existing_files(output_dir: Path) -> Iterator[str]:
             yield name if rel_folder == "." else f"{rel_folder}/{name}".replace(os.sep, "/")
 
 
-def _inside(root: Path, rel: str) -> Path:
-    """Join without ever leaving root: no absolute paths, '..', or odd characters."""
+def checked(rel: str) -> str:
+    """`rel`, when joined to a folder it cannot leave it: no absolute paths, '..', or
+    odd characters; else ValueError."""
     parts = rel.split("/")
-    if (not isinstance(rel, str) or not rel or rel.startswith("/") or "\\" in rel
-            or any(ord(ch) < 32 or ord(ch) == 127 for ch in rel)
-            or any(p in ("", ".", "..") or DRIVE_RE.match(p) for p in parts)):
+    if (not rel or rel[0] == "/" or UNSAFE_CHARS_RE.search(rel)
+            or "" in parts or "." in parts or ".." in parts
+            or (":" in rel and any(DRIVE_RE.match(p) for p in parts))):
         raise ValueError(f"unsafe output path: {rel!r}")
-    return root.joinpath(*parts)
+    return rel
+
+
+def _move_in(staged: str, target: str) -> None:
+    """Move a staged file to its place; one already moved (a repeated journal) is skipped."""
+    try:
+        os.replace(staged, target)
+        return
+    except FileNotFoundError:
+        if not os.path.lexists(staged):
+            return
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+    except IsADirectoryError:  # a folder once stood where this page goes
+        shutil.rmtree(target)
+    os.replace(staged, target)
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as file:
+        return file.read()
 
 
 def _same_file_content(target: Path, source: Path) -> bool:
@@ -199,7 +225,7 @@ def _same_file_content(target: Path, source: Path) -> bool:
 
 
 def _remove_empty_parents(root: Path, rel: str) -> None:
-    parent = _inside(root, rel).parent
+    parent = (root / checked(rel)).parent
     while parent != root:
         try:
             parent.rmdir()

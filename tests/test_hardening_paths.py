@@ -17,7 +17,7 @@ from conftest import build_site
 
 from generator.cli import main
 from generator.errors import BuildFailed, UsageError
-from generator.output import JOURNAL, finish_interrupted, staging_dir
+from generator.output import JOURNAL, OutputWriter, finish_interrupted, staging_dir
 
 GOOD = "---\ntitle: 좋은 기사\ndate: 2026-11-20 09:00\n---\n\n본문.\n"
 
@@ -219,6 +219,8 @@ def test_an_empty_or_new_output_folder_elsewhere_is_fine(make_site, tmp_path):
     "{not json", '{"write": ["../../escape.txt"], "delete": []}',
     '{"write": [], "delete": ["/etc/passwd"]}', '{"write": "abc"}', '[1, 2]',
     '{"write": ["C:/x"], "delete": []}', '{"write": [1], "delete": []}',
+    '{"write": ["a\\\\b"], "delete": []}', '{"write": ["a\\u0001b"], "delete": []}',
+    '{"write": ["a//b"], "delete": []}', '{"write": ["a/./b"], "delete": []}',
 ])
 def test_a_damaged_journal_is_dropped_and_output_stays_whole(make_site, tmp_path, journal):
     site = make_site({"content/local/a.md": GOOD})
@@ -233,3 +235,23 @@ def test_a_damaged_journal_is_dropped_and_output_stays_whole(make_site, tmp_path
     assert not (tmp_path / "escape.txt").exists()
     after = {rel: (site / "output" / rel).read_bytes() for rel in files_under(site / "output")}
     assert after == before
+
+
+def test_a_page_takes_the_place_of_a_folder_and_a_finished_journal_can_run_again(tmp_path):
+    output = tmp_path / "output"
+    (output / "feed").mkdir(parents=True)
+    (output / "feed" / "old.xml").write_text("old")
+    (output / "index.html").write_text("home")
+    writer = OutputWriter(output)
+    assert writer.stage("feed", b"new") and writer.stage("news/2026/a.html", b"a")
+    assert not writer.stage("index.html", b"home")  # the same bytes are not staged
+    writer.commit([])
+    assert (output / "feed").read_bytes() == b"new"
+    assert (output / "news/2026/a.html").read_bytes() == b"a"
+    staging = staging_dir(output)  # as if the commit had died after moving the files
+    staging.mkdir()
+    (staging / JOURNAL).write_text(json.dumps({"write": ["feed", "news/2026/a.html"],
+                                               "delete": []}))
+    finish_interrupted(output)
+    assert not staging.exists()
+    assert sorted(files_under(output)) == ["feed", "index.html", "news/2026/a.html"]
