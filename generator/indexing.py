@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from itertools import accumulate
 from operator import attrgetter
 
@@ -68,8 +68,9 @@ class TextSource:
         """By cache key; articles not cached yet are analysed (in batches) and stored."""
         known = self.cached(sorted({self.key(a) for a in articles}))
         missing = list({self.key(a): a for a in articles if self.key(a) not in known}.values())
-        for start in range(0, len(missing), BATCH):
-            known.update(self._analyse(missing[start:start + BATCH]))
+        for fresh in self._analysed([missing[start:start + BATCH]
+                                     for start in range(0, len(missing), BATCH)]):
+            known.update(fresh)
         return {self.key(a): known[self.key(a)] for a in articles}
 
     def cached(self, keys: list[str]) -> dict[str, search.SearchText]:
@@ -80,14 +81,26 @@ class TextSource:
                                                tuple(record[3]))
         return found
 
-    def _analyse(self, chunk: list[Article]) -> dict[str, search.SearchText]:
-        self.bodies.prefetch(chunk)
-        shown = [search.article_text(a, self.bodies.html(a)) for a in chunk]
-        if self.analyse:
-            read = [search.analysed_text(a, text) for a, text in zip(chunk, shown, strict=True)]
-            nouns = self.analyser.hidden_nouns_many(read)
-        else:
-            nouns = [()] * len(chunk)
+    def _analysed(self, chunks: list[list[Article]]) -> Iterator[dict[str, search.SearchText]]:
+        """Each chunk's texts, stored in the cache. A chunk's text is taken from its
+        bodies while the analyser still works on the chunk before: a pipeline of two."""
+        waiting = None  # (chunk, shown texts) sent to the analyser
+        for chunk in chunks:
+            self.bodies.prefetch(chunk)
+            shown = [search.article_text(a, self.bodies.html(a)) for a in chunk]
+            if waiting is not None:
+                yield self._store(*waiting, self.analyser.answer())
+            if self.analyse:
+                self.analyser.request([search.analysed_text(a, text)
+                                       for a, text in zip(chunk, shown, strict=True)])
+                waiting = (chunk, shown)
+            else:
+                yield self._store(chunk, shown, [()] * len(chunk))
+        if waiting is not None:
+            yield self._store(*waiting, self.analyser.answer())
+
+    def _store(self, chunk: list[Article], shown: list[str],
+               nouns: list[tuple[str, ...]]) -> dict[str, search.SearchText]:
         fresh = {self.key(a): search.SearchText(text, tuple(found), a.title,
                                                 tuple(t.name for t in a.tags))
                  for a, text, found in zip(chunk, shown, nouns, strict=True)}

@@ -11,6 +11,7 @@ exactly those, to be indexed beside the article's own text.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from bisect import bisect_right
@@ -41,6 +42,7 @@ class Analyser:
     def __init__(self) -> None:
         self._worker: subprocess.Popen | None = None
         self._closed = False
+        self._unanswered = False  # a request was sent and its answer not read yet
 
     def hidden_nouns(self, text: str) -> tuple[str, ...]:
         """Nouns of `text` that begin inside a word, each once, in order of appearance."""
@@ -50,12 +52,28 @@ class Analyser:
         """`hidden_nouns` for many texts in one request to the worker."""
         if not texts:
             return []
+        self.request(texts)
+        return self.answer()
+
+    def request(self, texts: list[str]) -> None:
+        """Send texts to analyse; `answer()` gives their nouns. The caller may do other
+        work in between (prepare the next texts) while the worker analyses these."""
         worker = self._start()
+        if self._unanswered:  # a caller stopped between request and answer: drop that answer
+            self.answer()
         try:
             worker.stdin.write(json.dumps(texts, ensure_ascii=False) + "\n")
             worker.stdin.flush()
-            line = worker.stdout.readline()
         except (OSError, ValueError):  # closed under us by close() from another thread
+            raise AnalyserError("the Korean analyser (kiwipiepy) stopped") from None
+        self._unanswered = True
+
+    def answer(self) -> list[tuple[str, ...]]:
+        """The hidden nouns of each text of the last `request`."""
+        self._unanswered = False
+        try:
+            line = self._worker.stdout.readline() if self._worker is not None else ""
+        except (OSError, ValueError):
             line = ""
         if not line:
             raise AnalyserError("the Korean analyser (kiwipiepy) stopped without an answer")
@@ -79,6 +97,7 @@ class Analyser:
         if self._closed:
             raise AnalyserError("the Korean analyser was stopped")
         if self._worker is None or self._worker.poll() is not None:
+            self._unanswered = False
             self._worker = subprocess.Popen(
                 [sys.executable, "-m", "generator.korean"], stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE, text=True, encoding="utf-8", start_new_session=True)
@@ -228,5 +247,8 @@ def _add_noun(found: dict[str, None], token) -> None:
 if __name__ == "__main__":
     sys.stdin.reconfigure(encoding="utf-8")
     sys.stdout.reconfigure(encoding="utf-8")
-    serve_requests(sys.stdin, sys.stdout)
+    try:
+        serve_requests(sys.stdin, sys.stdout)
+    except BrokenPipeError:
+        os._exit(0)  # the build that asked went away (stopped on an error): no one to tell
 

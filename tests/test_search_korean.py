@@ -67,3 +67,9 @@ def test_analyses_many_texts_in_input_order(analyser):
 def test_only_korean_sites_use_the_analyser():
     assert applies_to("ko") and applies_to("ko-KR")
     assert not applies_to("en")
+
+
+def test_an_answer_left_unread_is_dropped_before_the_next_request(analyser):
+    analyser.request(["지방자치"])  # a build stopped here, between request and answer
+    assert analyser.hidden_nouns_many(["AI데이터"]) == [analyser.hidden_nouns("AI데이터")]
+    assert "데이터" in analyser.hidden_nouns("AI데이터")
