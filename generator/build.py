@@ -35,7 +35,7 @@ from generator.output import (
     finish_interrupted,
     relative_file,
 )
-from generator.parallel import run_parts
+from generator.parallel import Beside, planned_workers, run_parts
 from generator.session import Session, SiteInputs
 from generator.site import (
     build_site_model,
@@ -354,6 +354,10 @@ def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions, gl
     valid = _validator(manifest, output_prefix, trusted)
     expected, todo, planned = _plan_files(model, global_key, valid, session, trusted)
     touched = [rel for rel, _ in todo]
+    # A big render runs in worker processes; the search index is then made beside them,
+    # in a process of its own, instead of after them on one core.
+    beside = Beside(partial(_stage_search_beside, model, cache.folder, valid, writer)) \
+        if model.config.search and planned_workers(len(todo), options.workers) > 1 else None
     try:
         writer.adopt(render_pages(model, todo, cache.folder, writer, options, render_page))
         for rel, key in session.memo("static keys", (assets,),
@@ -362,16 +366,20 @@ def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions, gl
             if not valid(rel, key):
                 writer.stage_copy(rel, assets.files[rel])
                 touched.append(rel)
-        for rel, (key, content) in search_files(model, bodies, cache, valid, options).items():
+        searched = beside.result() if beside else _stage_search(
+            model, bodies, options.analyser, valid, writer)
+        for rel, (key, made, _) in searched.items():
             expected[rel] = key
-            if content is not None:
-                writer.stage(rel, content)
+            if made:
                 touched.append(rel)
+        writer.adopt([rel for rel, (_, _, staged) in searched.items() if staged])
         previous = manifest.keys() if manifest else existing_files(options.output_dir)
         deleted = sorted(set(previous) - expected.keys())
         written = len(writer.staged)
         writer.commit(deleted)
     except BaseException:
+        if beside is not None:
+            beside.stop()
         writer.discard()
         raise
     changed = _stamp(output_prefix, expected, touched)
@@ -408,12 +416,27 @@ def _plan_files(model, global_key: str, valid: Callable[[str, str], bool], sessi
     return expected, todo, planned
 
 
-def search_files(model, bodies: BodyStore, cache: Cache, valid: Callable[[str, str], bool],
-                 options: BuildOptions) -> dict[str, tuple[str, bytes | None]]:
-    """The search index by file; contents are None where the last build's files still hold."""
+def _stage_search(model, bodies: BodyStore, analyser: korean.Analyser | None,
+                  valid: Callable[[str, str], bool],
+                  writer: OutputWriter) -> dict[str, tuple[str, bool, bool]]:
+    """The search index's files, staged where their bytes changed: by file, its key,
+    whether it was made anew and whether it was staged."""
     if not model.config.search:
         return {}
-    return indexing.index_files(model, cache, bodies, options.analyser, valid)
+    files = indexing.index_files(model, bodies.cache, bodies, analyser, valid)
+    return {rel: (key, content is not None, content is not None and writer.stage(rel, content))
+            for rel, (key, content) in files.items()}
+
+
+def _stage_search_beside(model, cache_folder: Path, valid: Callable[[str, str], bool],
+                         writer: OutputWriter) -> dict[str, tuple[str, bool, bool]]:
+    """_stage_search in a forked process: with a cache connection and an analyser of
+    its own, as a render worker has."""
+    cache = Cache(cache_folder)
+    try:
+        return _stage_search(model, BodyStore(model.config, cache), None, valid, writer)
+    finally:
+        cache.close()
 
 
 def render_pages(model, todo, cache_folder: Path, writer: OutputWriter,

@@ -49,6 +49,11 @@ def worker_count(items: int) -> int:
     return max(1, min(cores or 1, items // (MIN_PARALLEL_ITEMS // 2)))
 
 
+def planned_workers(items: int, workers: int | None = None) -> int:
+    """How many processes run_parts will use for `items` pieces of work."""
+    return worker_count(items) if workers is None else min(workers, items)
+
+
 def split(items: Sequence[Item], parts: int) -> list[Sequence[Item]]:
     """Interleaved parts, so each worker gets a fair share of old and new, long and short."""
     return [items[index::parts] for index in range(parts)]
@@ -63,11 +68,43 @@ def run_parts(work: Callable[[Sequence[Item]], Iterable[Result]], items: Sequenc
     here: NewsgenError as it was (it carries the user's problems), anything
     else as a RuntimeError with the worker's traceback.
     """
-    workers = worker_count(len(items)) if workers is None else min(workers, len(items))
+    workers = planned_workers(len(items), workers)
     if workers <= 1:
         yield from work(items)
         return
     yield from _forked(work, split(items, workers))
+
+
+class Beside:
+    """One job run in a forked process while the caller goes on with other work.
+
+    `result()` waits for the job's return value (or raises its error as
+    run_parts does); `stop()` ends it early, when the caller's own work failed.
+    """
+
+    def __init__(self, job: Callable[[], Result]):
+        context = multiprocessing.get_context("fork")
+        self.reader, writer = context.Pipe(duplex=False)
+        self.process = context.Process(target=_serve, args=(_call, job, writer, False),
+                                       daemon=True)
+        self.process.start()
+        writer.close()
+
+    def result(self) -> Result:
+        try:
+            return list(_collect([self.reader]))[0]
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+        self.reader.close()
+
+
+def _call(job: Callable[[], Result]) -> list[Result]:
+    return [job()]
 
 
 def _forked(work, parts) -> Iterator:
@@ -110,12 +147,14 @@ def _collect(readers) -> Iterator:
         raise failure
 
 
-def _serve(work, part, writer) -> None:
+def _serve(work, part, writer, collect: bool = True) -> None:
     """Run in the worker: send results in batches, then 'done' or the error."""
     # Rendering makes cyclic garbage, so the worker collects it; freezing what it
     # inherited keeps the collector from walking (and copying) the parent's pages.
+    # Other work (the search index) makes little and leaves the collector as it was.
     gc.freeze()
-    gc.enable()
+    if collect:
+        gc.enable()
     try:
         batch = []
         for result in work(part):

@@ -7,6 +7,7 @@ file and every byte of their outputs must match.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import sqlite3
@@ -16,7 +17,9 @@ from pathlib import Path
 import pytest
 from conftest import FIXED_NOW, article_text, build_site
 
+from generator import build as build_module
 from generator.errors import BuildFailed
+from generator.parallel import Beside
 from generator.session import Session
 
 TAGS = ["경기도", "교통", "복지", "예산", "축제"]
@@ -107,11 +110,18 @@ def test_incremental_builds_match_clean_builds_after_every_change(make_site, tmp
         assert_same_output(snapshot(site / "output"), clean, f"after: {name}")
 
 
-def test_parallel_build_matches_single_process_build(make_site, tmp_path):
+def test_parallel_build_matches_single_process_build(make_site, tmp_path, monkeypatch):
+    """Pages rendered by two workers and the search index made beside them, in a
+    process of its own, give the bytes of a build in one process."""
     site = make_site(newsroom(20))
+    besides = []
+    monkeypatch.setattr(build_module, "Beside", lambda job: besides.append(job) or Beside(job))
     build_site(site, workers=2)
+    assert len(besides) == 1
     parallel = snapshot(site / "output")
+    assert any(name.startswith("search-index/doc/") for name in parallel)
     assert_same_output(parallel, clean_copy_build(site, tmp_path / "serial", workers=1))
+    assert len(besides) == 1  # one process: made in the build, after the pages
 
 
 def test_template_change_renders_pages_without_parsing_markdown(make_site):
@@ -343,3 +353,18 @@ def test_preview_session_is_filled_by_a_first_build_with_nothing_to_do(make_site
     result = build_site(site, session=session)
     assert (result.written, result.deleted) == (0, 0)
     assert session.entries is not None and "environment" in session.memos
+
+
+def test_a_failed_parallel_render_stops_the_search_beside_it(make_site):
+    site = make_site(newsroom(20))
+    build_site(site, workers=2)
+    before = snapshot(site / "output")
+    write(site, "content/local/z.md", article_text(title="새 기사", date="2026-10-30 09:00"))
+    write(site, "templates/article.html", "{% extends 'base.html' %}"
+                                          "{% block main %}{{ 1 // 0 }}{% endblock %}")
+    with pytest.raises(BuildFailed) as failure:
+        build_site(site, workers=2)
+    assert "division" in str(failure.value.problems[0])
+    assert multiprocessing.active_children() == []
+    assert snapshot(site / "output") == before
+    assert not (site / ".output.newsgen-staging").exists()
