@@ -312,8 +312,9 @@ class BodyStore:
 def _page_renderer(session: Session, model, assets: Assets, templates: str) -> RenderPage:
     """Render one planned page; the session keeps the compiled templates and sitemap entries."""
     config = model.config
+    compiled = session.memo("compiled templates", (config.digest,), render.CompiledTemplates)
     env = session.memo("environment", (config.digest, templates, assets),
-                       partial(render.make_environment, config, assets))
+                       partial(render.make_environment, config, assets, compiled))
     sitemap_urls = session.memo("sitemap urls", (config.digest,), dict)
     return partial(pages.render_plan, env, model, sitemap_urls=sitemap_urls)
 

@@ -50,10 +50,16 @@ def templates_digest(config: Config) -> str:
     return digest.hexdigest()[:16]
 
 
-def make_environment(config: Config, assets: Assets | None = None) -> jinja2.Environment:
-    """The theme's Jinja environment with newsgen's filters and globals (see README)."""
+def make_environment(config: Config, assets: Assets | None = None,
+                     compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+    """The theme's Jinja environment with newsgen's filters and globals (see README).
+
+    `compiled` keeps compiled templates for the next environment of a long-lived
+    preview: a new lead image makes new assets, not new templates.
+    """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
+        bytecode_cache=compiled,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -78,6 +84,22 @@ def make_environment(config: Config, assets: Assets | None = None) -> jinja2.Env
         publisher=publisher_fields(config),
     )
     return env
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates in memory; Jinja compiles a template again when its source
+    changed (it checks each template's checksum)."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.codes.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.codes[bucket.key] = bucket.bytecode_to_string()
 
 
 def _assets_or_fail(assets: Assets | None) -> Assets:

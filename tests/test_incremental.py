@@ -14,8 +14,9 @@ import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
+import jinja2
 import pytest
-from conftest import FIXED_NOW, article_text, build_site
+from conftest import FIXED_NOW, article_text, build_site, jpeg_bytes
 
 from generator import build as build_module
 from generator.errors import BuildFailed
@@ -323,6 +324,28 @@ def test_preview_session_keeps_templates_compiled_across_content_saves(make_site
     CHANGES[8][1](site)  # a template: compiled again
     build_site(site, session=session, changed=changed_paths(site, ["templates/article.html"]))
     assert session.memos["environment"][1] is not environment
+
+
+def test_a_new_lead_image_makes_a_new_environment_but_compiles_no_template(make_site, tmp_path,
+                                                                         monkeypatch):
+    site = make_site({**newsroom(), "static/images/spare.jpg": jpeg_bytes()})
+    session = Session()
+    build_site(site, session=session)
+    environment = session.memos["environment"][1]
+    compiled = []
+    original = jinja2.Environment.compile
+
+    def compile_counted(env, *args, **options):
+        compiled.append(args)
+        return original(env, *args, **options)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compile_counted)
+    write(site, "content/local/photo.md", article_text(
+        title="사진 기사", date="2026-11-20 10:00", image="/images/spare.jpg"))
+    build_site(site, session=session, changed=changed_paths(site, ["content/local/photo.md"]))
+    assert session.memos["environment"][1] is not environment  # new assets, new environment
+    assert compiled == []
+    assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
 
 
 def test_a_build_without_changed_paths_reads_everything_again(make_site, tmp_path):
