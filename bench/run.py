@@ -307,7 +307,8 @@ class Watching:
         return self
 
     def __exit__(self, *exc) -> None:
-        self.process.send_signal(signal.SIGINT)
+        # Not SIGINT: a shell starts background jobs with it ignored (make bench &).
+        self.process.send_signal(signal.SIGTERM)
         self.process.wait(timeout=60)
 
     def _read(self) -> None:
