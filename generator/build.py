@@ -54,6 +54,7 @@ from generator.sources import parse_file, read_settings, read_sources
 CACHE_DIR = ".newsgen-cache"
 PREFETCH = 200  # bodies fetched from the cache per query while rendering
 WARM_LIMIT = 400  # re-parsed sources below which the Korean analyser starts early
+SEARCH_BESIDE_LIMIT = 20_000  # articles above which the search index waits for the pages
 Progress = Callable[[str, int, int], None]
 RenderPage = Callable[[pages.PagePlan, Callable[[Article], str]], str]  # (plan, body_html)
 
@@ -355,10 +356,8 @@ def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions, gl
     valid = _validator(manifest, output_prefix, trusted)
     expected, todo, planned = _plan_files(model, global_key, valid, session, trusted)
     touched = [rel for rel, _ in todo]
-    # A big render runs in worker processes; the search index is then made beside them,
-    # in a process of its own, instead of after them on one core.
     beside = Beside(partial(_stage_search_beside, model, cache.folder, valid, writer)) \
-        if model.config.search and planned_workers(len(todo), options.workers) > 1 else None
+        if _search_beside(model, len(todo), options.workers) else None
     try:
         writer.adopt(render_pages(model, todo, cache.folder, writer, options, render_page))
         for rel, key in session.memo("static keys", (assets,),
@@ -415,6 +414,19 @@ def _plan_files(model, global_key: str, valid: Callable[[str, str], bool], sessi
                 todo.append((rel, plan))
         planned[id(plan)] = (plan, rel, key)
     return expected, todo, planned
+
+
+def _search_beside(model, pages: int, workers: int | None) -> bool:
+    """Whether to make the search index beside the render workers, in a process of its
+    own, rather than after them on one core.
+
+    It pays when the pages go to workers: 10,000 articles built in about 0.85 of
+    the time. But the index process reads every article, and each object it reads
+    becomes its own copy of the parent's memory page: 150 MB more at 10,000
+    articles, 1 GB at 100,000, where the time saved was 5%.
+    """
+    return (model.config.search and len(model.articles) <= SEARCH_BESIDE_LIMIT
+            and planned_workers(pages, workers) > 1)
 
 
 def _stage_search(model, bodies: BodyStore, analyser: korean.Analyser | None,

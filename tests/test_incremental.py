@@ -111,18 +111,22 @@ def test_incremental_builds_match_clean_builds_after_every_change(make_site, tmp
         assert_same_output(snapshot(site / "output"), clean, f"after: {name}")
 
 
-def test_parallel_build_matches_single_process_build(make_site, tmp_path, monkeypatch):
-    """Pages rendered by two workers and the search index made beside them, in a
-    process of its own, give the bytes of a build in one process."""
+@pytest.mark.parametrize("limit, besides_made", [(1000, 1), (10, 0)])
+def test_parallel_build_matches_single_process_build(make_site, tmp_path, monkeypatch,
+                                                     limit, besides_made):
+    """Pages rendered by two workers, and the search index made beside them in a
+    process of its own (up to SEARCH_BESIDE_LIMIT articles) or after them, give
+    the bytes of a build in one process."""
     site = make_site(newsroom(20))
     besides = []
     monkeypatch.setattr(build_module, "Beside", lambda job: besides.append(job) or Beside(job))
+    monkeypatch.setattr(build_module, "SEARCH_BESIDE_LIMIT", limit)
     build_site(site, workers=2)
-    assert len(besides) == 1
+    assert len(besides) == besides_made
     parallel = snapshot(site / "output")
     assert any(name.startswith("search-index/doc/") for name in parallel)
     assert_same_output(parallel, clean_copy_build(site, tmp_path / "serial", workers=1))
-    assert len(besides) == 1  # one process: made in the build, after the pages
+    assert len(besides) == besides_made  # none for the build in one process
 
 
 def test_template_change_renders_pages_without_parsing_markdown(make_site):
