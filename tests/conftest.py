@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import signal
 import textwrap
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +16,12 @@ from PIL import Image
 
 from generator.build import BuildOptions, build
 from generator.korean import Analyser
+
+# A shell starts background jobs with SIGINT ignored, and an ignored signal stays ignored in
+# every process a test starts. The preview tests stop `newsgen serve` with Ctrl-C (SIGINT)
+# as a user would, so the suite takes SIGINT back before it starts any.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEOUL = ZoneInfo("Asia/Seoul")
