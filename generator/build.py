@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 from generator import __version__, indexing, korean, pages, render, unchanged
 from generator.assets import Assets, collect_assets
@@ -368,11 +369,11 @@ def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions, gl
                 touched.append(rel)
         searched = beside.result() if beside else _stage_search(
             model, bodies, options.analyser, valid, writer)
-        for rel, (key, made, _) in searched.items():
-            expected[rel] = key
-            if made:
+        for rel, found in searched.items():
+            expected[rel] = found.key
+            if found.made:
                 touched.append(rel)
-        writer.adopt([rel for rel, (_, _, staged) in searched.items() if staged])
+        writer.adopt([rel for rel, found in searched.items() if found.staged])
         previous = manifest.keys() if manifest else existing_files(options.output_dir)
         deleted = sorted(set(previous) - expected.keys())
         written = len(writer.staged)
@@ -429,20 +430,28 @@ def _search_beside(model, pages: int, workers: int | None) -> bool:
             and planned_workers(pages, workers) > 1)
 
 
+class SearchFile(NamedTuple):
+    """A search index file as the search stage left it."""
+
+    key: str
+    made: bool  # its bytes were made anew (output/ did not hold its key)
+    staged: bool  # and they differ from output/'s, so they were staged
+
+
 def _stage_search(model, bodies: BodyStore, analyser: korean.Analyser | None,
                   valid: Callable[[str, str], bool],
-                  writer: OutputWriter) -> dict[str, tuple[str, bool, bool]]:
-    """The search index's files, staged where their bytes changed: by file, its key,
-    whether it was made anew and whether it was staged."""
+                  writer: OutputWriter) -> dict[str, SearchFile]:
+    """The search index's files, staged where their bytes changed."""
     if not model.config.search:
         return {}
     files = indexing.index_files(model, bodies.cache, bodies, analyser, valid)
-    return {rel: (key, content is not None, content is not None and writer.stage(rel, content))
+    return {rel: SearchFile(key, content is not None,
+                            content is not None and writer.stage(rel, content))
             for rel, (key, content) in files.items()}
 
 
 def _stage_search_beside(model, cache_folder: Path, valid: Callable[[str, str], bool],
-                         writer: OutputWriter) -> dict[str, tuple[str, bool, bool]]:
+                         writer: OutputWriter) -> dict[str, SearchFile]:
     """_stage_search in a forked process: with a cache connection and an analyser of
     its own, as a render worker has."""
     cache = Cache(cache_folder)
