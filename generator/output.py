@@ -77,7 +77,7 @@ class OutputWriter:
     def __init__(self, output_dir: Path):
         self.output = output_dir
         self.staging = staging_dir(output_dir)
-        self.staged: list[str] = []
+        self.staged: dict[str, None] = {}  # in staging order, each once
         # Plain strings and the folders made so far: a cold build stages 100,000s of files.
         self._output = f"{output_dir}{os.sep}"
         self._staging = f"{self.staging}{os.sep}"
@@ -97,7 +97,7 @@ class OutputWriter:
             pass
         with open(self._staged_path(rel), "wb") as staged:
             staged.write(content)
-        self.staged.append(rel)
+        self.staged[rel] = None
         return True
 
     def stage_copy(self, rel: str, source: Path) -> bool:
@@ -109,7 +109,7 @@ class OutputWriter:
         except OSError:
             pass
         shutil.copyfile(source, self._staged_path(rel))
-        self.staged.append(rel)
+        self.staged[rel] = None
         return True
 
     def _staged_path(self, rel: str) -> str:
@@ -122,8 +122,7 @@ class OutputWriter:
 
     def adopt(self, rels: list[str]) -> None:
         """Record files that worker processes staged into this writer's staging folder."""
-        known = set(self.staged)
-        self.staged.extend(rel for rel in rels if rel not in known)
+        self.staged.update(dict.fromkeys(rels))
 
     def commit(self, deleted: list[str]) -> None:
         """Swap the staged files in and remove stale ones, as one step for the reader."""
@@ -133,7 +132,7 @@ class OutputWriter:
         self.staging.mkdir(parents=True, exist_ok=True)
         journal = self.staging / JOURNAL
         tmp = journal.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"write": self.staged, "delete": deleted}))
+        tmp.write_text(json.dumps({"write": list(self.staged), "delete": deleted}))
         os.replace(tmp, journal)
         with _signals_held():
             apply_journal(self.output, self.staging)
