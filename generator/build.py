@@ -17,7 +17,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import NamedTuple
 
 from generator import __version__, indexing, korean, pages, render, unchanged
 from generator.assets import Assets, collect_assets
@@ -28,6 +27,7 @@ from generator.content import CONTENT_DIR, make_article, scan_sources
 from generator.data import load_data
 from generator.errors import BuildFailed, Problem, raise_if_errors
 from generator.images import make_images, with_image_digests
+from generator.indexing import SearchFile
 from generator.model import Article, BuildResult, Config, RenderedBody, SourceEntry
 from generator.output import (
     OutputWriter,
@@ -430,24 +430,13 @@ def _search_beside(model, pages: int, workers: int | None) -> bool:
             and planned_workers(pages, workers) > 1)
 
 
-class SearchFile(NamedTuple):
-    """A search index file as the search stage left it."""
-
-    key: str
-    made: bool  # its bytes were made anew (output/ did not hold its key)
-    staged: bool  # and they differ from output/'s, so they were staged
-
-
 def _stage_search(model, bodies: BodyStore, analyser: korean.Analyser | None,
                   valid: Callable[[str, str], bool],
                   writer: OutputWriter) -> dict[str, SearchFile]:
     """The search index's files, staged where their bytes changed."""
     if not model.config.search:
         return {}
-    files = indexing.index_files(model, bodies.cache, bodies, analyser, valid)
-    return {rel: SearchFile(key, content is not None,
-                            content is not None and writer.stage(rel, content))
-            for rel, (key, content) in files.items()}
+    return indexing.index_files(model, bodies.cache, bodies, analyser, valid, writer.stage)
 
 
 def _stage_search_beside(model, cache_folder: Path, valid: Callable[[str, str], bool],

@@ -16,6 +16,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from itertools import accumulate
 from operator import attrgetter
+from typing import NamedTuple
 
 from generator import korean, search
 from generator.cache import Cache
@@ -27,25 +28,61 @@ STATE = "search-base"
 BATCH = 500  # bodies fetched from the cache and texts analysed per round
 PATCH_LIMIT = 2000  # more changed articles than this: base/ is made again from scratch
 
-Files = dict[str, tuple[str, bytes | None]]  # file under output/ -> (key, bytes or None)
 StillValid = Callable[[str, str], bool]  # whether output/ holds the file made under a key
+Stage = Callable[[str, bytes], bool]  # stage a file's bytes; whether they differ from output/'s
+
+
+class SearchFile(NamedTuple):
+    """A search index file as the search stage left it."""
+
+    key: str
+    made: bool  # its bytes were made anew (output/ did not hold its key)
+    staged: bool  # and they differ from output/'s, so they were staged
+
+
+class Files:
+    """The index's files, each staged as soon as it is made.
+
+    Doc files hold every article's text: at 100,000 articles, keeping their
+    bytes until the end of the stage took 300 MB.
+    """
+
+    def __init__(self, still_valid: StillValid, stage: Stage):
+        self.still_valid, self.stage = still_valid, stage
+        self.found: dict[str, SearchFile] = {}
+
+    def held(self, rel: str, key: str) -> bool:
+        """Whether output/ holds the file under this key; if so, it is found as it is."""
+        if not self.still_valid(rel, key):
+            return False
+        self.found[rel] = SearchFile(key, False, False)
+        return True
+
+    def put(self, rel: str, key: str, content: bytes) -> None:
+        self.found[rel] = SearchFile(key, True, self.stage(rel, content))
+
+    def put_by_digest(self, contents: dict[str, bytes]) -> None:
+        for rel, content in contents.items():
+            key = "sfile:" + search.digest(content)
+            if not self.held(rel, key):
+                self.put(rel, key, content)
 
 
 def index_files(model: SiteModel, cache: Cache, bodies, analyser: korean.Analyser | None,
-                still_valid: StillValid) -> Files:
-    """The index's files; bytes are None where output/ already holds them."""
+                still_valid: StillValid, stage: Stage) -> dict[str, SearchFile]:
+    """The index's files, those output/ does not hold yet staged."""
     docs = sorted(model.articles, key=attrgetter("date", "url"))
     if not docs:
         return {}
     own = analyser or korean.Analyser()
+    files = Files(still_valid, stage)
     try:
         texts = TextSource(model, cache, bodies, own)
-        files = doc_files(docs, model, texts, still_valid)
-        files.update(BaseIndex(cache, texts).files(docs[:search.base_end(len(docs))],
-                                                   still_valid))
-        files.update(_by_digest(recent_and_sections(docs, model, texts), still_valid))
-        files.update(_by_digest(meta_file(docs, model, files), still_valid))
-        return files
+        doc_files(docs, model, texts, files)
+        BaseIndex(cache, texts).files(docs[:search.base_end(len(docs))], files)
+        files.put_by_digest(recent_and_sections(docs, model, texts))
+        files.put_by_digest(meta_file(docs, model, files.found))
+        return files.found
     except korean.AnalyserError as error:
         raise BuildFailed([Problem("search index", None, None, str(error))]) from None
     finally:
@@ -115,31 +152,26 @@ def _is_text_record(record) -> bool:
             and all(isinstance(v, str) for part in (record[1], record[3]) for v in part))
 
 
-def doc_files(docs: list[Article], model: SiteModel, texts: TextSource,
-              still_valid: StillValid) -> Files:
+def doc_files(docs: list[Article], model: SiteModel, texts: TextSource, files: Files) -> None:
     """doc/: one file per article; texts are fetched only for files not in output/ yet."""
     config = model.config
     # What every doc file shows besides its article: links and dates depend on these.
     shared = search.digest(search.FORMAT, config.base_path, config.timezone.key)
-    files: Files = {}
     todo = []
     for doc_id, article in enumerate(docs):
         rel = search.doc_file(doc_id)
         # Plain text, no hashing: this runs for every article on every build.
         key = (f"sdoc:{shared}:{article.digest}:{article.body_key}:{article.url}:"
                f"{article.section.name}")
-        files[rel] = (key, None)
-        if not still_valid(rel, key):
+        if not files.held(rel, key):
             todo.append((rel, key, article))
     for start in range(0, len(todo), BATCH):
         chunk = todo[start:start + BATCH]
         known = texts.texts([article for _, _, article in chunk])
         for rel, key, article in chunk:
             shown = known[texts.key(article)].text
-            content = search.doc_content(article, site_url(config, article.url),
-                                         _date(article, config), shown)
-            files[rel] = (key, content)
-    return files
+            files.put(rel, key, search.doc_content(article, site_url(config, article.url),
+                                                   _date(article, config), shown))
 
 
 def _date(article: Article, config) -> str:
@@ -153,7 +185,7 @@ class BaseIndex:
         self.cache, self.texts = cache, texts
         self.old_keys: list[str] | None = None  # what the cached shards were made from
 
-    def files(self, docs: list[Article], still_valid: StillValid) -> Files:
+    def files(self, docs: list[Article], files: Files) -> None:
         keys = [self.texts.key(a) for a in docs]
         if self._can_patch(keys):
             changed = self._patch(docs, keys)
@@ -161,16 +193,15 @@ class BaseIndex:
             changed = self._remake(docs)
         if not self.old_keys == keys:
             self.cache.put_value(STATE, [search.FORMAT, keys])
-        files: Files = {}
-        unchanged = []
+        missing = {}  # shards output/ lacks though they did not change: from the cache
         for name, digest in self.cache.search_shard_digests().items():
             rel, key = search.base_file(name), "sbase:" + digest
-            files[rel] = (key, changed.get(name))
-            if name not in changed and not still_valid(rel, key):
-                unchanged.append(name)
-        for name, (_, data) in self.cache.search_shards(unchanged).items():
-            files[search.base_file(name)] = (files[search.base_file(name)][0], data)
-        return files
+            if name in changed:
+                files.put(rel, key, changed[name])
+            elif not files.held(rel, key):
+                missing[name] = key
+        for name, (_, data) in self.cache.search_shards(sorted(missing)).items():
+            files.put(search.base_file(name), missing[name], data)
 
     def _can_patch(self, keys: list[str]) -> bool:
         state = self.cache.value(STATE)
@@ -265,17 +296,11 @@ def recent_and_sections(docs: list[Article], model: SiteModel,
     return files
 
 
-def meta_file(docs: list[Article], model: SiteModel, files: Files) -> dict[str, bytes]:
+def meta_file(docs: list[Article], model: SiteModel,
+              files: dict[str, SearchFile]) -> dict[str, bytes]:
     """meta.json; its version changes with any other file, so browsers fetch them anew."""
     # One string hashed once: at 100,000 articles, a part per file costs a tenth of a second.
-    version = search.digest("\n".join(f"{rel}={files[rel][0]}" for rel in sorted(files)))
+    version = search.digest("\n".join(f"{rel}={files[rel].key}" for rel in sorted(files)))
     sections = [(s.slug, s.name) for s in model.config.sections]
     return {f"{search.FOLDER}/meta.json": search.meta_content(len(docs), sections, version)}
 
-
-def _by_digest(contents: dict[str, bytes], still_valid: StillValid) -> Files:
-    files: Files = {}
-    for rel, data in contents.items():
-        key = "sfile:" + search.digest(data)
-        files[rel] = (key, None if still_valid(rel, key) else data)
-    return files

@@ -157,12 +157,13 @@ def gap_encoded(doc_ids, weights) -> list[int]:
 def add_postings(postings: Postings, doc_id: int, weights: dict[str, int]) -> None:
     """Add one article, newer than any already added, to postings by term.
 
-    Arrays of machine integers: a whole archive's postings fit in memory.
+    Arrays of 32-bit integers: a whole archive's postings fit in memory (ids
+    stay far below 2**31).
     """
     for term, weight in weights.items():
         flat = postings.get(term)
         if flat is None:
-            flat = postings[term] = array("l")
+            flat = postings[term] = array("i")
         flat.append(doc_id)
         flat.append(weight)
 
