@@ -59,11 +59,19 @@ def split(items: Sequence[Item], parts: int) -> list[Sequence[Item]]:
     return [items[index::parts] for index in range(parts)]
 
 
+def split_in_runs(items: Sequence[Item], parts: int) -> list[Sequence[Item]]:
+    """Consecutive runs of items, as even as can be."""
+    bounds = [len(items) * index // parts for index in range(parts + 1)]
+    return [items[start:end] for start, end in zip(bounds, bounds[1:], strict=False)]
+
+
 def run_parts(work: Callable[[Sequence[Item]], Iterable[Result]], items: Sequence[Item],
-              workers: int | None = None) -> Iterator[Result]:
+              workers: int | None = None, in_runs: bool = False) -> Iterator[Result]:
     """Yield everything `work(part)` yields, with the parts done in parallel when it pays.
 
-    `workers` overrides the choice of how many processes to use.
+    `workers` overrides the choice of how many processes to use. Parts are
+    interleaved, or with `in_runs` consecutive: each worker then touches only
+    the objects of its own run of items, and copies fewer of the parent's pages.
     Results come in no particular order. An exception in a worker is raised
     here: NewsgenError as it was (it carries the user's problems), anything
     else as a RuntimeError with the worker's traceback.
@@ -72,7 +80,7 @@ def run_parts(work: Callable[[Sequence[Item]], Iterable[Result]], items: Sequenc
     if workers <= 1:
         yield from work(items)
         return
-    yield from _forked(work, split(items, workers))
+    yield from _forked(work, (split_in_runs if in_runs else split)(items, workers))
 
 
 class Beside:

@@ -20,7 +20,7 @@ from conftest import FIXED_NOW, article_text, build_site, jpeg_bytes
 
 from generator import build as build_module
 from generator.errors import BuildFailed
-from generator.parallel import Beside
+from generator.parallel import Beside, split_in_runs
 from generator.session import Session
 
 TAGS = ["경기도", "교통", "복지", "예산", "축제"]
@@ -127,6 +127,32 @@ def test_parallel_build_matches_single_process_build(make_site, tmp_path, monkey
     assert any(name.startswith("search-index/doc/") for name in parallel)
     assert_same_output(parallel, clean_copy_build(site, tmp_path / "serial", workers=1))
     assert len(besides) == besides_made  # none for the build in one process
+
+
+def test_render_workers_get_consecutive_runs_of_pages_by_age(make_site, monkeypatch):
+    """Each worker renders the pages of one stretch of the archive, so it touches
+    (and copies from its parent) only those articles."""
+    site = make_site(newsroom(20))
+    given, run_parts = [], build_module.run_parts
+
+    def recording(work, items, workers=None, in_runs=False):
+        given.append((list(items), in_runs))
+        return run_parts(work, items, workers, in_runs)
+
+    monkeypatch.setattr(build_module, "run_parts", recording)
+    build_site(site, workers=2)
+    (items, in_runs), = given
+    assert in_runs
+    shown = [plan.article.date if plan.article else plan.page.articles[-1].date
+             for _, plan in items if plan.article or (plan.page and plan.page.articles)]
+    assert len(shown) > 20 and shown == sorted(shown)
+    assert items[-1][1].kind not in ("article", "listing")  # pages of no one article last
+
+
+def test_split_in_runs_keeps_order_and_evens_out_the_parts():
+    assert split_in_runs(list(range(7)), 2) == [[0, 1, 2], [3, 4, 5, 6]]
+    assert split_in_runs(list(range(6)), 3) == [[0, 1], [2, 3], [4, 5]]
+    assert split_in_runs([1], 2) == [[], [1]]
 
 
 def test_template_change_renders_pages_without_parsing_markdown(make_site):
