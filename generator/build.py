@@ -358,7 +358,7 @@ def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions, gl
     expected, todo, planned = _plan_files(model, global_key, valid, session, trusted)
     touched = [rel for rel, _ in todo]
     beside = Beside(partial(_stage_search_beside, model, cache.folder, valid, writer)) \
-        if _search_beside(model, len(todo), options.workers) else None
+        if _search_beside(model, len(todo), options) else None
     try:
         writer.adopt(render_pages(model, todo, cache.folder, writer, options, render_page))
         for rel, key in session.memo("static keys", (assets,),
@@ -417,17 +417,18 @@ def _plan_files(model, global_key: str, valid: Callable[[str, str], bool], sessi
     return expected, todo, planned
 
 
-def _search_beside(model, pages: int, workers: int | None) -> bool:
+def _search_beside(model, pages: int, options: BuildOptions) -> bool:
     """Whether to make the search index beside the render workers, in a process of its
     own, rather than after them on one core.
 
     It pays when the pages go to workers: 10,000 articles built in about 0.85 of
     the time. But the index process reads every article, and each object it reads
     becomes its own copy of the parent's memory page: 150 MB more at 10,000
-    articles, 1 GB at 100,000, where the time saved was 5%.
+    articles, 1 GB at 100,000, where the time saved was 5%. And it would start
+    a Korean analyser of its own (330 MB) while a preview's sat idle.
     """
     return (model.config.search and len(model.articles) <= SEARCH_BESIDE_LIMIT
-            and planned_workers(pages, workers) > 1)
+            and options.analyser is None and planned_workers(pages, options.workers) > 1)
 
 
 def _stage_search(model, bodies: BodyStore, analyser: korean.Analyser | None,

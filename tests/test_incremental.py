@@ -16,7 +16,7 @@ from pathlib import Path
 
 import jinja2
 import pytest
-from conftest import FIXED_NOW, article_text, build_site, jpeg_bytes
+from conftest import FIXED_NOW, SHARED_ANALYSER, article_text, build_site, jpeg_bytes
 
 from generator import build as build_module
 from generator.errors import BuildFailed
@@ -111,17 +111,19 @@ def test_incremental_builds_match_clean_builds_after_every_change(make_site, tmp
         assert_same_output(snapshot(site / "output"), clean, f"after: {name}")
 
 
-@pytest.mark.parametrize("limit, besides_made", [(1000, 1), (10, 0)])
+@pytest.mark.parametrize("limit, analyser, besides_made",
+                         [(1000, None, 1), (10, None, 0), (1000, SHARED_ANALYSER, 0)])
 def test_parallel_build_matches_single_process_build(make_site, tmp_path, monkeypatch,
-                                                     limit, besides_made):
+                                                     limit, analyser, besides_made):
     """Pages rendered by two workers, and the search index made beside them in a
-    process of its own (up to SEARCH_BESIDE_LIMIT articles) or after them, give
-    the bytes of a build in one process."""
+    process of its own (up to SEARCH_BESIDE_LIMIT articles, when no analyser is
+    running yet) or after them, give the bytes of a build in one process."""
     site = make_site(newsroom(20))
     besides = []
     monkeypatch.setattr(build_module, "Beside", lambda job: besides.append(job) or Beside(job))
     monkeypatch.setattr(build_module, "SEARCH_BESIDE_LIMIT", limit)
-    build_site(site, workers=2)
+    monkeypatch.setattr(build_module, "WARM_LIMIT", 0)  # else a small build starts Kiwi early
+    build_site(site, workers=2, analyser=analyser)
     assert len(besides) == besides_made
     parallel = snapshot(site / "output")
     assert any(name.startswith("search-index/doc/") for name in parallel)
@@ -408,15 +410,19 @@ def test_preview_session_is_filled_by_a_first_build_with_nothing_to_do(make_site
     assert session.entries is not None and "environment" in session.memos
 
 
-def test_a_failed_parallel_render_stops_the_search_beside_it(make_site):
+def test_a_failed_parallel_render_stops_the_search_beside_it(make_site, monkeypatch):
     site = make_site(newsroom(20))
     build_site(site, workers=2)
     before = snapshot(site / "output")
     write(site, "content/local/z.md", article_text(title="새 기사", date="2026-10-30 09:00"))
     write(site, "templates/article.html", "{% extends 'base.html' %}"
                                           "{% block main %}{{ 1 // 0 }}{% endblock %}")
+    besides = []
+    monkeypatch.setattr(build_module, "Beside", lambda job: besides.append(job) or Beside(job))
+    monkeypatch.setattr(build_module, "WARM_LIMIT", 0)
     with pytest.raises(BuildFailed) as failure:
-        build_site(site, workers=2)
+        build_site(site, workers=2, analyser=None)
+    assert len(besides) == 1
     assert "division" in str(failure.value.problems[0])
     assert multiprocessing.active_children() == []
     assert snapshot(site / "output") == before
