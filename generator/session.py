@@ -53,9 +53,15 @@ class SiteInputs:
 
 
 class Session:
-    """Memos of one preview's builds; one build at a time uses it."""
+    """Memos of one preview's builds; one build at a time uses it.
 
-    def __init__(self):
+    A session that is not `lasting` serves a single build (`newsgen build`): it
+    keeps nothing meant only for the next build, whose memory (a fifth of the
+    build's at 100,000 articles) is then free for this one.
+    """
+
+    def __init__(self, lasting: bool = True):
+        self.lasting = lasting
         self.pending: set[str] = set()
         self.full = True  # the next build reads every input
         self.forget()
@@ -92,7 +98,8 @@ class Session:
             self.pending.clear()
             inputs = read()
             self.context, self.inputs, self.full = context, inputs, False
-            self.stamps = {rel: (size, mtime) for rel, size, mtime in inputs.scan}
+            if self.lasting:
+                self.stamps = {rel: (size, mtime) for rel, size, mtime in inputs.scan}
             return inputs
         self.pending.clear()
         scan = sorted((rel, size, mtime) for rel, (size, mtime) in self.stamps.items())
@@ -121,6 +128,8 @@ class Session:
         held_depends, known = self.items.get(name, ((), {}))
         if not _same(held_depends, depends):
             known = {}
+        if not self.lasting:
+            return [result for result in map(make, items) if result is not None]
         results, kept = [], {}
         for item in items:
             held = known.get(id(item))
@@ -147,7 +156,8 @@ class Session:
 
     def keep(self, name: str, value) -> None:
         """Keep a value for the next build, which checks itself what still holds."""
-        self.memos[name] = ((), value)
+        if self.lasting:
+            self.memos[name] = ((), value)
 
     def drop(self, name: str) -> None:
         """Forget one memo, so the next build makes it again."""
