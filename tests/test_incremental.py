@@ -410,6 +410,25 @@ def test_preview_session_is_filled_by_a_first_build_with_nothing_to_do(make_site
     assert session.entries is not None and "environment" in session.memos
 
 
+def test_a_one_shot_build_keeps_nothing_for_a_next_build(make_site, monkeypatch):
+    """newsgen build has no next build: its session holds no entries, articles by
+    identity, URL owners, related lists or plans past the moment they are used."""
+    site = make_site(newsroom())
+    made = []
+
+    def recording(**options):
+        made.append(Session(**options))
+        return made[-1]
+
+    monkeypatch.setattr(build_module, "Session", recording)
+    build_site(site)
+    session, = made
+    assert not session.lasting
+    assert session.entries is None and session.stamps is None and session.items == {}
+    assert not {"urls", "related", "planned"} & session.memos.keys()
+    assert (site / "output/local/2026/10/01/a00/index.html").is_file()
+
+
 def test_a_failed_parallel_render_stops_the_search_beside_it(make_site, monkeypatch):
     site = make_site(newsroom(20))
     build_site(site, workers=2)
