@@ -56,6 +56,7 @@ CACHE_DIR = ".newsgen-cache"
 PREFETCH = 200  # bodies fetched from the cache per query while rendering
 WARM_LIMIT = 400  # re-parsed sources below which the Korean analyser starts early
 SEARCH_BESIDE_LIMIT = 20_000  # articles above which the search index waits for the pages
+RUNS_ABOVE = 20_000  # articles above which each render worker takes one run of pages by age
 Progress = Callable[[str, int, int], None]
 RenderPage = Callable[[pages.PagePlan, Callable[[Article], str]], str]  # (plan, body_html)
 
@@ -461,15 +462,18 @@ def render_pages(model, todo, cache_folder: Path, writer: OutputWriter,
                  options: BuildOptions, render_page: RenderPage) -> list[str]:
     """Render the planned pages (over several processes when many); the staged files.
 
-    Pages go to the workers by the age of what they show, older ones to the first:
-    a worker copies each of the parent's memory pages whose objects it touches,
-    and interleaved shares made each copy nearly every article (600 MB at 100,000).
+    On a big site pages go to the workers by the age of what they show, older
+    ones to the first: a worker copies each of the parent's memory pages whose
+    objects it touches, and interleaved shares made each copy nearly every
+    article (600 MB at 100,000). Below RUNS_ABOVE articles that memory is
+    small, and interleaved shares built 10,000 articles in 0.83 of the time.
     """
     work = partial(_render_part, render_page, model.config, cache_folder, writer)
-    by_age = sorted(todo, key=_shown_age)
+    in_runs = len(model.articles) > RUNS_ABOVE
+    ordered = sorted(todo, key=_shown_age) if in_runs else todo
     staged = []
-    for done, (rel, was_staged) in enumerate(run_parts(work, by_age, options.workers,
-                                                       in_runs=True), 1):
+    for done, (rel, was_staged) in enumerate(run_parts(work, ordered, options.workers,
+                                                       in_runs=in_runs), 1):
         if was_staged:
             staged.append(rel)
         options.progress("pages", done, len(todo))

@@ -132,9 +132,10 @@ def test_parallel_build_matches_single_process_build(make_site, tmp_path, monkey
 
 
 def test_render_workers_get_consecutive_runs_of_pages_by_age(make_site, monkeypatch):
-    """Each worker renders the pages of one stretch of the archive, so it touches
-    (and copies from its parent) only those articles."""
+    """On a big site each worker renders the pages of one stretch of the archive,
+    so it touches (and copies from its parent) only those articles."""
     site = make_site(newsroom(20))
+    monkeypatch.setattr(build_module, "RUNS_ABOVE", 10)
     given, run_parts = [], build_module.run_parts
 
     def recording(work, items, workers=None, in_runs=False):
