@@ -7,8 +7,9 @@ from itertools import accumulate
 import pytest
 from conftest import MINIMAL_CONFIG, article_text, build_site, parse_html
 
-from generator import search
+from generator import indexing, search
 from generator.cache import Cache
+from generator.output import OutputWriter
 from generator.search import plain_text, words
 
 PUBLISHED = article_text("경기도 AI데이터 협의체 출범", "2026-11-20 09:00",
@@ -271,3 +272,22 @@ def test_plain_text_keeps_escaped_text_and_skips_quoted_angle_brackets():
     html = ('<p class="lead">a &lt;b&gt; &amp; c</p><img alt="x > y" src="p.jpg">'
             "<br/>끝<!-- 메모 -->")
     assert plain_text(html) == "a <b> & c\n끝"
+
+
+def test_doc_files_are_staged_as_they_are_made(make_site, monkeypatch):
+    """A big archive's doc files (every article's text) never wait in memory all
+    together: each batch is staged before the next batch's texts are read."""
+    site = make_site({f"content/local/a{n}.md": article_text(
+        f"기사 {n}", f"2026-11-{n + 1:02d} 09:00", f"{n}번 기사 본문.") for n in range(6)})
+    events = []
+    texts, stage = indexing.TextSource.texts, OutputWriter.stage
+    monkeypatch.setattr(indexing, "BATCH", 2)
+    monkeypatch.setattr(indexing.TextSource, "texts",
+                        lambda self, articles: events.append("texts") or texts(self, articles))
+    monkeypatch.setattr(OutputWriter, "stage",
+                        lambda self, rel, data: events.append(rel) or stage(self, rel, data))
+    build_site(site, workers=1)
+    staged_docs = [n for n, event in enumerate(events) if "search-index/doc/" in event]
+    reads = [n for n, event in enumerate(events) if event == "texts"]
+    assert len(staged_docs) == 6 and len(reads) >= 3
+    assert staged_docs[0] < reads[1]
