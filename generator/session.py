@@ -125,11 +125,11 @@ class Session:
 
         Only results are remembered, so an item that made problems makes them again.
         """
+        if not self.lasting:
+            return [result for result in map(make, items) if result is not None]
         held_depends, known = self.items.get(name, ((), {}))
         if not _same(held_depends, depends):
             known = {}
-        if not self.lasting:
-            return [result for result in map(make, items) if result is not None]
         results, kept = [], {}
         for item in items:
             held = known.get(id(item))
