@@ -111,18 +111,25 @@ def test_incremental_builds_match_clean_builds_after_every_change(make_site, tmp
         assert_same_output(snapshot(site / "output"), clean, f"after: {name}")
 
 
+@pytest.fixture
+def besides(monkeypatch) -> list:
+    """The jobs the build runs beside its render workers. Builds this small would start
+    Kiwi early for their few new texts; here they don't, so the options alone decide."""
+    made = []
+    monkeypatch.setattr(build_module, "Beside", lambda job: made.append(job) or Beside(job))
+    monkeypatch.setattr(build_module, "WARM_LIMIT", 0)
+    return made
+
+
 @pytest.mark.parametrize("limit, analyser, besides_made",
                          [(1000, None, 1), (10, None, 0), (1000, SHARED_ANALYSER, 0)])
-def test_parallel_build_matches_single_process_build(make_site, tmp_path, monkeypatch,
+def test_parallel_build_matches_single_process_build(make_site, tmp_path, monkeypatch, besides,
                                                      limit, analyser, besides_made):
     """Pages rendered by two workers, and the search index made beside them in a
     process of its own (up to SEARCH_BESIDE_LIMIT articles, when no analyser is
     running yet) or after them, give the bytes of a build in one process."""
     site = make_site(newsroom(20))
-    besides = []
-    monkeypatch.setattr(build_module, "Beside", lambda job: besides.append(job) or Beside(job))
     monkeypatch.setattr(build_module, "SEARCH_BESIDE_LIMIT", limit)
-    monkeypatch.setattr(build_module, "WARM_LIMIT", 0)  # else a small build starts Kiwi early
     build_site(site, workers=2, analyser=analyser)
     assert len(besides) == besides_made
     parallel = snapshot(site / "output")
@@ -430,16 +437,13 @@ def test_a_one_shot_build_keeps_nothing_for_a_next_build(make_site, monkeypatch)
     assert (site / "output/local/2026/10/01/a00/index.html").is_file()
 
 
-def test_a_failed_parallel_render_stops_the_search_beside_it(make_site, monkeypatch):
+def test_a_failed_parallel_render_stops_the_search_beside_it(make_site, besides):
     site = make_site(newsroom(20))
     build_site(site, workers=2)
     before = snapshot(site / "output")
     write(site, "content/local/z.md", article_text(title="새 기사", date="2026-10-30 09:00"))
     write(site, "templates/article.html", "{% extends 'base.html' %}"
                                           "{% block main %}{{ 1 // 0 }}{% endblock %}")
-    besides = []
-    monkeypatch.setattr(build_module, "Beside", lambda job: besides.append(job) or Beside(job))
-    monkeypatch.setattr(build_module, "WARM_LIMIT", 0)
     with pytest.raises(BuildFailed) as failure:
         build_site(site, workers=2, analyser=None)
     assert len(besides) == 1
