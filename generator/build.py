@@ -6,13 +6,11 @@ which bodies to render, which pages to render and which files to write.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import operator
 import os
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
@@ -22,6 +20,7 @@ from generator import __version__, indexing, korean, pages, render, unchanged
 from generator.assets import Assets, collect_assets
 from generator.buildrecord import recording
 from generator.cache import Cache
+from generator.collector import collector_paused
 from generator.config import load_config, theme_dir
 from generator.content import CONTENT_DIR, make_article, scan_sources
 from generator.data import load_data
@@ -94,24 +93,6 @@ def build(options: BuildOptions) -> BuildResult:
             if options.session is not None:
                 options.session.forget()  # a build cut short may leave them behind the disk
             raise
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection in the block; the collector is as it was after it.
-
-    A build makes few reference cycles, while a big site holds millions of
-    objects that every collection walks again: at 100,000 articles that was a
-    third of the time of publishing one. A caller that reports the build wraps
-    the report too, so the collection comes after it.
-    """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _build(options: BuildOptions) -> BuildResult:

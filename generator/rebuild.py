@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from generator import korean
-from generator.build import BuildOptions, build, collector_paused
+from generator.build import BuildOptions, build
+from generator.collector import BetweenBuilds
 from generator.config import load_config
 from generator.errors import BuildFailed, NewsgenError
 from generator.model import BuildResult
@@ -32,15 +33,16 @@ def watch_builds(options: BuildOptions, report: Report, log: Log) -> None:
     if _indexes_korean(options):
         analyser.warm()  # during the first build, not when the first article arrives
     options = replace(options, analyser=analyser, session=Session())
+    collector = BetweenBuilds()
     watcher.start()  # before the first build: a save made during it is not lost
     try:
-        _build_once(options, "initial build", report, log)
+        _build_once(options, "initial build", report, log, collector)
         options = replace(options, clean=False)
         while True:
             batch = watcher.next_batch(timeout=0.5)
             if batch:
                 _build_once(replace(options, changed=frozenset(batch)),
-                            describe(batch, options.site_dir), report, log)
+                            describe(batch, options.site_dir), report, log, collector)
     finally:
         watcher.stop()
         analyser.close()
@@ -54,9 +56,10 @@ def _indexes_korean(options: BuildOptions) -> bool:
     return config.search and korean.applies_to(config.language)
 
 
-def _build_once(options: BuildOptions, reason: str, report: Report, log: Log) -> None:
+def _build_once(options: BuildOptions, reason: str, report: Report, log: Log,
+                collector: BetweenBuilds) -> None:
     try:
-        with collector_paused():  # the session's objects are walked after the report
+        with collector.build():  # the session's objects are walked after the report
             report(reason, build(options))
     except BuildFailed as failure:
         for problem in failure.problems:

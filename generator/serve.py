@@ -22,7 +22,8 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 from generator import korean
-from generator.build import CACHE_DIR, BuildOptions, build, collector_paused
+from generator.build import CACHE_DIR, BuildOptions, build
+from generator.collector import BetweenBuilds
 from generator.config import load_config
 from generator.errors import BuildFailed, NewsgenError, UsageError
 from generator.model import BuildResult
@@ -161,6 +162,7 @@ class PreviewServer:
         self.watcher = Watcher(options.site_dir)
         self.analyser = korean.Analyser()  # Kiwi loads once, not on every rebuild
         self.session = Session()  # what a rebuild after one save need not read again
+        self.collector = BetweenBuilds()  # no full collection between a save and its build
         self._builder = threading.Thread(target=self._build_loop, name="newsgen-build",
                                          daemon=True)
         self._http = threading.Thread(target=self.httpd.serve_forever, args=(0.2,),
@@ -205,7 +207,7 @@ class PreviewServer:
                 self._rebuild(describe(batch, self.options.site_dir), frozenset(batch))
 
     def _rebuild(self, reason: str, paths: frozenset[str] | None) -> None:
-        with collector_paused():  # tabs reload before the collector walks the session
+        with self.collector.build():  # tabs reload before the collector walks the session
             self._build_and_tell(reason, paths)
 
     def _build_and_tell(self, reason: str, paths: frozenset[str] | None) -> None:
