@@ -113,7 +113,9 @@ def serve_requests(lines, out) -> None:
     from kiwipiepy import Kiwi  # only the worker pays for the model (about 100 MB)
 
     # Multi-word and typo dictionaries find nothing a word alone could hide; they cost memory.
-    words = WordNouns(Kiwi(num_workers=-1, load_multi_dict=False, load_typo_dict=False))
+    kiwi = Kiwi(num_workers=-1, load_multi_dict=False, load_typo_dict=False)
+    kiwi.tokenize("")  # Kiwi loads its model on first use: now, not in the first request
+    words = WordNouns(kiwi)
     for line in lines:
         texts = json.loads(line)
         words.learn({w for text in texts for w in text.split() if _may_hide(w)})

@@ -1,9 +1,12 @@
 """The Korean analyser finds the nouns a prefix search would miss, and only those."""
 
+import io
+
+import kiwipiepy
 import pytest
 from conftest import SHARED_ANALYSER
 
-from generator.korean import applies_to
+from generator.korean import applies_to, serve_requests
 
 
 @pytest.fixture
@@ -73,3 +76,20 @@ def test_an_answer_left_unread_is_dropped_before_the_next_request(analyser):
     analyser.request(["지방자치"])  # a build stopped here, between request and answer
     assert analyser.hidden_nouns_many(["AI데이터"]) == [analyser.hidden_nouns("AI데이터")]
     assert "데이터" in analyser.hidden_nouns("AI데이터")
+
+
+def test_the_worker_loads_the_model_before_the_first_request(monkeypatch):
+    """Kiwi loads lazily; the worker makes it load at start, so a publish does not wait."""
+    calls = []
+
+    class RecordingKiwi:
+        def __init__(self, **options):
+            calls.append("made")
+
+        def tokenize(self, text):
+            calls.append(("tokenize", text))
+            return []
+
+    monkeypatch.setattr(kiwipiepy, "Kiwi", RecordingKiwi)
+    serve_requests(iter([]), io.StringIO())  # no request at all
+    assert calls == ["made", ("tokenize", "")]
