@@ -33,6 +33,7 @@ from generator.output import (
     check_output_dir,
     existing_files,
     finish_interrupted,
+    output_lock,
     relative_file,
 )
 from generator.parallel import Beside, planned_workers, run_parts
@@ -78,13 +79,18 @@ class BuildOptions:
     # the last one; without both, every input is read again.
     session: Session | None = None
     changed: frozenset[str] | None = None
+    # Called when another build holds output/, before this one waits for it.
+    waiting: Callable[[], None] = field(default=lambda: None)
 
 
 def build(options: BuildOptions) -> BuildResult:
     """Build the site; raise BuildFailed (nothing written) when the input has problems."""
     check_output_dir(options.output_dir, options.site_dir)
-    with collector_paused(), recording(options.output_dir, options.drafts, options.future,
-                                       options.base_url):
+    with output_lock(options.output_dir, options.waiting) as lock, collector_paused(), \
+            recording(options.output_dir, options.drafts, options.future, options.base_url):
+        claimed = lock.claim()
+        if options.session is not None:
+            options.session.note_output(lock.last, claimed)
         try:
             return _build(options)
         except BuildFailed:

@@ -14,6 +14,7 @@ import signal
 import sys
 import threading
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from generator import __version__
@@ -126,7 +127,8 @@ def run_build(args) -> int:
     site_dir = _site_dir(args.site)
     output = args.output if args.output is not None else site_dir / "output"
     options = BuildOptions(site_dir=site_dir, output_dir=output, drafts=args.drafts,
-                           future=args.future, base_url=args.base_url, clean=args.clean)
+                           future=args.future, base_url=args.base_url, clean=args.clean,
+                           waiting=partial(_say_waiting, output))
     preview = " (preview: includes drafts/future)" if args.drafts or args.future else ""
     if args.watch:
         return _watch(options, preview)
@@ -135,6 +137,11 @@ def run_build(args) -> int:
     gc.disable()
     _report_build(_with_progress(options), output, preview)
     return 0
+
+
+def _say_waiting(output: Path) -> None:
+    print(f"another build is writing {output}; waiting for it to finish", file=sys.stderr,
+          flush=True)
 
 
 def _report_build(result, output: Path, preview: str, reason: str = "") -> None:
@@ -232,7 +239,8 @@ def run_deploy(args) -> int:
     site_dir = _site_dir(args.site)
     output = args.output if args.output is not None else site_dir / "output"
     target = make_target(args.target, site_dir, output)
-    changes = deploy(output, target, dry_run=args.dry_run, max_deletes=args.max_deletes)
+    changes = deploy(output, target, dry_run=args.dry_run, max_deletes=args.max_deletes,
+                     waiting=partial(_say_waiting, output))
     if args.dry_run:
         for path in changes.uploads:
             print(f"upload  {path}")

@@ -15,14 +15,14 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from generator.buildrecord import read_record, record_path
 from generator.errors import NewsgenError
-from generator.output import existing_files
+from generator.output import existing_files, output_lock
 
 DEFAULT_MAX_DELETES = 256
 
@@ -173,17 +173,24 @@ def check_deployable(output_dir: Path) -> None:
 
 
 def deploy(output_dir: Path, target: Target, dry_run: bool = False,
-           max_deletes: int = DEFAULT_MAX_DELETES) -> DeployPlan:
-    """Check the build, plan against the target, and apply unless dry_run."""
-    check_deployable(output_dir)
-    changes = target.plan(output_dir)
-    if 0 <= max_deletes < len(changes.deletes) and not dry_run:
-        raise DeployRefused(f"deploying would delete {len(changes.deletes)} files from "
-                            f"{target.name} (limit {max_deletes}); check the target, then "
-                            "pass --max-deletes N to allow it")
-    if not dry_run and not changes.empty:
-        target.apply(output_dir, changes)
-    return changes
+           max_deletes: int = DEFAULT_MAX_DELETES,
+           waiting: Callable[[], None] = lambda: None) -> DeployPlan:
+    """Check the build, plan against the target, and apply unless dry_run.
+
+    Holds output/'s lock throughout, so no build swaps files in while they are
+    copied: `waiting()` is called first if a build is running.
+    """
+    check_deployable(output_dir)  # before the lock: nothing to wait for without a build
+    with output_lock(output_dir, waiting):
+        check_deployable(output_dir)  # the build waited for may have failed
+        changes = target.plan(output_dir)
+        if 0 <= max_deletes < len(changes.deletes) and not dry_run:
+            raise DeployRefused(f"deploying would delete {len(changes.deletes)} files from "
+                                f"{target.name} (limit {max_deletes}); check the target, "
+                                "then pass --max-deletes N to allow it")
+        if not dry_run and not changes.empty:
+            target.apply(output_dir, changes)
+        return changes
 
 
 def _remove_empty_parents(root: Path, rel: str) -> None:

@@ -4,6 +4,8 @@ A build stages every changed file in a sibling folder and records a journal;
 only then are the files moved into output/ (each move atomic) and stale files
 deleted. Interrupting signals wait for the swap; if the process dies anyway,
 the next run finishes the journal, so output/ is always one whole build.
+One build at a time writes an output folder: a second one (a publish hook
+fired twice, `build` beside `build --watch`) waits for the first's lock.
 """
 
 from __future__ import annotations
@@ -13,11 +15,17 @@ import os
 import re
 import shutil
 import signal
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from generator.errors import UsageError
+
+try:
+    import fcntl
+except ImportError:  # Windows: builds are not locked against each other
+    fcntl = None
 
 JOURNAL = ".newsgen-commit.json"
 DRIVE_RE = re.compile(r"^[A-Za-z]:")  # 'C:' would be a drive root on Windows
@@ -58,6 +66,45 @@ def check_output_dir(output_dir: Path, site_dir: Path) -> None:
 def staging_dir(output_dir: Path) -> Path:
     """Where a build assembles its changed files: beside output/, on the same disk."""
     return output_dir.parent / f".{output_dir.name}.newsgen-staging"
+
+
+def lock_path(output_dir: Path) -> Path:
+    return output_dir.parent / f".{output_dir.name}.newsgen-lock"
+
+
+class OutputLock:
+    """output/'s lock file, held. Its text is a token each build writes anew, so a
+    process that keeps state about output/ between builds can tell whether
+    another process wrote there since its own last build."""
+
+    def __init__(self, file):
+        self.file = file
+        file.seek(0)
+        self.last = file.read().strip()  # the token of the last build that claimed it
+
+    def claim(self) -> str:
+        """Mark output/ as written by this holder; its new token."""
+        token = uuid.uuid4().hex
+        self.file.seek(0)
+        self.file.truncate()
+        self.file.write(token + "\n")
+        self.file.flush()
+        return token
+
+
+@contextmanager
+def output_lock(output_dir: Path, waiting: Callable[[], None]) -> Iterator[OutputLock]:
+    """Hold output/'s lock for the block, calling `waiting()` first if another holds it."""
+    path = lock_path(output_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+", encoding="utf-8") as file:
+        if fcntl is not None:
+            try:
+                fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                waiting()
+                fcntl.flock(file, fcntl.LOCK_EX)  # released when the file is closed
+        yield OutputLock(file)
 
 
 def finish_interrupted(output_dir: Path) -> None:

@@ -237,7 +237,10 @@ class PreviewServer:
         return BuildOptions(site_dir=self.options.site_dir, output_dir=self.root,
                             drafts=self.options.drafts, future=self.options.future,
                             cache_dir=self.cache_dir, analyser=self.analyser,
-                            session=self.session, changed=paths)
+                            session=self.session, changed=paths, waiting=self._say_waiting)
+
+    def _say_waiting(self) -> None:
+        self.log("another preview of this site is building; waiting for it to finish")
 
 
 def _bind(host: str, port: int, handler, preview: PreviewServer) -> PreviewHTTPServer:

@@ -8,7 +8,8 @@ session stats only those paths, and remembers from the builds before what
 does not depend on them: content stamps and cached entries, the Articles made
 from those entries, the static files, lead-image sets, the Jinja environment,
 rendered sitemap entries, and the manifest of the preview folder (whose files
-are then not checked one by one: only the session's own builds write there).
+are then not checked one by one: only the session's own builds write there,
+unless output/'s lock says another process built since; see `note_output`).
 `newsgen build --watch` uses a session the same way on output/.
 
 Later stages reuse their own results for what is the very same object as in
@@ -64,6 +65,7 @@ class Session:
         self.lasting = lasting
         self.pending: set[str] = set()
         self.full = True  # the next build reads every input
+        self.output_token = ""  # what this session's last build left in output/'s lock
         self.forget()
 
     def forget(self) -> None:
@@ -77,6 +79,13 @@ class Session:
         self.items: dict[str, tuple[tuple, dict[int, tuple]]] = {}
         self.memos: dict[str, tuple[tuple, object]] = {}
         self.manifest: dict[str, tuple[str, int, int]] | None = None
+
+    def note_output(self, last_token: str, own_token: str) -> None:
+        """Take the tokens of output/'s lock: when another process built there since
+        this session's last build, output/ is checked file by file again."""
+        if last_token != self.output_token:
+            self.manifest = None
+        self.output_token = own_token
 
     def note(self, changed: Iterable[str] | None) -> None:
         """Take a batch of changed paths (None: unknown) before anything can fail.

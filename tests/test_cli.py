@@ -7,6 +7,7 @@ from datetime import datetime
 from conftest import SEOUL, article_text, build_site
 
 from generator.cli import main
+from generator.output import output_lock
 from generator.scaffold import create_article
 
 
@@ -23,6 +24,22 @@ def test_module_entry_point_runs(make_site):
     run = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(site)],
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
+    assert (site / "output/index.html").is_file()
+
+
+def test_a_second_build_waits_for_the_one_writing_the_same_output(make_site):
+    site = make_site({"content/local/a.md": article_text()})
+    with output_lock(site / "output", lambda: None):  # a build of another process
+        second = subprocess.Popen([sys.executable, "-m", "generator", "build", "--site",
+                                   str(site)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True)
+        said = second.stderr.readline()
+        assert said.startswith("another build is writing ") and "waiting" in said
+        assert second.poll() is None
+        assert not (site / "output").exists()
+    out, err = second.communicate(timeout=120)
+    assert second.returncode == 0, err
+    assert out.startswith("built 1 articles")
     assert (site / "output/index.html").is_file()
 
 

@@ -1,6 +1,7 @@
 """newsgen deploy: plan by content, copy to a folder or through rsync, refuse previews."""
 
 import shutil
+import threading
 
 import pytest
 from conftest import article_text, build_site
@@ -17,6 +18,7 @@ from generator.deploy import (
     plan,
 )
 from generator.errors import BuildFailed
+from generator.output import output_lock
 
 needs_rsync = pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync not installed")
 
@@ -59,6 +61,19 @@ def test_deploys_to_a_folder_and_then_only_what_changed(built, tmp_path):
     assert set(second.uploads) == changed
     assert not second.deletes  # a new article only adds and rewrites files
     assert (target / "local/2026/11/01/a/index.html").stat().st_mtime_ns == stamp
+    assert digest_tree(target) == digest_tree(built / "output")
+
+
+def test_waits_for_a_build_writing_the_output(built, tmp_path):
+    target = tmp_path / "www"
+    waiting = threading.Event()
+    deploying = threading.Thread(target=deploy, args=(built / "output", LocalTarget(target)),
+                                 kwargs={"waiting": waiting.set})
+    with output_lock(built / "output", lambda: None):  # a build swapping files in
+        deploying.start()
+        assert waiting.wait(timeout=30)
+        assert not target.exists()
+    deploying.join(timeout=60)
     assert digest_tree(target) == digest_tree(built / "output")
 
 

@@ -315,6 +315,18 @@ def test_preview_session_rebuilds_match_clean_builds(make_site, tmp_path, sitema
         assert_same_output(snapshot(site / "output"), clean, f"after: {name}")
 
 
+def test_a_session_checks_output_again_after_another_process_built_there(make_site, tmp_path):
+    """`build --watch` running while a one-shot `build` writes the same output/."""
+    site = make_site(newsroom())
+    session = Session()
+    build_site(site, session=session)
+    edit(site, "content/local/a04.md", "기사 4", "고친 기사 4")
+    build_site(site)  # another process: its own session
+    edit(site, "content/local/a04.md", "고친 기사 4", "기사 4")
+    build_site(site, session=session, changed=changed_paths(site, ["content/local/a04.md"]))
+    assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
+
+
 def test_preview_session_recovers_from_a_broken_save(make_site, tmp_path):
     site = make_site(newsroom())
     session = Session()
