@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 from datetime import date, datetime, time
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
@@ -347,12 +348,18 @@ def make_article(source: Source | SourceEntry, body: RenderedBody, body_key: str
     return Article(
         source=source.path, section=section, title=meta.title, subtitle=meta.subtitle,
         date=meta.date, updated=meta.updated, authors=reporters,
-        tags=tuple(Tag(t, tag_slug(t)) for t in meta.tags),
+        tags=tuple(map(_tag, meta.tags)),
         summary=meta.summary or body.summary, image=meta.image, image_alt=meta.image_alt,
         image_caption=meta.image_caption, slug=slug, draft=meta.draft, aliases=meta.aliases,
         url=article_url(config.permalink, section.slug, meta.date, slug),
         body_key=body_key, digest=source.digest,
     )
+
+
+@lru_cache(maxsize=4096)
+def _tag(name: str) -> Tag:
+    """One Tag per name: a 100,000-article archive repeats a few hundred tags 500,000 times."""
+    return Tag(name, tag_slug(name))
 
 
 def _resolve_authors(meta: FrontMatter, authors: dict[str, Author], problem) -> tuple:
