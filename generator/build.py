@@ -309,9 +309,18 @@ def _page_renderer(session: Session, model, assets: Assets, templates: str) -> R
     config = model.config
     compiled = session.memo("compiled templates", (config.digest,), render.CompiledTemplates)
     env = session.memo("environment", (config.digest, templates, assets),
-                       partial(render.make_environment, config, assets, compiled))
+                       partial(_environment, config, assets, compiled, session.lasting))
     sitemap_urls = session.memo("sitemap urls", (config.digest,), dict)
     return partial(pages.render_plan, env, model, sitemap_urls=sitemap_urls)
+
+
+def _environment(config: Config, assets: Assets, compiled, lasting: bool):
+    """A lasting session compiles every template at once, so that the first save after
+    a build that rendered nothing does not wait for it."""
+    env = render.make_environment(config, assets, compiled)
+    if lasting:
+        render.compile_all(env)
+    return env
 
 
 def _assets(session: Session, config: Config, published: list[Article],

@@ -86,6 +86,15 @@ def make_environment(config: Config, assets: Assets | None = None,
     return env
 
 
+def compile_all(env: jinja2.Environment) -> None:
+    """Load every template now; one that fails is left for its page to report."""
+    for name in env.list_templates():
+        try:
+            env.get_template(name)
+        except (jinja2.TemplateError, UnicodeDecodeError, OSError):
+            pass
+
+
 class CompiledTemplates(jinja2.BytecodeCache):
     """Compiled templates in memory; Jinja compiles a template again when its source
     changed (it checks each template's checksum)."""

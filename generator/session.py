@@ -109,6 +109,7 @@ class Session:
             self.context, self.inputs, self.full = context, inputs, False
             if self.lasting:
                 self.stamps = {rel: (size, mtime) for rel, size, mtime in inputs.scan}
+                self.linked = _holds_links(site_dir)  # now, not in the next save's build
             return inputs
         self.pending.clear()
         scan = sorted((rel, size, mtime) for rel, (size, mtime) in self.stamps.items())
@@ -120,11 +121,7 @@ class Session:
         if self.full or context != self.context or self.stamps is None:
             return False
         if self.linked is None:
-            # Links in content/ make one file reachable by several names and the watcher
-            # reports one, so such a site is always read in full. Asked once: creating
-            # a link later is itself a change no batch is trusted with.
-            content = site_dir / CONTENT_DIR
-            self.linked = content.is_symlink() or bool(find_links(str(content), CONTENT_PREFIX))
+            self.linked = _holds_links(site_dir)
         return not self.linked and _apply(self.pending, os.path.realpath(site_dir), self.stamps)
 
     def each(self, name: str, items: list, make: Callable[[object], object | None],
@@ -171,6 +168,14 @@ class Session:
     def drop(self, name: str) -> None:
         """Forget one memo, so the next build makes it again."""
         self.memos.pop(name, None)
+
+
+def _holds_links(site_dir: Path) -> bool:
+    """Links in content/ make one file reachable by several names and the watcher
+    reports one, so such a site is always read in full. Asked once per full read:
+    creating a link later is itself a change no batch is trusted with."""
+    content = site_dir / CONTENT_DIR
+    return content.is_symlink() or bool(find_links(str(content), CONTENT_PREFIX))
 
 
 def _same(one: tuple, other: tuple) -> bool:

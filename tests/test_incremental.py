@@ -19,6 +19,7 @@ import pytest
 from conftest import FIXED_NOW, SHARED_ANALYSER, article_text, build_site, jpeg_bytes
 
 from generator import build as build_module
+from generator import session as session_module
 from generator.errors import BuildFailed
 from generator.parallel import Beside, split_in_runs
 from generator.session import Session
@@ -378,20 +379,27 @@ def test_preview_session_keeps_templates_compiled_across_content_saves(make_site
     assert session.memos["environment"][1] is not environment
 
 
+@pytest.fixture
+def compiled(monkeypatch) -> list:
+    """Records every template Jinja compiles from source."""
+    sources = []
+    original = jinja2.Environment.compile
+
+    def compile_counted(env, *args, **options):
+        sources.append(args)
+        return original(env, *args, **options)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compile_counted)
+    return sources
+
+
 def test_a_new_lead_image_makes_a_new_environment_but_compiles_no_template(make_site, tmp_path,
-                                                                         monkeypatch):
+                                                                         compiled):
     site = make_site({**newsroom(), "static/images/spare.jpg": jpeg_bytes()})
     session = Session()
     build_site(site, session=session)
     environment = session.memos["environment"][1]
-    compiled = []
-    original = jinja2.Environment.compile
-
-    def compile_counted(env, *args, **options):
-        compiled.append(args)
-        return original(env, *args, **options)
-
-    monkeypatch.setattr(jinja2.Environment, "compile", compile_counted)
+    compiled.clear()
     write(site, "content/local/photo.md", article_text(
         title="사진 기사", date="2026-11-20 10:00", image="/images/spare.jpg"))
     build_site(site, session=session, changed=changed_paths(site, ["content/local/photo.md"]))
@@ -428,6 +436,24 @@ def test_preview_session_is_filled_by_a_first_build_with_nothing_to_do(make_site
     result = build_site(site, session=session)
     assert (result.written, result.deleted) == (0, 0)
     assert session.entries is not None and "environment" in session.memos
+
+
+def test_a_first_build_with_nothing_to_do_leaves_the_first_save_nothing_to_prepare(
+        make_site, compiled, monkeypatch):
+    """`build --watch` on a built site: the first publish compiles no template and does
+    not look for links in content/; the first build did both."""
+    site = make_site(newsroom())
+    build_site(site)
+    session = Session()
+    assert build_site(site, session=session).rendered == 0
+    compiled.clear()
+    searched = []
+    monkeypatch.setattr(session_module, "find_links", lambda *args: searched.append(args) or [])
+    edit(site, "content/local/a04.md", "첫 문단.", "첫 문단을 고쳤다.")
+    result = build_site(site, session=session,
+                        changed=changed_paths(site, ["content/local/a04.md"]))
+    assert result.parsed == 1 and result.rendered > 0
+    assert compiled == [] and searched == []
 
 
 def test_a_one_shot_build_keeps_nothing_for_a_next_build(make_site, monkeypatch):
