@@ -88,17 +88,19 @@ def build(options: BuildOptions) -> BuildResult:
     check_output_dir(options.output_dir, options.site_dir)
     with output_lock(options.output_dir, options.waiting) as lock, collector_paused(), \
             recording(options.output_dir, options.drafts, options.future, options.base_url):
-        claimed = lock.claim()
         if options.session is not None:
-            options.session.note_output(lock.last, claimed)
+            options.session.note_output(lock.token())
         try:
-            return _build(options)
+            result = _build(options)
         except BuildFailed:
             raise  # the session's memos are still true: the next save fixes the input
         except BaseException:
             if options.session is not None:
                 options.session.forget()  # a build cut short may leave them behind the disk
             raise
+        if options.session is not None:
+            options.session.output_token = lock.token()  # its own swap's, if it made one
+        return result
 
 
 def _build(options: BuildOptions) -> BuildResult:

@@ -73,23 +73,16 @@ def lock_path(output_dir: Path) -> Path:
 
 
 class OutputLock:
-    """output/'s lock file, held. Its text is a token each build writes anew, so a
-    process that keeps state about output/ between builds can tell whether
-    another process wrote there since its own last build."""
+    """output/'s lock file, held. Its text is a token that changes whenever files are
+    swapped into output/ (`apply_journal`), so a process that keeps state about
+    output/ between builds can tell whether another process wrote there since."""
 
     def __init__(self, file):
         self.file = file
-        file.seek(0)
-        self.last = file.read().strip()  # the token of the last build that claimed it
 
-    def claim(self) -> str:
-        """Mark output/ as written by this holder; its new token."""
-        token = uuid.uuid4().hex
+    def token(self) -> str:
         self.file.seek(0)
-        self.file.truncate()
-        self.file.write(token + "\n")
-        self.file.flush()
-        return token
+        return self.file.read().strip()
 
 
 @contextmanager
@@ -202,6 +195,7 @@ def apply_journal(output_dir: Path, staging: Path) -> None:
     if journal is None:  # damaged: the staged files cannot be trusted, output/ stays whole
         shutil.rmtree(staging, ignore_errors=True)
         return
+    _mark_changed(output_dir)  # before the first move: a swap cut short counts too
     if not output_dir.exists() and not journal["delete"]:
         (staging / JOURNAL).unlink()
         staging.rename(output_dir)
@@ -213,6 +207,15 @@ def apply_journal(output_dir: Path, staging: Path) -> None:
         (output_dir / rel).unlink(missing_ok=True)
         _remove_empty_parents(output_dir, rel)
     shutil.rmtree(staging, ignore_errors=True)
+
+
+def _mark_changed(output_dir: Path) -> None:
+    """A new token in output/'s lock file, written in place: a new file would be a
+    new lock, which the holder of the old one would not hold."""
+    with open(lock_path(output_dir), "a+", encoding="utf-8") as lock:
+        lock.seek(0)
+        lock.truncate()
+        lock.write(uuid.uuid4().hex + "\n")
 
 
 def _read_journal(path: Path) -> dict | None:

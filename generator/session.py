@@ -65,7 +65,7 @@ class Session:
         self.lasting = lasting
         self.pending: set[str] = set()
         self.full = True  # the next build reads every input
-        self.output_token = ""  # what this session's last build left in output/'s lock
+        self.output_token = ""  # the token of output/'s lock as this session's last build left it
         self.forget()
 
     def forget(self) -> None:
@@ -80,12 +80,12 @@ class Session:
         self.memos: dict[str, tuple[tuple, object]] = {}
         self.manifest: dict[str, tuple[str, int, int]] | None = None
 
-    def note_output(self, last_token: str, own_token: str) -> None:
-        """Take the tokens of output/'s lock: when another process built there since
-        this session's last build, output/ is checked file by file again."""
-        if last_token != self.output_token:
+    def note_output(self, token: str) -> None:
+        """Take the token of output/'s lock as a build starts: when it is not the one this
+        session's last build left, another process wrote output/, which is then checked
+        file by file again."""
+        if token != self.output_token:
             self.manifest = None
-        self.output_token = own_token
 
     def note(self, changed: Iterable[str] | None) -> None:
         """Take a batch of changed paths (None: unknown) before anything can fail.

@@ -21,6 +21,7 @@ from conftest import FIXED_NOW, SHARED_ANALYSER, article_text, build_site, jpeg_
 from generator import build as build_module
 from generator import session as session_module
 from generator.errors import BuildFailed
+from generator.output import lock_path
 from generator.parallel import Beside, split_in_runs
 from generator.session import Session
 
@@ -326,6 +327,19 @@ def test_a_session_checks_output_again_after_another_process_built_there(make_si
     edit(site, "content/local/a04.md", "고친 기사 4", "기사 4")
     build_site(site, session=session, changed=changed_paths(site, ["content/local/a04.md"]))
     assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
+
+
+def test_the_output_lock_token_changes_only_when_files_are_swapped_in(make_site):
+    """A build that writes nothing does not make a watching session check output/ again."""
+    site = make_site(newsroom())
+    build_site(site)
+    token = lock_path(site / "output").read_text(encoding="utf-8")
+    assert token.strip()
+    assert build_site(site).written == 0
+    assert lock_path(site / "output").read_text(encoding="utf-8") == token
+    edit(site, "content/local/a04.md", "기사 4", "고친 기사 4")
+    build_site(site)
+    assert lock_path(site / "output").read_text(encoding="utf-8") != token
 
 
 def test_preview_session_recovers_from_a_broken_save(make_site, tmp_path):
