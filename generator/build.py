@@ -11,7 +11,7 @@ import operator
 import os
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -54,7 +54,6 @@ from generator.sources import parse_file, read_settings, read_sources
 
 CACHE_DIR = ".newsgen-cache"
 PREFETCH = 200  # bodies fetched from the cache per query while rendering
-WARM_LIMIT = 400  # re-parsed sources below which the Korean analyser starts early
 SEARCH_BESIDE_LIMIT = 20_000  # articles above which the search index waits for the pages
 RUNS_ABOVE = 20_000  # articles above which each render worker takes one run of pages by age
 Progress = Callable[[str, int, int], None]
@@ -73,7 +72,7 @@ class BuildOptions:
     cache_dir: Path | None = None
     workers: int | None = None  # processes for big batches; None: as many as pay off
     progress: Progress = field(default=lambda stage, done, total: None)
-    # A long-lived process (serve, tests) passes one so Kiwi loads once, not per build.
+    # A long-lived process (serve, tests) passes one, which remembers the words it analysed.
     analyser: korean.Analyser | None = None
     # The preview keeps a session between builds and names the paths that changed since
     # the last one; without both, every input is read again.
@@ -113,7 +112,6 @@ def _build(options: BuildOptions) -> BuildResult:
     config = load_config(site_dir, options.base_url)
     now = (options.now or datetime.now()).astimezone(config.timezone)
     cache = Cache(options.cache_dir or site_dir / CACHE_DIR)
-    own_analyser = None
     try:
         data, problems = load_data(site_dir)
         inputs = session.site_inputs((config.digest, data.digest, options.drafts, options.future),
@@ -132,13 +130,6 @@ def _build(options: BuildOptions) -> BuildResult:
                                                options.workers, session.entries)
         if session.lasting:
             session.entries = cached
-        if 0 < parsed < WARM_LIMIT and options.analyser is None and config.search \
-                and korean.applies_to(config.language):
-            # New or edited text will need Kiwi: let it load while pages render. Not on
-            # big builds, where its load time is small and its memory would add to the workers'.
-            own_analyser = korean.Analyser()
-            own_analyser.warm()
-            options = replace(options, analyser=own_analyser)
         articles = session.each("articles", entries,
                                 partial(make_one_article, config, dict(data.authors), problems))
         published = select_published(articles, now, options.drafts, options.future)
@@ -166,8 +157,6 @@ def _build(options: BuildOptions) -> BuildResult:
             unchanged.remember(cache, fingerprint, due, len(published))
     finally:
         cache.close()
-        if own_analyser is not None:
-            own_analyser.close()
     warnings = tuple(p for p in problems if p.warning)
     return BuildResult(len(published), *counts, time.perf_counter() - started, warnings,
                        parsed, rendered)
@@ -429,8 +418,8 @@ def _search_beside(model, pages: int, options: BuildOptions) -> bool:
     It pays when the pages go to workers: 10,000 articles built in about 0.85 of
     the time. But the index process reads every article, and each object it reads
     becomes its own copy of the parent's memory page: 150 MB more at 10,000
-    articles, 1 GB at 100,000, where the time saved was 5%. And it would start
-    a Korean analyser of its own (330 MB) while a preview's sat idle.
+    articles, 1 GB at 100,000, where the time saved was 5%. And a preview's
+    analyser would not learn the words analysed there, for its next builds.
     """
     return (model.config.search and len(model.articles) <= SEARCH_BESIDE_LIMIT
             and options.analyser is None and planned_workers(pages, options.workers) > 1)

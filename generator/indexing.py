@@ -79,6 +79,10 @@ def index_files(model: SiteModel, cache: Cache, bodies, analyser: korean.Analyse
     try:
         texts = TextSource(model, cache, bodies, own)
         doc_files(docs, model, texts, files)
+        if own is not analyser:
+            # A first build has analysed every article by now: the rest reads the cache,
+            # and the dictionary's 50 MB would only add to the build's peak.
+            own.release()
         BaseIndex(cache, texts).files(docs[:search.base_end(len(docs))], files)
         files.put_by_digest(recent_and_sections(docs, model, texts))
         files.put_by_digest(meta_file(docs, model, files.found))
@@ -119,22 +123,14 @@ class TextSource:
         return found
 
     def _analysed(self, chunks: list[list[Article]]) -> Iterator[dict[str, search.SearchText]]:
-        """Each chunk's texts, stored in the cache. A chunk's text is taken from its
-        bodies while the analyser still works on the chunk before: a pipeline of two."""
-        waiting = None  # (chunk, shown texts) sent to the analyser
+        """Each chunk's texts, stored in the cache."""
         for chunk in chunks:
             self.bodies.prefetch(chunk)
             shown = [search.article_text(a, self.bodies.html(a)) for a in chunk]
-            if waiting is not None:
-                yield self._store(*waiting, self.analyser.answer())
-            if self.analyse:
-                self.analyser.request([search.analysed_text(a, text)
-                                       for a, text in zip(chunk, shown, strict=True)])
-                waiting = (chunk, shown)
-            else:
-                yield self._store(chunk, shown, [()] * len(chunk))
-        if waiting is not None:
-            yield self._store(*waiting, self.analyser.answer())
+            nouns = self.analyser.hidden_nouns_many(
+                [search.analysed_text(a, text) for a, text in zip(chunk, shown, strict=True)]
+            ) if self.analyse else [()] * len(chunk)
+            yield self._store(chunk, shown, nouns)
 
     def _store(self, chunk: list[Article], shown: list[str],
                nouns: list[tuple[str, ...]]) -> dict[str, search.SearchText]:

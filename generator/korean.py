@@ -4,25 +4,27 @@ Korean glues particles and endings to words (`협의체는`, `경기도가`) and
 compound nouns without spaces (`AI데이터`, `지방자치`). A search engine that
 splits on spaces and matches query words as prefixes, like ours, already
 finds `협의체` in `협의체는`; what it misses are nouns that start inside a
-word. The Kiwi morphological analyser finds them, and `hidden_nouns` returns
-exactly those, to be indexed beside the article's own text.
+word. The MeCab morphological analyser with the mecab-ko-dic dictionary finds
+them, and `hidden_nouns` returns exactly those, to be indexed beside the
+article's own text.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
+import re
+import threading
 from bisect import bisect_right
+from dataclasses import dataclass
+
+from generator import search
 
 # Bump when the terms produced for the same text change, so cached terms are redone.
-ANALYSER_VERSION = "kiwi-words-4"
+ANALYSER_VERSION = "mecab-words-1"
 
-# General and proper nouns, roots, foreign words (AI), numbers and Hanja.
-NOUN_TAGS = frozenset({"NNG", "NNP", "XR", "SL", "SN", "SH"})
+# General and proper nouns, roots, foreign words (AI) and Hanja; numbers by NUMBER.
+NOUN_TAGS = frozenset({"NNG", "NNP", "XR", "SL", "SH"})
 MIN_LENGTH = 2
-WORDS_PER_CALL = 2000
+WORDS_PER_CALL = 200  # words analysed together, as one sentence
 
 
 def applies_to(language: str) -> bool:
@@ -31,226 +33,189 @@ def applies_to(language: str) -> bool:
 
 
 class Analyser:
-    """Runs Kiwi in a worker process, started on first use and kept for later builds.
+    """MeCab in this process, loaded on first use and kept, with the words it has
+    analysed, for later builds.
 
-    Kiwi holds Python's lock for the seconds it takes to load its model, which
-    would freeze a preview server and delay Ctrl-C; in its own process it
-    cannot. The worker has its own session so a terminal's Ctrl-C reaches only
-    us, and it exits when we close it or when its input ends.
+    MeCab maps its dictionary from disk instead of reading it (about 50 MB
+    once used, shared with the page cache) and loads in milliseconds, so it
+    needs no process of its own. One build at a time uses an analyser; `close`
+    may come from another thread (a preview shutting down), and the build's
+    next request then fails.
     """
 
     def __init__(self) -> None:
-        self._worker: subprocess.Popen | None = None
+        self._words: WordNouns | None = None
         self._closed = False
-        self._unanswered = False  # a request was sent and its answer not read yet
+        self._lock = threading.Lock()
 
     def hidden_nouns(self, text: str) -> tuple[str, ...]:
         """Nouns of `text` that begin inside a word, each once, in order of appearance."""
         return self.hidden_nouns_many([text])[0]
 
     def hidden_nouns_many(self, texts: list[str]) -> list[tuple[str, ...]]:
-        """`hidden_nouns` for many texts in one request to the worker."""
-        if not texts:
-            return []
-        self.request(texts)
-        return self.answer()
+        """`hidden_nouns` for many texts."""
+        words = self._start()
+        words.learn({w for text in texts for w in search.words(text) if _may_hide(w)})
+        return [words.hidden_in(text) for text in texts]
 
-    def request(self, texts: list[str]) -> None:
-        """Send texts to analyse; `answer()` gives their nouns. The caller may do other
-        work in between (prepare the next texts) while the worker analyses these."""
-        worker = self._start()
-        if self._unanswered:  # a caller stopped between request and answer: drop that answer
-            self.answer()
-        try:
-            worker.stdin.write(json.dumps(texts, ensure_ascii=False) + "\n")
-            worker.stdin.flush()
-        except (OSError, ValueError):  # closed under us by close() from another thread
-            raise AnalyserError("the Korean analyser (kiwipiepy) stopped") from None
-        self._unanswered = True
-
-    def answer(self) -> list[tuple[str, ...]]:
-        """The hidden nouns of each text of the last `request`."""
-        self._unanswered = False
-        try:
-            line = self._worker.stdout.readline() if self._worker is not None else ""
-        except (OSError, ValueError):
-            line = ""
-        if not line:
-            raise AnalyserError("the Korean analyser (kiwipiepy) stopped without an answer")
-        return [tuple(terms) for terms in json.loads(line)]
-
-    def warm(self) -> None:
-        """Start the worker now, so its model loads while the caller does other work."""
-        self._start()
+    def release(self) -> None:
+        """Unmap the dictionary and forget the words analysed; the next text loads it again."""
+        with self._lock:
+            self._words = None
 
     def close(self) -> None:
-        """Stop the worker for good: a request waiting on it, or made later, fails."""
-        self._closed = True
-        if self._worker is not None:
-            self._worker.terminate()  # it holds nothing worth finishing
-            self._worker.wait()
-            self._worker.stdin.close()
-            self._worker.stdout.close()
-            self._worker = None
+        """Stop for good: a later request fails."""
+        with self._lock:
+            self._closed = True
+            self._words = None
 
-    def _start(self) -> subprocess.Popen:
-        if self._closed:
-            raise AnalyserError("the Korean analyser was stopped")
-        if self._worker is None or self._worker.poll() is not None:
-            self._unanswered = False
-            self._worker = subprocess.Popen(
-                [sys.executable, "-m", "generator.korean"], stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE, text=True, encoding="utf-8", start_new_session=True)
-        return self._worker
+    def _start(self) -> WordNouns:
+        with self._lock:
+            if self._closed:
+                raise AnalyserError("the Korean analyser was stopped")
+            if self._words is None:
+                self._words = WordNouns(_tagger())
+            return self._words
 
 
 class AnalyserError(Exception):
     """The analyser could not run."""
 
 
-def serve_requests(lines, out) -> None:
-    """The worker's loop: a JSON list of texts per line in, a list of term lists out."""
-    from kiwipiepy import Kiwi  # only the worker pays for the model (about 100 MB)
-
-    # Multi-word and typo dictionaries find nothing a word alone could hide; they cost memory.
-    kiwi = Kiwi(num_workers=-1, load_multi_dict=False, load_typo_dict=False)
-    kiwi.tokenize("")  # Kiwi loads its model on first use: now, not in the first request
-    words = WordNouns(kiwi)
-    for line in lines:
-        texts = json.loads(line)
-        words.learn({w for text in texts for w in text.split() if _may_hide(w)})
-        found = [list(words.hidden_in(text)) for text in texts]
-        out.write(json.dumps(found, ensure_ascii=False) + "\n")
-        out.flush()
+def _tagger():
+    try:
+        import mecab  # only Korean sites with search pay for the import
+        return mecab.MeCab()
+    except Exception as error:  # a missing or broken install: the build reports it
+        raise AnalyserError(
+            f"the Korean analyser (python-mecab-ko) could not start: {error}") from None
 
 
 class WordNouns:
     """Hidden nouns per word, each distinct word analysed once for the worker's life.
 
     News vocabulary repeats (Zipf): across an archive, distinct words are far
-    fewer than words, so analysing each once, many per call, is several times
-    faster than analysing whole articles. A word alone gives Kiwi less context,
-    but where a noun starts inside a word rarely depends on the next word.
+    fewer than words, so analysing each once is several times faster than
+    analysing whole articles, and MeCab is fastest on short input. A word alone
+    gives the analyser less context, but where a noun starts inside a word
+    rarely depends on the next word.
 
-    In a sentence Kiwi keeps compounds whole (`안양시의회`, `셔틀버스`,
-    `시의회`); a reader still expects `의회` and `버스` to find them. So a
-    compound is analysed again on its own, and its later nouns are hidden
-    nouns too (`시의회` alone is `시`+`의회`); so is a tail where the compound
-    splits into two nouns of two syllables or more (`셔틀`+`버스`).
+    The dictionary (mecab-ko-dic, the one Elasticsearch's Korean analyser uses)
+    keeps compounds whole and lists their parts (`셔틀버스` = 셔틀+버스,
+    `고물가` = 고+물가); a reader still expects `버스` to find `셔틀버스`, so
+    the later parts are hidden nouns too. A word the dictionary does not
+    call a compound is never cut (`캔버스` holds no 버스).
+
+    Words are those the search engine indexes (`search.words`): `"저수지와`
+    is `저수지와`, `1,860` is `1860`.
     """
 
-    def __init__(self, kiwi) -> None:
-        self.kiwi = kiwi
+    def __init__(self, tagger) -> None:
+        self.tagger = tagger
         self.known: dict[str, tuple[str, ...]] = {}
-        self.pieces: dict[str, tuple] = {}  # compound, or a piece of one -> its tokens alone
 
     def learn(self, candidates: set[str]) -> None:
-        todo = sorted(w for w in candidates if w not in self.known)
+        todo = sorted(candidates - self.known.keys())
         for start in range(0, len(todo), WORDS_PER_CALL):
             chunk = todo[start:start + WORDS_PER_CALL]
-            analysed = self._tokens(chunk)
-            compounds = {t.form for tokens in analysed for t, _ in tokens if _is_compound(t)}
-            self._learn_pieces(compounds | {piece for c in compounds for cut in _cuts(c)
-                                            for piece in (c[:cut], c[cut:])})
-            for word, tokens in zip(chunk, analysed, strict=True):
-                found: dict[str, None] = {}
-                for token, at in tokens:
-                    if at > 0:
-                        _add_noun(found, token)
-                    if _is_compound(token):
-                        for tail in self._tails(token.form):
-                            found.setdefault(tail.lower(), None)
-                for run in _noun_runs(word, tokens):
-                    found.setdefault(run.lower(), None)
-                self.known[word] = tuple(found)
+            for word, morphemes in zip(chunk, self._morphemes(chunk), strict=True):
+                self.known[word] = _hidden_nouns(word, _pieces(morphemes))
 
-    def hidden_in(self, text: str) -> tuple[str, ...]:
-        found: dict[str, None] = {}
-        for word in text.split():
-            for noun in self.known.get(word, ()):
-                found.setdefault(noun, None)
-        return tuple(found)
+    def _morphemes(self, chunk: list[str]) -> list[list[tuple]]:
+        """Each word's morphemes as (morpheme, start in the word), from one call for all.
 
-    def _tokens(self, chunk: list[str]) -> list[list[tuple]]:
-        """Kiwi's tokens of each word, with their start inside the word: one call for all."""
+        Alone, a word is a whole sentence to MeCab, which then reads a closing
+        particle as a noun (`사랑의` as 사랑+의 "righteousness"); between other
+        words it reads it as the particle it is.
+        """
         starts = [0]
         for word in chunk[:-1]:
             starts.append(starts[-1] + len(word) + 1)
-        tokens: list[list[tuple]] = [[] for _ in chunk]
-        for token in self.kiwi.tokenize("\n".join(chunk)):
-            at = bisect_right(starts, token.start) - 1
-            tokens[at].append((token, token.start - starts[at]))
-        return tokens
+        found: list[list[tuple]] = [[] for _ in chunk]
+        for morpheme in self.tagger.parse(" ".join(chunk)):
+            at = bisect_right(starts, morpheme.span.start) - 1
+            found[at].append((morpheme, morpheme.span.start - starts[at]))
+        return found
 
-    def _learn_pieces(self, pieces: set[str]) -> None:
-        todo = sorted(p for p in pieces if p not in self.pieces)
-        for piece, tokens in zip(todo, self._tokens(todo) if todo else [], strict=True):
-            self.pieces[piece] = tuple((t.form, t.tag) for t, _ in tokens)
-
-    def _tails(self, compound: str) -> list[str]:
-        alone = self.pieces.get(compound, ())
-        tails = [form for form, tag in alone[1:]
-                 if tag in COMPOUND_TAGS and len(form) >= MIN_LENGTH]
-        return tails + [compound[cut:] for cut in _cuts(compound)
-                        if self._all_nouns(compound[:cut]) and self._all_nouns(compound[cut:])]
-
-    def _all_nouns(self, piece: str) -> bool:
-        tokens = self.pieces.get(piece, ())
-        return bool(tokens) and all(tag in COMPOUND_TAGS for _, tag in tokens)
+    def hidden_in(self, text: str) -> tuple[str, ...]:
+        found: dict[str, None] = {}
+        for word in search.words(text):
+            for noun in self.known.get(word, ()):
+                found.setdefault(noun, None)
+        return tuple(found)
 
 
 COMPOUND_TAGS = frozenset({"NNG", "NNP"})
 
 
-def _noun_runs(word: str, tokens: list[tuple]) -> list[str]:
-    """Inside a word, each stretch of nouns from a later noun to the run's end.
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A morpheme of a word, or a part of a compound noun, where it lies in the word."""
 
-    Kiwi splits `안양시의회는` as 안양/시/의회 in one batch and as 안양/시의회 in
-    another; either way `시의회` must be found, so runs of nouns glued
-    together are hidden nouns as a whole too.
-    """
-    nouns = [(at, at + len(t.form)) for t, at in tokens
-             if t.tag in COMPOUND_TAGS and word[at:at + len(t.form)] == t.form]
-    runs = []
-    for n, (start, _) in enumerate(nouns):
-        end = nouns[n][1]
-        for later_start, later_end in nouns[n + 1:]:
-            if later_start != end:
-                break
-            end = later_end
-        if start > 0 and end > nouns[n][1] and end - start >= MIN_LENGTH:
-            runs.append(word[start:end])
-    return runs
+    form: str
+    tag: str
+    start: int
 
 
-def _is_compound(token) -> bool:
-    form = token.form
-    return token.tag in COMPOUND_TAGS and len(form) > MIN_LENGTH and _is_hangul(form)
+def _pieces(morphemes: list[tuple]) -> list[Piece]:
+    """The word's morphemes, with each compound noun followed by its parts."""
+    pieces = []
+    for morpheme, start in morphemes:
+        form = morpheme.surface
+        pieces.append(Piece(form, morpheme.feature.pos, start))
+        at = start
+        for index, (part, tag) in enumerate(_compound_parts(morpheme)):
+            if index > 0:
+                pieces.append(Piece(part, tag, at))
+            at += len(part)
+    return pieces
 
 
-def _cuts(compound: str) -> range:
-    return range(MIN_LENGTH, len(compound) - MIN_LENGTH + 1)
+def _compound_parts(morpheme) -> list[tuple[str, str]]:
+    """A compound noun's parts as (form, tag), when they spell the word; else none."""
+    feature = morpheme.feature
+    if feature.type != "Compound" or not feature.expression:
+        return []
+    parts = [tuple(part.split("/")[:2]) for part in feature.expression.split("+")]
+    if any(len(part) != 2 for part in parts) or "".join(p for p, _ in parts) != morpheme.surface:
+        return []
+    return parts
 
 
-def _is_hangul(text: str) -> bool:
-    return all("\uac00" <= char <= "\ud7a3" for char in text)
+def _hidden_nouns(word: str, pieces: list[Piece]) -> tuple[str, ...]:
+    """Nouns that start inside the word, and each run of nouns glued on after them
+    (`시의회` in `안양시의회`), then numbers glued to letters (`1860` in `사업비1860`)."""
+    found: dict[str, None] = {}
+    for index, piece in enumerate(pieces):
+        if piece.start == 0 or piece.tag not in NOUN_TAGS:
+            continue
+        if len(piece.form) >= MIN_LENGTH:
+            found.setdefault(piece.form.lower(), None)
+        run = _noun_run(word, pieces[index:])
+        if len(run) > len(piece.form) and len(run) >= MIN_LENGTH:
+            found.setdefault(run.lower(), None)
+    for number in NUMBER.finditer(word):
+        if number.start() > 0:
+            found.setdefault(number.group(), None)
+    return tuple(found)
+
+
+def _noun_run(word: str, pieces: list[Piece]) -> str:
+    """The first piece and the nouns glued on after it, up to the first other piece."""
+    first = pieces[0]
+    end = first.start + len(first.form)
+    for piece in pieces[1:]:
+        if piece.start < end:
+            continue  # a part of a compound already in the run
+        if piece.start > end or piece.tag not in COMPOUND_TAGS:
+            break
+        end += len(piece.form)
+    return word[first.start:end]
+
+
+NUMBER = re.compile(r"\d+")
 
 
 def _may_hide(word: str) -> bool:
     """Only a word of three characters or more can hide a noun of two after its start."""
     return len(word) >= MIN_LENGTH + 1 and not word.isascii()
-
-
-def _add_noun(found: dict[str, None], token) -> None:
-    if token.tag in NOUN_TAGS and (len(token.form) >= MIN_LENGTH or token.tag == "SN"):
-        found.setdefault(token.form.lower(), None)
-
-
-if __name__ == "__main__":
-    sys.stdin.reconfigure(encoding="utf-8")
-    sys.stdout.reconfigure(encoding="utf-8")
-    try:
-        serve_requests(sys.stdin, sys.stdout)
-    except BrokenPipeError:
-        os._exit(0)  # the build that asked went away (stopped on an error): no one to tell
-

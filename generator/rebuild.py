@@ -16,7 +16,6 @@ from dataclasses import replace
 from generator import korean
 from generator.build import BuildOptions, build
 from generator.collector import BetweenBuilds
-from generator.config import load_config
 from generator.errors import BuildFailed, NewsgenError
 from generator.model import BuildResult
 from generator.session import Session
@@ -29,9 +28,7 @@ Log = Callable[[str], None]  # one line
 def watch_builds(options: BuildOptions, report: Report, log: Log) -> None:
     """Build, then rebuild on each change until interrupted (KeyboardInterrupt)."""
     watcher = Watcher(options.site_dir)
-    analyser = korean.Analyser()  # Kiwi loads once, not for every publish
-    if _indexes_korean(options):
-        analyser.warm()  # during the first build, not when the first article arrives
+    analyser = korean.Analyser()  # remembers the words it analysed
     options = replace(options, analyser=analyser, session=Session())
     collector = BetweenBuilds()
     watcher.start()  # before the first build: a save made during it is not lost
@@ -46,14 +43,6 @@ def watch_builds(options: BuildOptions, report: Report, log: Log) -> None:
     finally:
         watcher.stop()
         analyser.close()
-
-
-def _indexes_korean(options: BuildOptions) -> bool:
-    try:
-        config = load_config(options.site_dir, options.base_url)
-    except NewsgenError:
-        return False  # the first build reports it
-    return config.search and korean.applies_to(config.language)
 
 
 def _build_once(options: BuildOptions, reason: str, report: Report, log: Log,

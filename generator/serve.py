@@ -160,7 +160,7 @@ class PreviewServer:
         self.port = self.httpd.server_address[1]
         self.address = f"http://{_url_host(options.host)}:{self.port}"
         self.watcher = Watcher(options.site_dir)
-        self.analyser = korean.Analyser()  # Kiwi loads once, not on every rebuild
+        self.analyser = korean.Analyser()  # remembers the words it analysed
         self.session = Session()  # what a rebuild after one save need not read again
         self.collector = BetweenBuilds()  # no full collection between a save and its build
         self._builder = threading.Thread(target=self._build_loop, name="newsgen-build",
@@ -194,7 +194,7 @@ class PreviewServer:
         if self._http.is_alive():
             self.httpd.shutdown()
         self.httpd.server_close()
-        self.analyser.close()  # a build waiting on the analyser fails fast instead
+        self.analyser.close()  # a build still analysing stops at its next request
         if self._builder.is_alive():
             self._builder.join(timeout=2)
 

@@ -83,7 +83,7 @@ def make_site(tmp_path):
     return make
 
 
-# One Korean analyser for the whole session: loading Kiwi takes seconds.
+# One Korean analyser for the whole session: it remembers the words it analysed.
 SHARED_ANALYSER = Analyser()
 
 

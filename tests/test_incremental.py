@@ -115,11 +115,9 @@ def test_incremental_builds_match_clean_builds_after_every_change(make_site, tmp
 
 @pytest.fixture
 def besides(monkeypatch) -> list:
-    """The jobs the build runs beside its render workers. Builds this small would start
-    Kiwi early for their few new texts; here they don't, so the options alone decide."""
+    """The jobs the build runs beside its render workers."""
     made = []
     monkeypatch.setattr(build_module, "Beside", lambda job: made.append(job) or Beside(job))
-    monkeypatch.setattr(build_module, "WARM_LIMIT", 0)
     return made
 
 
