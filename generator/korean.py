@@ -92,13 +92,13 @@ def _tagger():
 
 
 class WordNouns:
-    """Hidden nouns per word, each distinct word analysed once for the worker's life.
+    """Hidden nouns per word, each distinct word analysed once for the analyser's life.
 
     News vocabulary repeats (Zipf): across an archive, distinct words are far
     fewer than words, so analysing each once is several times faster than
-    analysing whole articles, and MeCab is fastest on short input. A word alone
-    gives the analyser less context, but where a noun starts inside a word
-    rarely depends on the next word.
+    analysing whole articles. Among other words rather than in its sentence,
+    a word gives the analyser less context, but where a noun starts inside a
+    word rarely depends on the next word.
 
     The dictionary (mecab-ko-dic, the one Elasticsearch's Korean analyser uses)
     keeps compounds whole and lists their parts (`셔틀버스` = 셔틀+버스,

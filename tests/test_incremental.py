@@ -138,6 +138,31 @@ def test_parallel_build_matches_single_process_build(make_site, tmp_path, monkey
     assert len(besides) == besides_made  # none for the build in one process
 
 
+def test_static_files_copied_beside_the_render_workers_match_a_single_process_build(
+        make_site, tmp_path, monkeypatch, besides):
+    """Many static files to copy (new photos, or a cold build's) go to a process of
+    their own while the pages render; output/ is as a build in one process leaves
+    it, and the next build copies nothing again."""
+    site = make_site(newsroom(20))
+    monkeypatch.setattr(build_module, "SEARCH_BESIDE_LIMIT", 0)
+    monkeypatch.setattr(build_module, "COPIES_BESIDE", 10)
+    build_site(site, workers=2)
+    assert besides == []  # the theme's few files are copied in this process
+    photos = site / "static/photos"
+    photos.mkdir(parents=True)
+    for number in range(30):
+        (photos / f"p{number:03}.txt").write_text(f"사진 {number}", encoding="utf-8")
+    (site / "content/local/new.md").write_text(
+        article_text(title="새 기사", date="2026-10-25 09:00"), encoding="utf-8")
+    build_site(site, workers=2)  # copies the photos while the pages with the new article render
+    assert len(besides) == 1
+    parallel = snapshot(site / "output")
+    assert parallel["photos/p007.txt"] == "사진 7".encode()
+    assert_same_output(parallel, clean_copy_build(site, tmp_path / "serial", workers=1))
+    assert build_site(site, workers=2).written == 0
+    assert len(besides) == 1
+
+
 def test_render_workers_get_consecutive_runs_of_pages_by_age(make_site, monkeypatch):
     """On a big site each worker renders the pages of one stretch of the archive,
     so it touches (and copies from its parent) only those articles."""
