@@ -55,8 +55,9 @@ class Analyser:
     def hidden_nouns_many(self, texts: list[str]) -> list[tuple[str, ...]]:
         """`hidden_nouns` for many texts."""
         words = self._start()
-        words.learn({w for text in texts for w in search.words(text) if _may_hide(w)})
-        return [words.hidden_in(text) for text in texts]
+        pieces = [text.split() for text in texts]
+        words.learn(pieces)
+        return [words.hidden_in(text_pieces) for text_pieces in pieces]
 
     def release(self) -> None:
         """Unmap the dictionary and forget the words analysed; the next text loads it again."""
@@ -107,14 +108,28 @@ class WordNouns:
     call a compound is never cut (`캔버스` holds no 버스).
 
     Words are those the search engine indexes (`search.words`): `"저수지와`
-    is `저수지와`, `1,860` is `1860`.
+    is `저수지와`, `1,860` is `1860`. Texts are split on spaces first and each
+    distinct piece is made into search words once: doing that for every text
+    cost as much as the analysis.
     """
 
     def __init__(self, tagger) -> None:
         self.tagger = tagger
-        self.known: dict[str, tuple[str, ...]] = {}
+        self.known: dict[str, tuple[str, ...]] = {}  # search word -> its hidden nouns
+        self.seen: set[str] = set()  # pieces of texts split on spaces
+        self.hiding: dict[str, tuple[str, ...]] = {}  # the pieces with hidden nouns -> those
 
-    def learn(self, candidates: set[str]) -> None:
+    def learn(self, texts: list[list[str]]) -> None:
+        """Know the hidden nouns of every piece of these texts (split on spaces)."""
+        new = {piece: search.words(piece) for piece in set().union(*texts) - self.seen}
+        self._analyse({w for found in new.values() for w in found if _may_hide(w)})
+        self.seen.update(new)
+        for piece, found in new.items():
+            nouns = tuple(dict.fromkeys(n for word in found for n in self.known.get(word, ())))
+            if nouns:
+                self.hiding[piece] = nouns
+
+    def _analyse(self, candidates: set[str]) -> None:
         todo = sorted(candidates - self.known.keys())
         for start in range(0, len(todo), WORDS_PER_CALL):
             chunk = todo[start:start + WORDS_PER_CALL]
@@ -137,12 +152,11 @@ class WordNouns:
             found[at].append((morpheme, morpheme.span.start - starts[at]))
         return found
 
-    def hidden_in(self, text: str) -> tuple[str, ...]:
-        found: dict[str, None] = {}
-        for word in search.words(text):
-            for noun in self.known.get(word, ()):
-                found.setdefault(noun, None)
-        return tuple(found)
+    def hidden_in(self, pieces: list[str]) -> tuple[str, ...]:
+        """The hidden nouns of a text's learned pieces, each once, in order."""
+        hiding = self.hiding
+        return tuple(dict.fromkeys(noun for piece in pieces if piece in hiding
+                                   for noun in hiding[piece]))
 
 
 COMPOUND_TAGS = frozenset({"NNG", "NNP"})
