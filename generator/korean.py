@@ -134,7 +134,7 @@ class WordNouns:
         for start in range(0, len(todo), WORDS_PER_CALL):
             chunk = todo[start:start + WORDS_PER_CALL]
             for word, morphemes in zip(chunk, self._morphemes(chunk), strict=True):
-                self.known[word] = _hidden_nouns(word, _pieces(morphemes))
+                self.known[word] = _hidden_nouns(word, _units(morphemes))
 
     def _morphemes(self, chunk: list[str]) -> list[list[tuple]]:
         """Each word's morphemes as (morpheme, start in the word), from one call for all.
@@ -163,7 +163,7 @@ COMPOUND_TAGS = frozenset({"NNG", "NNP"})
 
 
 @dataclass(frozen=True, slots=True)
-class Piece:
+class Unit:
     """A morpheme of a word, or a part of a compound noun, where it lies in the word."""
 
     form: str
@@ -171,18 +171,18 @@ class Piece:
     start: int
 
 
-def _pieces(morphemes: list[tuple]) -> list[Piece]:
+def _units(morphemes: list[tuple]) -> list[Unit]:
     """The word's morphemes, with each compound noun followed by its parts."""
-    pieces = []
+    units = []
     for morpheme, start in morphemes:
         form = morpheme.surface
-        pieces.append(Piece(form, morpheme.feature.pos, start))
+        units.append(Unit(form, morpheme.feature.pos, start))
         at = start
         for index, (part, tag) in enumerate(_compound_parts(morpheme)):
             if index > 0:
-                pieces.append(Piece(part, tag, at))
+                units.append(Unit(part, tag, at))
             at += len(part)
-    return pieces
+    return units
 
 
 def _compound_parts(morpheme) -> list[tuple[str, str]]:
@@ -196,17 +196,17 @@ def _compound_parts(morpheme) -> list[tuple[str, str]]:
     return parts
 
 
-def _hidden_nouns(word: str, pieces: list[Piece]) -> tuple[str, ...]:
+def _hidden_nouns(word: str, units: list[Unit]) -> tuple[str, ...]:
     """Nouns that start inside the word, and each run of nouns glued on after them
     (`시의회` in `안양시의회`), then numbers glued to letters (`1860` in `사업비1860`)."""
     found: dict[str, None] = {}
-    for index, piece in enumerate(pieces):
-        if piece.start == 0 or piece.tag not in NOUN_TAGS:
+    for index, unit in enumerate(units):
+        if unit.start == 0 or unit.tag not in NOUN_TAGS:
             continue
-        if len(piece.form) >= MIN_LENGTH:
-            found.setdefault(piece.form.lower(), None)
-        run = _noun_run(word, pieces[index:])
-        if len(run) > len(piece.form) and len(run) >= MIN_LENGTH:
+        if len(unit.form) >= MIN_LENGTH:
+            found.setdefault(unit.form.lower(), None)
+        run = _noun_run(word, units[index:])
+        if len(run) > len(unit.form) and len(run) >= MIN_LENGTH:
             found.setdefault(run.lower(), None)
     for number in NUMBER.finditer(word):
         if number.start() > 0:
@@ -214,16 +214,16 @@ def _hidden_nouns(word: str, pieces: list[Piece]) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _noun_run(word: str, pieces: list[Piece]) -> str:
-    """The first piece and the nouns glued on after it, up to the first other piece."""
-    first = pieces[0]
+def _noun_run(word: str, units: list[Unit]) -> str:
+    """The first unit and the nouns glued on after it, up to the first other unit."""
+    first = units[0]
     end = first.start + len(first.form)
-    for piece in pieces[1:]:
-        if piece.start < end:
+    for unit in units[1:]:
+        if unit.start < end:
             continue  # a part of a compound already in the run
-        if piece.start > end or piece.tag not in COMPOUND_TAGS:
+        if unit.start > end or unit.tag not in COMPOUND_TAGS:
             break
-        end += len(piece.form)
+        end += len(unit.form)
     return word[first.start:end]
 
 
