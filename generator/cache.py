@@ -1,4 +1,5 @@
-"""The build cache in .newsgen-cache/: source entries, rendered bodies, related lists, manifest.
+"""The build cache in .newsgen-cache/: source entries, Articles, rendered bodies, related
+lists, manifest.
 
 Everything here is an optimisation: deleting the folder changes nothing but speed.
 A cache that cannot be read, or whose records fail their checks, is discarded.
@@ -17,7 +18,7 @@ import json
 import marshal
 import shutil
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
@@ -38,6 +39,7 @@ TABLES = (
     "CREATE TABLE IF NOT EXISTS blobs (name TEXT PRIMARY KEY, value BLOB)",
     "CREATE TABLE IF NOT EXISTS search_texts (key TEXT PRIMARY KEY, record TEXT)",
     "CREATE TABLE IF NOT EXISTS search_shards (name TEXT PRIMARY KEY, digest TEXT, data BLOB)",
+    "CREATE TABLE IF NOT EXISTS articles (folder TEXT PRIMARY KEY, record BLOB)",
 )
 META_FIELDS = tuple(name for name in FrontMatter.__slots__ if name != "lines")
 BATCH = 500
@@ -98,6 +100,15 @@ class Cache:
                 entries[path] = entry
         return entries
 
+    def sources_at(self, paths: list[str], tz: ZoneInfo) -> dict[str, SourceEntry]:
+        """The entries of these paths only."""
+        entries = {}
+        for path, record in self._rows_in("SELECT path, record FROM sources WHERE path", paths):
+            entry = entry_from_record(record, tz)
+            if entry is not None and entry.path == path:
+                entries[path] = entry
+        return entries
+
     def put_sources(self, entries: Iterable[SourceEntry]) -> None:
         self._write("INSERT OR REPLACE INTO sources VALUES (?, ?)",
                     [(e.path, entry_to_record(e)) for e in entries])
@@ -105,17 +116,26 @@ class Cache:
     def forget_sources(self, paths: list[str]) -> None:
         self._write("DELETE FROM sources WHERE path = ?", [(p,) for p in paths])
 
+    # Sealed records of Articles, one per content folder (see articlestore.py).
+    def article_records(self) -> list[bytes]:
+        return self._query([], "SELECT record FROM articles", lambda rows: [r for r, in rows])
+
+    def put_article_records(self, records: dict[str, bytes | None], replace_all: bool) -> None:
+        """Store each folder's record (None removes one); `replace_all` forgets the others."""
+        if replace_all:
+            self._write("DELETE FROM articles", [()])
+        self._write("DELETE FROM articles WHERE folder = ?",
+                    [(f,) for f, record in records.items() if record is None])
+        self._write("INSERT OR REPLACE INTO articles VALUES (?, ?)",
+                    [(f, record) for f, record in records.items() if record is not None])
+
     # Rendered bodies, keyed by markdown.body_key.
     def bodies(self, keys: list[str]) -> dict[str, RenderedBody]:
         found: dict[str, RenderedBody] = {}
-        for start in range(0, len(keys), BATCH):
-            chunk = keys[start:start + BATCH]
-            marks = ",".join("?" * len(chunk))
-            rows = self._query([], f"SELECT key, html, summary, check_sum FROM bodies "
-                               f"WHERE key IN ({marks})", list, chunk)
-            for key, html, summary, check in rows:
-                if check == _checksum(html, summary):
-                    found[key] = RenderedBody(html, summary)
+        rows = self._rows_in("SELECT key, html, summary, check_sum FROM bodies WHERE key", keys)
+        for key, html, summary, check in rows:
+            if check == _checksum(html, summary):
+                found[key] = RenderedBody(html, summary)
         return found
 
     def put_bodies(self, bodies: dict[str, RenderedBody]) -> None:
@@ -139,16 +159,11 @@ class Cache:
     # Search index text per article (a JSON list), keyed by what decides it.
     def search_texts(self, keys: list[str]) -> dict[str, list]:
         found = {}
-        for start in range(0, len(keys), BATCH):
-            chunk = keys[start:start + BATCH]
-            marks = ",".join("?" * len(chunk))
-            rows = self._query([], f"SELECT key, record FROM search_texts WHERE key IN ({marks})",
-                               list, chunk)
-            for key, record in rows:
-                try:
-                    found[key] = json.loads(record)
-                except ValueError:
-                    continue  # a damaged record is simply analysed again
+        for key, record in self._rows_in("SELECT key, record FROM search_texts WHERE key", keys):
+            try:
+                found[key] = json.loads(record)
+            except ValueError:
+                continue  # a damaged record is simply analysed again
         return found
 
     def put_search_texts(self, texts: dict[str, list]) -> None:
@@ -160,14 +175,8 @@ class Cache:
         return self._query({}, "SELECT name, digest FROM search_shards", dict)
 
     def search_shards(self, names: list[str]) -> dict[str, tuple[str, bytes]]:
-        found = {}
-        for start in range(0, len(names), BATCH):
-            chunk = names[start:start + BATCH]
-            marks = ",".join("?" * len(chunk))
-            rows = self._query([], f"SELECT name, digest, data FROM search_shards "
-                               f"WHERE name IN ({marks})", list, chunk)
-            found.update((name, (digest, bytes(data))) for name, digest, data in rows)
-        return found
+        rows = self._rows_in("SELECT name, digest, data FROM search_shards WHERE name", names)
+        return {name: (digest, bytes(data)) for name, digest, data in rows}
 
     def put_search_shards(self, shards: dict[str, tuple[str, bytes] | None],
                           replace_all: bool = False) -> None:
@@ -193,6 +202,13 @@ class Cache:
         self._write("DELETE FROM pages WHERE path = ?", [(p,) for p in removed])
         self._write("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)",
                     [(p, k, s, m) for p, (k, s, m) in changed.items()])
+
+    def _rows_in(self, select: str, values: list[str]) -> Iterator[tuple]:
+        """The rows of `select` (ending in a column) whose column is one of `values`."""
+        for start in range(0, len(values), BATCH):
+            chunk = values[start:start + BATCH]
+            marks = ",".join("?" * len(chunk))
+            yield from self._query([], f"{select} IN ({marks})", list, chunk)
 
     def _query(self, empty, sql, shape, args=()):
         try:

@@ -348,7 +348,7 @@ def make_article(source: Source | SourceEntry, body: RenderedBody, body_key: str
     return Article(
         source=source.path, section=section, title=meta.title, subtitle=meta.subtitle,
         date=meta.date, updated=meta.updated, authors=reporters,
-        tags=tuple(map(_tag, meta.tags)),
+        tags=tuple(map(named_tag, meta.tags)),
         summary=meta.summary or body.summary, image=meta.image, image_alt=meta.image_alt,
         image_caption=meta.image_caption, slug=slug, draft=meta.draft, aliases=meta.aliases,
         url=article_url(config.permalink, section.slug, meta.date, slug),
@@ -357,7 +357,7 @@ def make_article(source: Source | SourceEntry, body: RenderedBody, body_key: str
 
 
 @lru_cache(maxsize=4096)
-def _tag(name: str) -> Tag:
+def named_tag(name: str) -> Tag:
     """One Tag per name: a 100,000-article archive repeats a few hundred tags 500,000 times."""
     return Tag(name, tag_slug(name))
 

@@ -14,15 +14,20 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields
+from operator import attrgetter
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from urllib.parse import unquote
 
 from generator.errors import Problem
-from generator.model import Article, Source, SourceEntry
+from generator.model import Article
+
+ARTICLE_FIELDS = tuple(field.name for field in fields(Article))
+ARTICLE_VALUES = attrgetter(*ARTICLE_FIELDS)
+DIGEST_AT = ARTICLE_FIELDS.index("digest")
 
 WIDTHS = (320, 640, 1280)
 # Pillow format name -> (file extension, save options) of the fallback copies.
@@ -69,15 +74,14 @@ class Images:
     files: Mapping[str, Path]
 
 
-def make_images(articles: Iterable[Article], sources: Sequence[Source | SourceEntry],
+def make_images(articles: Iterable[Article], image_line: Callable[[str], int | None],
                 static: Mapping[str, Path], cache_dir: Path,
                 problems: list[Problem]) -> Images:
     """Variants of every local lead image; a missing or unreadable image is a problem."""
 
     def problem(article: Article, message: str) -> None:
-        line = next((s.meta.lines.get("image") for s in sources if s.path == article.source),
-                    None)
-        problems.append(Problem(article.source, line, "image", f"'{article.image}' {message}"))
+        problems.append(Problem(article.source, image_line(article.source), "image",
+                                f"'{article.image}' {message}"))
 
     wanted: dict[str, tuple[Article, Path]] = {}
     for article in articles:
@@ -114,9 +118,16 @@ def with_image_digests(articles: list[Article], images: Images) -> list[Article]
         if found is not None:
             combined = hashlib.blake2b(f"{article.digest}\0{found.digest}".encode(),
                                        digest_size=10).hexdigest()
-            article = replace(article, digest=combined)
+            article = _with_digest(article, combined)
         stamped.append(article)
     return stamped
+
+
+def _with_digest(article: Article, digest: str) -> Article:
+    """replace(article, digest=digest), without the keyword round trip that made it cost
+    more than the rest of this stage (40,000 photos at 100,000 articles)."""
+    values = ARTICLE_VALUES(article)
+    return Article(*values[:DIGEST_AT], digest, *values[DIGEST_AT + 1:])
 
 
 class _VariantStore:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -53,16 +54,21 @@ def nothing_changed(cache: Cache, current: str, now: datetime,
 
 def output_intact(stamps: list[tuple[str, int, int]], output_dir: Path) -> bool:
     """Every file of the last build is still there with the size and mtime it was left with."""
+    return bool(stamps) and next(files_not_as_left(stamps, output_dir), None) is None
+
+
+def files_not_as_left(stamps: list[tuple[str, int, int]], output_dir: Path) -> Iterator[str]:
+    """Each file of the last build that is gone, or differs in size or mtime from then."""
     prefix = f"{output_dir}{os.sep}"
     stat = os.stat
     for rel, size, mtime in stamps:
         try:
             found = stat(prefix + rel)
         except OSError:
-            return False
+            yield rel
+            continue
         if found.st_size != size or found.st_mtime_ns != mtime:
-            return False
-    return bool(stamps)
+            yield rel
 
 
 def remember(cache: Cache, current: str, next_due: datetime | None, articles: int) -> None:

@@ -249,21 +249,31 @@ def test_damaged_cache_is_detected_and_rebuilt(make_site, damage):
             db.execute("UPDATE sources SET record = x'00ff00'")
             db.execute("UPDATE bodies SET html = 'tampered'")
             db.execute("UPDATE blobs SET value = x'00'")
+            db.execute("UPDATE articles SET record = x'00ff00'")
     edit(site, "content/local/a04.md", "첫 문단.", "첫 문단을 고쳤다.")
     build_site(site)
     assert_same_output(snapshot(site / "output"), clean_copy_build(site, site.parent / "clean"))
     assert snapshot(site / "output") != before
 
 
-def test_rebuild_restores_an_output_file_removed_by_hand(make_site):
+@pytest.mark.parametrize("check_beside", [False, True])
+def test_rebuild_restores_output_files_changed_by_hand(make_site, monkeypatch, besides,
+                                                       check_beside):
+    """A file removed from output/ and one edited there are written again, whether
+    this process checks output/ or, on a big site, a process beside the build."""
     site = make_site(newsroom())
     build_site(site)
+    if check_beside:
+        monkeypatch.setattr(build_module, "CHECK_BESIDE", 0)
     page = site / "output/local/2026/10/05/a04/index.html"
-    original = page.read_bytes()
+    listing = site / "output/society/index.html"
+    originals = page.read_bytes(), listing.read_bytes()
     page.unlink()
+    listing.write_bytes(originals[1].replace("기사".encode(), "사기".encode()))
     result = build_site(site)
-    assert result.written == 1
-    assert page.read_bytes() == original
+    assert result.written == 2
+    assert (page.read_bytes(), listing.read_bytes()) == originals
+    assert len(besides) == check_beside
 
 
 def test_future_article_appears_when_due_without_other_changes(make_site):
