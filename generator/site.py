@@ -219,14 +219,23 @@ def related_positions(oldest_first: Sequence[Article],
     oldest len(known) articles are the same as in an earlier build (same URL,
     section and tags in the same order), their lists from that build hold.
     """
+    positions = list(known[:len(oldest_first)])
+    todo = range(len(positions), len(oldest_first))
+    if not todo:
+        return positions
+    # Only the tags and sections of the articles to rank are indexed: one publish
+    # into 100,000 articles needs the positions of a few tags, not of all of them.
+    tags = {tag.slug for position in todo for tag in oldest_first[position].tags}
+    sections = {oldest_first[position].section.slug for position in todo}
     by_tag: dict[str, list[int]] = defaultdict(list)
     by_section: dict[str, list[int]] = defaultdict(list)
     for position, article in enumerate(oldest_first):
         for tag in article.tags:
-            by_tag[tag.slug].append(position)
-        by_section[article.section.slug].append(position)
-    positions = list(known[:len(oldest_first)])
-    for position in range(len(positions), len(oldest_first)):
+            if tag.slug in tags:
+                by_tag[tag.slug].append(position)
+        if article.section.slug in sections:
+            by_section[article.section.slug].append(position)
+    for position in todo:
         positions.append(_rank_related(oldest_first[position], position, by_tag, by_section))
     return positions
 

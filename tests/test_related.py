@@ -1,0 +1,51 @@
+"""Related articles: older articles sharing most tags, then the section's newest older ones."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from generator.content import named_tag
+from generator.model import Article, Section
+from generator.site import find_related, related_positions
+
+SECTIONS = (Section("local", "지방자치", 0), Section("society", "사회", 1))
+TAGS = ["경기도", "교통", "복지", "예산", "축제", "교육", "환경"]
+
+
+def archive(count: int, seed: int) -> list[Article]:
+    """Articles oldest first, each with up to three tags drawn at random."""
+    chance = random.Random(seed)
+    start = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    articles = []
+    for number in range(count):
+        tags = tuple(map(named_tag, chance.sample(TAGS, chance.randint(0, 3))))
+        articles.append(Article(
+            f"content/a{number}.md", chance.choice(SECTIONS), f"기사 {number}", (),
+            start + timedelta(hours=number), None, (), tags, "", None, None, None,
+            f"a{number}", False, (), f"/a{number}/", f"key{number}", f"digest{number}"))
+    return articles
+
+
+@pytest.mark.parametrize("kept", [0, 1, 150, 299, 300])
+def test_ranks_reused_for_the_oldest_articles_match_ranks_made_afresh(kept):
+    """A build that knows the ranks of the oldest articles ranks only the newer ones,
+    indexing only their tags and sections, and gets what ranking all would give."""
+    oldest_first = archive(300, seed=kept)
+    afresh = related_positions(oldest_first, ())
+    assert related_positions(oldest_first, afresh[:kept]) == afresh
+    assert any(len(set(ranked)) == 5 for ranked in afresh)
+
+
+def test_related_articles_are_older_and_share_tags_first():
+    oldest_first = archive(200, seed=7)
+    related = find_related(oldest_first[::-1])
+    for position, article in enumerate(oldest_first):
+        shown = related[article.url]
+        assert len(shown) == len(set(shown)) <= 5
+        assert all(other.date < article.date for other in shown)
+        sharing = [len(set(article.tags) & set(other.tags)) for other in shown]
+        assert sharing == sorted(sharing, reverse=True)
+    assert sum(len(shown) == 5 for shown in related.values()) > 150
