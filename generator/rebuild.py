@@ -48,8 +48,11 @@ def watch_builds(options: BuildOptions, report: Report, log: Log) -> None:
 def _build_once(options: BuildOptions, reason: str, report: Report, log: Log,
                 collector: BetweenBuilds) -> None:
     try:
-        with collector.build():  # the session's objects are walked after the report
-            report(reason, build(options))
+        with collector.build():
+            result = build(options)
+        # After the collector's turn (a full collection follows the first build: 1.3 s
+        # at 100,000 articles), so the line means the next save builds at once.
+        report(reason, result)
     except BuildFailed as failure:
         for problem in failure.problems:
             log(str(problem))

@@ -7,7 +7,10 @@ import gc
 import weakref
 
 import pytest
+from conftest import article_text
 
+from generator import rebuild
+from generator.build import BuildOptions
 from generator.collector import BUILD_TO_COLLECTION, BetweenBuilds
 
 
@@ -77,3 +80,17 @@ def test_a_failed_build_settles_too_but_ctrl_c_does_not(full_collections):
     with pytest.raises(KeyboardInterrupt), collector.build():
         raise KeyboardInterrupt
     assert len(full_collections) == 1
+
+
+def test_build_watch_prints_a_build_line_once_the_collector_is_done(make_site, monkeypatch):
+    """A save made when the line appears must not wait for the full collection that
+    follows the first build."""
+    site = make_site({"content/local/a.md": article_text("첫 기사")})
+    events = []
+    settle = BetweenBuilds.settle
+    monkeypatch.setattr(BetweenBuilds, "settle",
+                        lambda self, seconds: events.append("settled") or settle(self, seconds))
+    rebuild._build_once(BuildOptions(site_dir=site, output_dir=site / "output"),
+                        "initial build", lambda reason, result: events.append(reason),
+                        events.append, BetweenBuilds())
+    assert events == ["settled", "initial build"]

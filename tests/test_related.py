@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -18,7 +18,7 @@ TAGS = ["경기도", "교통", "복지", "예산", "축제", "교육", "환경"]
 def archive(count: int, seed: int) -> list[Article]:
     """Articles oldest first, each with up to three tags drawn at random."""
     chance = random.Random(seed)
-    start = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2024, 1, 1, tzinfo=UTC)
     articles = []
     for number in range(count):
         tags = tuple(map(named_tag, chance.sample(TAGS, chance.randint(0, 3))))
@@ -42,7 +42,7 @@ def test_ranks_reused_for_the_oldest_articles_match_ranks_made_afresh(kept):
 def test_related_articles_are_older_and_share_tags_first():
     oldest_first = archive(200, seed=7)
     related = find_related(oldest_first[::-1])
-    for position, article in enumerate(oldest_first):
+    for article in oldest_first:
         shown = related[article.url]
         assert len(shown) == len(set(shown)) <= 5
         assert all(other.date < article.date for other in shown)
