@@ -266,7 +266,13 @@ def related_lists(published: list[Article], cache: Cache,
     lists = dict(last_lists)
     for gone in last_articles[start:]:
         lists.pop(gone.url, None)
-    lists.update(resolve_related(oldest_first, positions, start=start))
+    for url, related in resolve_related(oldest_first, positions, start=start).items():
+        held = last_lists.get(url)
+        # The very tuple of last build where it holds the same objects: the page plans
+        # of articles newer than an edited one are then reused, not keyed again.
+        same_objects = held is not None and len(held) == len(related) and all(
+            map(operator.is_, held, related))
+        lists[url] = held if same_objects else related
     session.keep("related", (oldest_first, identities, positions, lists))
     return lists
 

@@ -536,3 +536,26 @@ def test_a_failed_parallel_render_stops_the_search_beside_it(make_site, besides)
     assert multiprocessing.active_children() == []
     assert snapshot(site / "output") == before
     assert not (site / ".output.newsgen-staging").exists()
+
+
+def test_a_session_keys_again_only_the_article_pages_an_edit_reaches(make_site):
+    """Editing an old article makes new related lists from it onwards, but an article
+    page is keyed again only when its list holds the edited article."""
+    site = make_site(newsroom())
+    session = Session()
+    build_site(site, session=session)
+
+    def article_plans() -> dict:
+        return {slot: held[2] for slot, held in session.memos["plans"][1].items()
+                if isinstance(slot, str) and slot.startswith("/")}
+
+    before = article_plans()
+    edit(site, "content/local/a02.md", "첫 문단.", "첫 문단을 고쳤다.")
+    build_site(site, session=session, changed=changed_paths(site, ["content/local/a02.md"]))
+    lists = session.last("related")[3]
+    edited = next(url for url in lists if "/a02/" in url)
+    reached = {url for url, related in lists.items()
+               if any(article.url == edited for article in related)}
+    keyed_again = {url for url, plan in article_plans().items() if before.get(url) is not plan}
+    assert keyed_again == {edited} | reached
+    assert reached and len(keyed_again) < len(before) - 5
