@@ -59,7 +59,6 @@ SEARCH_BESIDE_LIMIT = 20_000  # articles above which the search index waits for 
 RUNS_ABOVE = 20_000  # articles above which each render worker takes one run of pages by age
 COPIES_BESIDE = 200  # static files to copy above which a process of their own copies them
 CHECK_BESIDE = 5_000  # content files above which output/ is checked by a process of its own
-SEARCH_FIRST_ABOVE = 5_000  # articles above which a one-shot rebuild's index starts first
 Progress = Callable[[str, int, int], None]
 RenderPage = Callable[[pages.PagePlan, Callable[[Article], str]], str]  # (plan, body_html)
 
@@ -382,29 +381,23 @@ def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions, gl
     writer = OutputWriter(options.output_dir)
     output_prefix = f"{options.output_dir}{os.sep}"
     valid = _validator(manifest, output_prefix, trusted, _changed_files(check))
-    copier = beside = searched = None
+    expected, todo, planned = _plan_files(model, global_key, valid, session, trusted)
+    touched = [rel for rel, _ in todo]
+    static_keys = session.memo("static keys", (assets,), partial(_static_keys, assets))
+    copies = [rel for rel, key in static_keys.items() if not valid(rel, key)]
+    copier = beside = None
     try:
-        if _search_first(model, manifest, options, session):
-            beside = Beside(partial(_stage_search_beside, model, cache.folder, valid, writer))
-        expected, todo, planned = _plan_files(model, global_key, valid, session, trusted)
-        touched = [rel for rel, _ in todo]
-        static_keys = session.memo("static keys", (assets,), partial(_static_keys, assets))
-        copies = [rel for rel, key in static_keys.items() if not valid(rel, key)]
-        in_workers = planned_workers(len(todo), options.workers) > 1
-        if beside is not None and in_workers and len(model.articles) > SEARCH_BESIDE_LIMIT:
-            searched, beside = beside.result(), None  # not beside the workers: see above
-        if len(copies) > COPIES_BESIDE and in_workers:
+        if len(copies) > COPIES_BESIDE and planned_workers(len(todo), options.workers) > 1:
             copier = Beside(partial(_stage_copies, writer, assets, copies))
-        if beside is None and searched is None and _search_beside(model, len(todo), options):
+        if _search_beside(model, len(todo), options):
             beside = Beside(partial(_stage_search_beside, model, cache.folder, valid, writer))
         writer.adopt(render_pages(model, todo, cache.folder, writer, options, render_page))
         copied = copier.result() if copier else _stage_copies(writer, assets, copies)
         writer.adopt([rel for rel, staged in zip(copies, copied, strict=True) if staged])
         expected.update(static_keys)
         touched += copies
-        if searched is None:
-            searched = beside.result() if beside else _stage_search(
-                model, bodies, options.analyser, valid, writer)
+        searched = beside.result() if beside else _stage_search(
+            model, bodies, options.analyser, valid, writer)
         for rel, found in searched.items():
             expected[rel] = found.key
             if found.made:
@@ -453,19 +446,6 @@ def _plan_files(model, global_key: str, valid: Callable[[str, str], bool], sessi
         if session.lasting:
             planned[id(plan)] = (plan, rel, key)
     return expected, todo, planned
-
-
-def _search_first(model, manifest, options: BuildOptions, session: Session) -> bool:
-    """Whether to make the search index in a process of its own from before the pages
-    are planned: for `newsgen build` into an output/ it built before, on a big site.
-
-    At 100,000 articles a publish spends 1.1 s on the index and 2.4 s planning:
-    the index is then off the build's path. The process reads every article and
-    copies the parent's memory pages it touches, so when many pages go to render
-    workers (a template change) it is waited for before they start.
-    """
-    return (model.config.search and bool(manifest) and not session.lasting
-            and options.analyser is None and len(model.articles) > SEARCH_FIRST_ABOVE)
 
 
 def _search_beside(model, pages: int, options: BuildOptions) -> bool:

@@ -560,32 +560,3 @@ def test_a_session_keys_again_only_the_article_pages_an_edit_reaches(make_site):
     assert keyed_again == {edited} | reached
     assert reached and len(keyed_again) < len(before) - 5
 
-
-@pytest.mark.parametrize("change", ["edit a body", "change a template"])
-def test_a_one_shot_rebuild_starts_the_search_index_before_planning(make_site, tmp_path,
-                                                                    monkeypatch, change):
-    """On a big site `newsgen build` makes the index beside the planning; when many
-    pages then go to render workers (a template change on a site above
-    SEARCH_BESIDE_LIMIT) it is waited for before they start. Either way the bytes
-    are a clean build's."""
-    site = make_site(newsroom(20))
-    build_site(site, analyser=None)
-    monkeypatch.setattr(build_module, "SEARCH_FIRST_ABOVE", 0)
-    monkeypatch.setattr(build_module, "SEARCH_BESIDE_LIMIT", 0)
-    events = []
-
-    class Recorded(Beside):
-        def result(self):
-            events.append("index done")
-            return super().result()
-
-    monkeypatch.setattr(build_module, "Beside", Recorded)
-    render_pages = build_module.render_pages
-    monkeypatch.setattr(build_module, "render_pages",
-                        lambda *args: events.append("render") or render_pages(*args))
-    dict(CHANGES)[change](site)
-    many_pages = change == "change a template"
-    build_site(site, analyser=None, workers=2 if many_pages else None)
-    assert events == (["index done", "render"] if many_pages else ["render", "index done"])
-    assert_same_output(snapshot(site / "output"),
-                       clean_copy_build(site, tmp_path / "clean", workers=1))
