@@ -377,10 +377,14 @@ def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions, gl
     # The session's manifest is what its last build left in output/; otherwise each
     # file is checked against the cache's, so tampered output is noticed.
     trusted = session.manifest is not None and not options.clean
-    manifest = session.manifest if trusted else {} if options.clean else cache.manifest()
+    changed_files = _changed_files(check)
+    # With the files checked beside it, a one-shot build needs only the last keys.
+    keys_only = changed_files is not None and not session.lasting
+    manifest = session.manifest if trusted else {} if options.clean else cache.manifest(
+        keys_only)
     writer = OutputWriter(options.output_dir)
     output_prefix = f"{options.output_dir}{os.sep}"
-    valid = _validator(manifest, output_prefix, trusted, _changed_files(check))
+    valid = _validator(manifest, output_prefix, trusted, changed_files)
     expected, todo, planned = _plan_files(model, global_key, valid, session, trusted)
     touched = [rel for rel, _ in todo]
     static_keys = session.memo("static keys", (assets,), partial(_static_keys, assets))
