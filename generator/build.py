@@ -565,9 +565,8 @@ def _validator(manifest, output_prefix: str, trusted: bool,
                changed: set[str] | None) -> Callable[[str, str], bool]:
     """valid(file, key): the last build wrote this key's page there; when not `trusted`,
     also that the file is still as it was left (`changed`: the files found otherwise)."""
-    if trusted:
-        return lambda rel, key: (manifest.get(rel) or ("",))[0] == key
-    if changed is not None:
+    if trusted or changed is not None:
+        changed = changed or frozenset()
         return lambda rel, key: (manifest.get(rel) or ("",))[0] == key and rel not in changed
     return lambda rel, key: _still_valid(manifest.get(rel), key, output_prefix + rel)
 
