@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from generator import feeds, redirects, render, sitemap
 from generator.model import Article, Listing, ListingPage, SiteModel
+from generator.site import NEARBY_PAGES
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,13 +113,23 @@ def shared_key(model: SiteModel) -> str:
 
 
 def _listing_key(listing: Listing, page: ListingPage, shared: str) -> str:
-    # The page's links (newer, older, nearby numbers) follow from its URL, its number
-    # and how many pages the listing has: cheaper to key than their repr, 35,000 times.
-    parts = [listing.title, listing.url, str(page.number), str(len(listing.pages)),
+    parts = [listing.title, listing.url, str(page.number), str(links_reach(listing, page)),
              *(a.digest for a in page.articles)]
     if render.shows_shared_inline(listing, page):
         parts.append(shared)
     return _digest(*parts)
+
+
+def links_reach(listing: Listing, page: ListingPage) -> int:
+    """The highest page number the page's links depend on.
+
+    Its links (newer, older, nearby numbers) follow from its URL, its number and
+    this: cheaper to key than their repr, 35,000 times. An archive page far from
+    the newest end links to the same pages however many follow, so adding a page
+    to a listing re-renders only its last few pages, not all of them.
+    """
+    last = len(listing.pages) - 1
+    return last if page.number is None else min(last, page.number + NEARBY_PAGES)
 
 
 def render_plan(env, model: SiteModel, plan: PagePlan, body_html,

@@ -224,6 +224,24 @@ def test_publishing_leaves_older_article_pages_untouched(make_site):
     assert "index.html" in rewritten
 
 
+def test_a_publish_that_adds_a_listing_page_renders_only_the_pages_near_its_end(
+        make_site, monkeypatch):
+    # 30 articles in pages of 3: /latest/ has archive pages 1 to 10, and one more makes 11.
+    site = make_site(newsroom(30))
+    build_site(site)
+    rendered = []
+    real = build_module.pages.render_plan
+    monkeypatch.setattr(build_module.pages, "render_plan", lambda env, model, plan, *args, **kw: (
+        rendered.append(plan.url), real(env, model, plan, *args, **kw))[1])
+    write(site, "content/local/new.md", article_text(title="새 기사", date="2026-11-20 10:00"))
+    build_site(site, workers=1)
+    latest = sorted(url for url in rendered if url.startswith("/latest/"))
+    # Pages up to 8 link to the same pages as before; 9 and 10 now also reach 11.
+    assert latest == ["/latest/", "/latest/page/10/", "/latest/page/11/", "/latest/page/9/"]
+    clean = clean_copy_build(site, site.parent / "clean")
+    assert_same_output(snapshot(site / "output"), clean)
+
+
 def test_deleting_the_cache_changes_nothing_but_speed(make_site):
     site = make_site(newsroom())
     build_site(site)
