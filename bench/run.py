@@ -40,6 +40,7 @@ WORK = HERE / "work"
 ROOT = HERE.parent
 NEWSGEN = Path(sys.executable).parent / "newsgen"
 HUGO_VERSION = "0.168.0"
+DAY_OF_PUBLISHES = 20  # the "a day of publishing" case: articles published in a row
 sys.path.insert(0, str(HERE))
 
 from corpus import article, write_corpus  # noqa: E402
@@ -67,7 +68,7 @@ def main() -> int:
     parser.add_argument("--watch", action="store_true",
                         help="also time the incremental cases through `newsgen build --watch`")
     parser.add_argument("--skip", action="append", default=[], metavar="CASE",
-                        help="leave out an incremental case: publish, edit or template")
+                        help="leave out an incremental case: publish, edit, template or day")
     args = parser.parse_args()
     site = ensure_corpus(args.articles)
     report = {"articles": args.articles, "cores": os.cpu_count(), "load": os.getloadavg()}
@@ -257,7 +258,11 @@ def incremental(site: Path, total: int, runs: int, skip: list[str]) -> dict:
         change()
         return measure(command)
 
-    return {**results, **time_cases(site, total, runs, skip, Hashes(output), timed)}
+    hashes = Hashes(output)
+    results.update(time_cases(site, total, runs, skip, hashes, timed))
+    if "day" not in skip:
+        results.update(publishing_day(site, total, hashes, timed))
+    return results
 
 
 def watched(site: Path, total: int, runs: int, skip: list[str]) -> dict:
@@ -268,7 +273,11 @@ def watched(site: Path, total: int, runs: int, skip: list[str]) -> dict:
     with Watching(newsgen_command(site, output) + ["--watch"]) as watching:
         print(f"build --watch: initial build after {time.perf_counter() - started:.1f} s "
               f"({watching.first.strip()})", flush=True)
-        return time_cases(site, total, runs, skip, Hashes(output), watching.timed, "watch: ")
+        hashes = Hashes(output)
+        results = time_cases(site, total, runs, skip, hashes, watching.timed, "watch: ")
+        if "day" not in skip:
+            results.update(publishing_day(site, total, hashes, watching.timed, watching=True))
+        return results
 
 
 def time_cases(site: Path, total: int, runs: int, skip: list[str], hashes: Hashes,
@@ -354,14 +363,59 @@ def report(name: str, runs: list[dict]) -> None:
     median = statistics.median(r["seconds"] for r in runs)
     memory = max(r["tree_mb"] for r in runs)
     pss = max(r["tree_pss_mb"] for r in runs)
-    line = (f"{name}: median {median:.2f} s wall over {len(runs)} runs, "
-            f"peak {memory:.0f} MB RSS, {pss:.0f} MB PSS")
+    slowest = max(r["seconds"] for r in runs)
+    line = (f"{name}: median {median:.2f} s wall over {len(runs)} runs (slowest "
+            f"{slowest:.2f} s), peak {memory:.0f} MB RSS, {pss:.0f} MB PSS")
     if "files" in runs[0]:
         files = max(r["files"] for r in runs)
         search = max(r["search_files"] for r in runs)
         line += f", at most {files} output files changed (+{search} search-index files)"
     line += f"\n    last: {runs[-1].get('output', '')}"
     print(line, flush=True)
+
+
+def new_article(total: int, index: int, slug_prefix: str, moment: str) -> str:
+    """A generated article beyond the corpus, newer than all of it, with its own slug."""
+    _, text = article(index, total)
+    text = text.replace("slug: ", f"slug: {slug_prefix}", 1)
+    lines = [f"date: {moment}" if line.startswith("date: ") else line
+             for line in text.split("\n")]
+    return "\n".join(lines)
+
+
+def publishing_day(site: Path, total: int, hashes: Hashes,
+                   timed: Callable[[Callable[[], None]], Run], watching: bool = False) -> dict:
+    """DAY_OF_PUBLISHES articles published one after another, each timed, then all
+    taken out again in one untimed build.
+
+    With 20 articles a page, twenty publishes in a row add a page to /latest/
+    (and maybe to a section): a publish must still touch only a listing's
+    newest pages, never the whole archive.
+    """
+    folder = site / "content" / "local" / "2026"
+    paths = [folder / f"bench-day-{number}.md" for number in range(DAY_OF_PUBLISHES)]
+
+    def publish(number: int) -> None:
+        moment = f"2026-07-05T{6 + number // 2:02d}:{number % 2 * 30:02d}:00+09:00"
+        paths[number].write_text(new_article(total, total + 100 + number,
+                                             f"bench-day-{number}-", moment), encoding="utf-8")
+
+    timings = []
+    try:
+        for number in range(DAY_OF_PUBLISHES):
+            before = hashes.snapshot()
+            run = timed(partial(publish, number))
+            timings.append({**asdict(run), **hashes.changed(before, hashes.snapshot())})
+    finally:
+        # One build takes them all out; a watcher might see the deletions in two
+        # batches, and a second build line would be read as the next case's.
+        published = [path for path in paths if path.exists()]
+        for undo in ([[path] for path in published] if watching else [published]):
+            timed(lambda undo=undo: [path.unlink() for path in undo])
+    label = "watch: " if watching else ""
+    report(f"{label}a day of publishing ({DAY_OF_PUBLISHES} articles, one after another)",
+           timings)
+    return {"publishing day": timings}
 
 
 def cases(site: Path, total: int, runs: int):
@@ -372,11 +426,9 @@ def cases(site: Path, total: int, runs: int):
         return content / "local" / "2026" / f"bench-publish-{number}.md"
 
     def publish(number: int) -> None:
-        _, text = article(total + number, total)
-        text = text.replace("slug: ", f"slug: bench-publish-{number}-", 1)
-        stamp = f"date: 2026-07-0{number + 1}T09:00:00+09:00"
-        lines = [stamp if line.startswith("date: ") else line for line in text.split("\n")]
-        new_path(number).write_text("\n".join(lines), encoding="utf-8")
+        new_path(number).write_text(new_article(total, total + number, f"bench-publish-{number}-",
+                                                f"2026-07-0{number + 1}T09:00:00+09:00"),
+                                    encoding="utf-8")
 
     def unpublish(number: int) -> None:
         new_path(number).unlink()
