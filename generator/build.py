@@ -400,8 +400,12 @@ def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions, gl
         writer.adopt([rel for rel, staged in zip(copies, copied, strict=True) if staged])
         expected.update(static_keys)
         touched += copies
+        # The doc files a preview's last build left, if output/ is still as it left it.
+        held = session.last("doc files") if trusted else None
+        known = held[1] if held is not None and held[0] is manifest else None
+        left: list[indexing.DocFiles] = []
         searched = beside.result() if beside else _stage_search(
-            model, bodies, options.analyser, valid, writer)
+            model, bodies, options.analyser, valid, writer, known, left)
         for rel, found in searched.items():
             expected[rel] = found.key
             if found.made:
@@ -421,6 +425,7 @@ def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions, gl
     cache.save_manifest(changed, deleted)
     session.manifest = _next_manifest(manifest, changed, deleted)
     session.keep("planned", (global_key, planned))
+    session.keep("doc files", (session.manifest, left[0]) if left else None)
     return written, len(expected) - written, len(deleted), len(todo)
 
 
@@ -467,12 +472,14 @@ def _search_beside(model, pages: int, options: BuildOptions) -> bool:
 
 
 def _stage_search(model, bodies: BodyStore, analyser: korean.Analyser | None,
-                  valid: Callable[[str, str], bool],
-                  writer: OutputWriter) -> dict[str, SearchFile]:
+                  valid: Callable[[str, str], bool], writer: OutputWriter,
+                  known: indexing.DocFiles | None = None,
+                  left: list | None = None) -> dict[str, SearchFile]:
     """The search index's files, staged where their bytes changed."""
     if not model.config.search:
         return {}
-    return indexing.index_files(model, bodies.cache, bodies, analyser, valid, writer.stage)
+    return indexing.index_files(model, bodies.cache, bodies, analyser, valid, writer.stage,
+                                known, left)
 
 
 def _stage_search_beside(model, cache_folder: Path, valid: Callable[[str, str], bool],

@@ -19,6 +19,7 @@ import pytest
 from conftest import FIXED_NOW, SHARED_ANALYSER, article_text, build_site, jpeg_bytes
 
 from generator import build as build_module
+from generator import search as search_module
 from generator import session as session_module
 from generator.errors import BuildFailed
 from generator.output import lock_path
@@ -578,3 +579,21 @@ def test_a_session_keys_again_only_the_article_pages_an_edit_reaches(make_site):
     assert keyed_again == {edited} | reached
     assert reached and len(keyed_again) < len(before) - 5
 
+
+
+def test_a_session_makes_doc_file_keys_only_for_articles_that_are_new_or_moved(
+        make_site, monkeypatch):
+    site = make_site(newsroom())
+    session = Session()
+    build_site(site, session=session)
+    named = []
+    real = search_module.doc_file
+    monkeypatch.setattr(search_module, "doc_file", lambda doc_id: (
+        named.append(doc_id), real(doc_id))[1])
+    CHANGES[0][1](site)  # the newest article: its doc id follows every other
+    build_site(site, session=session, changed=changed_paths(site, ["content/local/new.md"]))
+    assert named == [14]
+    named.clear()
+    edit(site, "content/local/a04.md", "첫 문단.", "첫 문단을 고쳤다.")
+    build_site(site, session=session, changed=changed_paths(site, ["content/local/a04.md"]))
+    assert named == [4]
