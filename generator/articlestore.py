@@ -53,7 +53,7 @@ def read_articles(config: Config, data_digest: str, authors: dict[str, Author], 
     articles, image_lines, rows, stale = {}, {}, {}, []
     for rel, size, mtime in scan:
         row = kept.get(rel)
-        article = rebuild(row) if row is not None and row[1] == f"{size}:{mtime}:{settings}" \
+        article = rebuild(row) if row is not None and row[1] == row_stamp(size, mtime, settings) \
             else None
         if article is None:
             stale.append((rel, size, mtime))
@@ -76,6 +76,33 @@ def read_articles(config: Config, data_digest: str, authors: dict[str, Author], 
     _save(cache, context, rows, changed)
     ordered = [articles[rel] for rel in sorted(articles)]
     return ReadArticles(ordered, image_lines, parsed)
+
+
+def kept_rows(cache: Cache, config: Config, data_digest: str) -> tuple[str, dict[str, tuple]]:
+    """The records' context for this config and data, and the rows made under it by path."""
+    context = _context(config, data_digest)
+    return context, _load(cache, context)
+
+
+def rebuilder(config: Config, authors: dict[str, Author]) -> Callable[[tuple], Article | None]:
+    """Articles from kept rows (None for a row of another shape)."""
+    return _Rebuilder(config, authors)
+
+
+def row_stamp(size: int, mtime: int, settings: str) -> str:
+    """What a row holds of its file: it stands for the file while this matches its scan."""
+    return f"{size}:{mtime}:{settings}"
+
+
+def keep_new(cache: Cache, context: str, rows: dict[str, tuple], entries: list[SourceEntry],
+             articles: list[Article]) -> None:
+    """Add the rows of new files' Articles (made from these entries, without warnings)
+    to their folders' records; `rows` are all rows kept so far, by path."""
+    lines = {entry.path: entry.meta.lines.get("image") for entry in entries}
+    stamps = {entry.path: entry.stamp for entry in entries}
+    for article in articles:
+        rows[article.source] = _row(article, stamps[article.source], lines[article.source])
+    _save(cache, context, rows, {_folder(article.source) for article in articles})
 
 
 def _context(config: Config, data_digest: str) -> str:

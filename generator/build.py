@@ -13,10 +13,11 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache as cache_result
 from functools import partial
 from pathlib import Path
 
-from generator import __version__, indexing, korean, pages, render, unchanged
+from generator import __version__, indexing, korean, pages, render, siteindex, unchanged
 from generator.articlestore import read_articles
 from generator.assets import Assets, collect_assets
 from generator.buildrecord import recording
@@ -59,6 +60,7 @@ SEARCH_BESIDE_LIMIT = 20_000  # articles above which the search index waits for 
 RUNS_ABOVE = 20_000  # articles above which each render worker takes one run of pages by age
 COPIES_BESIDE = 200  # static files to copy above which a process of their own copies them
 CHECK_BESIDE = 5_000  # content files above which output/ is checked by a process of its own
+APPEND_ABOVE = 5_000  # published articles above which a build keeps the site index for append.py
 Progress = Callable[[str, int, int], None]
 RenderPage = Callable[[pages.PagePlan, Callable[[Article], str]], str]  # (plan, body_html)
 
@@ -132,6 +134,19 @@ def _build(options: BuildOptions) -> BuildResult:
             return BuildResult(count, 0, files, 0, time.perf_counter() - started)
         if session.manifest is None and not options.clean and len(inputs.scan) > CHECK_BESIDE:
             check = Beside(partial(changed_output, cache.folder, options.output_dir))
+        output_changes = cache_result(partial(_changed_files, check))
+        built_context = siteindex.context(config.digest, data.digest, inputs.templates,
+                                          inputs.static_stamp, read_settings(config),
+                                          str(options.drafts), str(options.future),
+                                          now.date().isoformat())
+        if not (session.lasting or options.clean or problems):
+            from generator import append  # it builds on this module's stages
+            appended = append.append_build(options, config, data, inputs, cache, now,
+                                           fingerprint, built_context, output_changes)
+            if appended is not None:
+                count, written, kept, parsed, rendered = appended
+                return BuildResult(count, written, kept, 0, time.perf_counter() - started, (),
+                                   parsed, rendered)
         articles, image_line, parsed = _read_articles(session, config, data, cache, inputs.scan,
                                                       problems, options.workers)
         published = select_published(articles, now, options.drafts, options.future)
@@ -151,12 +166,17 @@ def _build(options: BuildOptions) -> BuildResult:
                                  related, session.memo("listings", (config.digest,), dict))
         render_page = _page_renderer(session, model, assets, inputs.templates)
         unchanged.forget(cache)  # output/ is about to change: until done, trust no shortcut
+        sitemaps: list = []
         *counts, rendered = write_site(model, BodyStore(config, cache), cache, options,
                                        _global_key(config, data.digest + assets.digest,
                                                    inputs.templates, options),
-                                       assets, render_page, session, check)
+                                       assets, render_page, session, output_changes, sitemaps)
         if not problems:
             unchanged.remember(cache, fingerprint, due, len(published))
+            if not session.lasting:
+                siteindex.save(cache, siteindex.make_index(
+                    fingerprint, built_context, inputs.scan, model, sitemaps)
+                    if len(published) > APPEND_ABOVE else None)
     finally:
         if check is not None:
             check.stop()
@@ -367,7 +387,8 @@ def prepare_assets(config: Config, published: list[Article],
 
 def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions, global_key: str,
                assets: Assets, render_page: RenderPage, session: Session,
-               check: Beside | None = None) -> tuple[int, int, int, int]:
+               output_changes: Callable[[], set[str] | None] = lambda: None,
+               sitemaps: list | None = None) -> tuple[int, int, int, int]:
     """Render what changed, stage files whose bytes differ, swap them into output/.
 
     `check`, when given, is finding the files output/ no longer holds as the
@@ -377,7 +398,7 @@ def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions, gl
     # The session's manifest is what its last build left in output/; otherwise each
     # file is checked against the cache's, so tampered output is noticed.
     trusted = session.manifest is not None and not options.clean
-    changed_files = _changed_files(check)
+    changed_files = output_changes()
     # With the files checked beside it, a one-shot build needs only the last keys.
     keys_only = changed_files is not None and not session.lasting
     manifest = session.manifest if trusted else {} if options.clean else cache.manifest(
@@ -385,7 +406,8 @@ def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions, gl
     writer = OutputWriter(options.output_dir)
     output_prefix = f"{options.output_dir}{os.sep}"
     valid = _validator(manifest, output_prefix, trusted, changed_files)
-    expected, todo, planned = _plan_files(model, global_key, valid, session, trusted)
+    expected, todo, planned = _plan_files(model, global_key, valid, session, trusted,
+                                          sitemaps)
     touched = [rel for rel, _ in todo]
     static_keys = session.memo("static keys", (assets,), partial(_static_keys, assets))
     copies = [rel for rel, key in static_keys.items() if not valid(rel, key)]
@@ -430,8 +452,9 @@ def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions, gl
 
 
 def _plan_files(model, global_key: str, valid: Callable[[str, str], bool], session: Session,
-                trusted: bool) -> tuple[dict[str, str], list, dict]:
-    """Every page's file and key, the pages to render, and the plans by identity.
+                trusted: bool, sitemaps: list | None = None) -> tuple[dict[str, str], list, dict]:
+    """Every page's file and key, the pages to render, and the plans by identity;
+    the sitemap files' contents are appended to `sitemaps`.
 
     A plan that is the very object the session's last finished build wrote (with
     the same global key) needs no check: output/ holds its file as it was left.
@@ -454,6 +477,8 @@ def _plan_files(model, global_key: str, valid: Callable[[str, str], bool], sessi
                 todo.append((rel, plan))
         if session.lasting:
             planned[id(plan)] = (plan, rel, key)
+        if plan.kind == "sitemap" and sitemaps is not None:
+            sitemaps.append(plan.subject)
     return expected, todo, planned
 
 

@@ -198,6 +198,19 @@ class Cache:
         return self._query({}, "SELECT path, key, size, mtime FROM pages",
                            lambda rows: {p: (k, s, m) for p, k, s, m in rows})
 
+    def manifest_count(self) -> int:
+        return self._query([(0,)], "SELECT COUNT(*) FROM pages", list)[0][0]
+
+    def keys_at(self, paths: list[str]) -> dict[str, str]:
+        """The manifest's key of each of these files that it lists."""
+        return dict(self._rows_in("SELECT path, key FROM pages WHERE path", paths))
+
+    def keys_under(self, folder: str) -> dict[str, str]:
+        """The manifest's key of each file under a folder of output/ ('search-index')."""
+        # A range on the primary key, not LIKE: it reads only that folder's rows.
+        return self._query({}, "SELECT path, key FROM pages WHERE path > ? AND path < ?", dict,
+                           (f"{folder}/", f"{folder}0"))
+
     def output_stamps(self) -> list[tuple[str, int, int]]:
         """The manifest without its keys: (file, size, mtime), cheaper to read."""
         return self._query([], "SELECT path, size, mtime FROM pages", list)

@@ -26,6 +26,7 @@ from generator.render import site_url
 
 STATE = "search-base"
 BATCH = 500  # bodies fetched from the cache and texts analysed per round
+META_FILE = f"{search.FOLDER}/meta.json"
 PATCH_LIMIT = 2000  # more changed articles than this: base/ is made again from scratch
 
 StillValid = Callable[[str, str], bool]  # whether output/ holds the file made under a key
@@ -101,7 +102,8 @@ def index_files(model: SiteModel, cache: Cache, bodies, analyser: korean.Analyse
             own.release()
         BaseIndex(cache, texts).files(docs[:search.base_end(len(docs))], files)
         files.put_by_digest(recent_and_sections(docs, model, texts))
-        files.put_by_digest(meta_file(docs, model, files.found))
+        files.put_by_digest(meta_file(len(docs), model, {
+            rel: found.key for rel, found in files.found.items()}))
         return files.found
     except korean.AnalyserError as error:
         raise BuildFailed([Problem("search index", None, None, str(error))]) from None
@@ -165,8 +167,9 @@ def _is_text_record(record) -> bool:
 
 
 def doc_files(docs: list[Article], model: SiteModel, texts: TextSource, files: Files,
-              known: DocFiles | None = None) -> DocFiles:
-    """doc/: one file per article; texts are fetched only for files not in output/ yet."""
+              known: DocFiles | None = None, first_id: int = 0) -> DocFiles:
+    """doc/: one file per article (ids from `first_id`); texts are fetched only for
+    files not in output/ yet."""
     config = model.config
     # What every doc file shows besides its article: links and dates depend on these.
     shared = search.digest(search.FORMAT, config.base_path, config.timezone.key)
@@ -174,7 +177,7 @@ def doc_files(docs: list[Article], model: SiteModel, texts: TextSource, files: F
         else ((), ())
     todo, held = [], []
     found = files.found
-    for doc_id, article in enumerate(docs):
+    for doc_id, article in enumerate(docs, first_id):
         # A preview's publish or edit finds 100,000 files as its last build left them:
         # only an identity test each, not a key made and looked up.
         if doc_id < len(known_docs) and known_docs[doc_id] is article:
@@ -312,20 +315,28 @@ def _replace(shard: dict[str, list[int]], ids: set[int], terms: set[str],
 def recent_and_sections(docs: list[Article], model: SiteModel,
                         texts: TextSource) -> dict[str, bytes]:
     start = search.base_end(len(docs))
-    known = texts.texts(docs[start:])
-    weights = {start + n: search.term_weights(known[texts.key(a)])
-               for n, a in enumerate(docs[start:])}
-    files = search.recent_files(weights)
-    order = {section.slug: n for n, section in enumerate(model.config.sections)}
-    files.update(search.sections_files([order.get(a.section.slug, -1) for a in docs]))
+    files = recent(docs[start:], start, texts)
+    files.update(search.sections_files(section_codes(docs, model)))
     return files
 
 
-def meta_file(docs: list[Article], model: SiteModel,
-              files: dict[str, SearchFile]) -> dict[str, bytes]:
-    """meta.json; its version changes with any other file, so browsers fetch them anew."""
+def recent(docs: list[Article], start: int, texts: TextSource) -> dict[str, bytes]:
+    """recent/: the postings of the docs from id `start` (base/'s end) on."""
+    known = texts.texts(docs)
+    weights = {start + n: search.term_weights(known[texts.key(a)]) for n, a in enumerate(docs)}
+    return search.recent_files(weights)
+
+
+def section_codes(docs: list[Article], model: SiteModel) -> list[int]:
+    order = {section.slug: n for n, section in enumerate(model.config.sections)}
+    return [order.get(a.section.slug, -1) for a in docs]
+
+
+def meta_file(count: int, model: SiteModel, keys: dict[str, str]) -> dict[str, bytes]:
+    """meta.json, for `count` docs and the other files' keys; its version changes with
+    any other file, so browsers fetch them anew."""
     # One string hashed once: at 100,000 articles, a part per file costs a tenth of a second.
-    version = search.digest("\n".join(f"{rel}={files[rel].key}" for rel in sorted(files)))
+    version = search.digest("\n".join(f"{rel}={keys[rel]}" for rel in sorted(keys)))
     sections = [(s.slug, s.name) for s in model.config.sections]
-    return {f"{search.FOLDER}/meta.json": search.meta_content(len(docs), sections, version)}
+    return {META_FILE: search.meta_content(count, sections, version)}
 

@@ -35,30 +35,21 @@ def plan_pages(model: SiteModel, kept: dict | None = None) -> list[PagePlan]:
     kept = {} if kept is None else kept
     made: dict = {}
     shared = shared_key(model)
-    plans = [
-        PagePlan("/", "home", shared),
-        PagePlan("/recent/", "recent", shared),
-        PagePlan("/404.html", "not_found", "404"),
-    ]
-    if model.config.search:
-        plans.append(PagePlan("/search/", "search", "search"))
+    plans = fixed_plans(model, shared)
     for listing in model.listings:
         slot = ("listing", listing.kind, listing.key)
         held = kept.get(slot)
         if held is None or held[0] is not listing:
-            held = (listing, shared, _listing_plans(listing, shared, ()))
+            held = (listing, shared, listing_plans(listing, shared, ()))
         elif held[1] != shared and render.shows_shared_inline(listing, listing.pages[0]):
-            held = (listing, shared, _listing_plans(listing, shared, held[2]))  # boxes moved
+            held = (listing, shared, listing_plans(listing, shared, held[2]))  # boxes moved
         made[slot] = held
         plans += held[2]
     for article in model.articles:
         related = model.related.get(article.url, ())
         held = kept.get(article.url)
         if held is None or held[0] is not article or held[1] is not related:
-            # A digest names a file's bytes, hence its URL and all it shows; joining is
-            # cheaper than hashing, and this runs for every changed article.
-            key = "|".join([article.digest, *(a.digest for a in related)])
-            held = (article, related, PagePlan(article.url, "article", key, article=article))
+            held = (article, related, article_plan(article, related))
         made[article.url] = held
         plans.append(held[2])
     plans += plan_derived(model, kept, made)
@@ -67,7 +58,26 @@ def plan_pages(model: SiteModel, kept: dict | None = None) -> list[PagePlan]:
     return plans
 
 
-def _listing_plans(listing: Listing, shared: str, held: list[PagePlan] | tuple) -> list[PagePlan]:
+def fixed_plans(model: SiteModel, shared: str) -> list[PagePlan]:
+    """Home, the shared boxes' page, 404 and the search page."""
+    plans = [
+        PagePlan("/", "home", shared),
+        PagePlan("/recent/", "recent", shared),
+        PagePlan("/404.html", "not_found", "404"),
+    ]
+    if model.config.search:
+        plans.append(PagePlan("/search/", "search", "search"))
+    return plans
+
+
+def article_plan(article: Article, related: tuple[Article, ...]) -> PagePlan:
+    # A digest names a file's bytes, hence its URL and all it shows; joining is
+    # cheaper than hashing, and this runs for every changed article.
+    key = "|".join([article.digest, *(a.digest for a in related)])
+    return PagePlan(article.url, "article", key, article=article)
+
+
+def listing_plans(listing: Listing, shared: str, held: list[PagePlan] | tuple) -> list[PagePlan]:
     """The listing's page plans; `held` are the same listing's with other shared boxes."""
     plans = []
     for number, page in enumerate(listing.pages):
@@ -89,18 +99,30 @@ def plan_derived(model: SiteModel, kept: dict | None = None,
     kept = {} if kept is None else kept
     made = {} if made is None else made
     made["sitemap parts"] = parts = kept.get("sitemap parts", {})
-    plans = [PagePlan(f.url, "feed", feeds.feed_key(f), subject=f)
-             for f in feeds.plan_feeds(model)]
+    plans = feed_plans(model)
     for subject in sitemap.plan_sitemaps(model, kept=parts):
         slot = ("sitemap", sitemap.subject_url(subject))
         held = kept.get(slot)
         if held is None or held.subject is not subject:
-            held = PagePlan(slot[1], "sitemap", sitemap.subject_key(subject), subject=subject)
+            held = sitemap_plan(subject)
         made[slot] = held
         plans.append(held)
-    plans += [PagePlan(r.url, "redirect", redirects.subject_key(r), subject=r)
-              for r in redirects.plan_redirects(model)]
-    return plans
+    return plans + redirect_plans(model)
+
+
+def feed_plans(model: SiteModel) -> list[PagePlan]:
+    return [PagePlan(f.url, "feed", feeds.feed_key(f), subject=f)
+            for f in feeds.plan_feeds(model)]
+
+
+def sitemap_plan(subject) -> PagePlan:
+    return PagePlan(sitemap.subject_url(subject), "sitemap", sitemap.subject_key(subject),
+                    subject=subject)
+
+
+def redirect_plans(model: SiteModel) -> list[PagePlan]:
+    return [PagePlan(r.url, "redirect", redirects.subject_key(r), subject=r)
+            for r in redirects.plan_redirects(model)]
 
 
 def shared_key(model: SiteModel) -> str:
@@ -128,7 +150,7 @@ def links_reach(listing: Listing, page: ListingPage) -> int:
     the newest end links to the same pages however many follow, so adding a page
     to a listing re-renders only its last few pages, not all of them.
     """
-    last = len(listing.pages) - 1
+    last = listing.pages[-1].number or 0  # a listing's pages run to its last, or only the front
     return last if page.number is None else min(last, page.number + NEARBY_PAGES)
 
 

@@ -192,9 +192,11 @@ def recent_files(weights: dict[int, dict[str, int]]) -> dict[str, bytes]:
     return {recent_file(n): encode_postings(p) for n, p in enumerate(buckets)}
 
 
-def sections_files(codes: list[int]) -> dict[str, bytes]:
+def sections_files(codes: list[int], first_block: int = 0) -> dict[str, bytes]:
+    """sections/: the section code of each doc id, BLOCK ids a file; `codes` start at
+    the first id of block `first_block`."""
     return {sections_file(n): to_json(codes[start:start + BLOCK])
-            for n, start in enumerate(range(0, len(codes), BLOCK))}
+            for n, start in enumerate(range(0, len(codes), BLOCK), first_block)}
 
 
 def doc_content(article: Article, url: str, date: str, shown: str) -> bytes:

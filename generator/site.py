@@ -169,8 +169,18 @@ def _kept_listing(kept: dict, made: dict, kind, key, title, url, newest_first, s
 
 def paginate(base_url: str, newest_first: tuple[Article, ...], size: int) -> tuple:
     """A front page of the newest articles, then archive pages counted from the oldest."""
-    total = len(newest_first)
-    last = 0 if total <= size else -(-total // size)
+    return newest_pages(base_url, newest_first, size, len(newest_first), 1)
+
+
+def newest_pages(base_url: str, newest: tuple[Article, ...], size: int, total: int,
+                 first: int) -> tuple:
+    """The pages a listing of `total` articles, whose newest ones are `newest`, has from
+    archive page `first` on (those showing only `newest`), after its front page.
+
+    A build that adds articles newer than all others makes only these pages
+    again: with pages counted from the oldest, none before them can change.
+    """
+    last = archive_pages(total, size)
 
     def page_url(number: int | None) -> str:
         return base_url if number is None else f"{base_url}page/{number}/"
@@ -179,18 +189,23 @@ def paginate(base_url: str, newest_first: tuple[Article, ...], size: int) -> tup
         numbers = range(min(last, center + NEARBY_PAGES), max(0, center - NEARBY_PAGES - 1), -1)
         return tuple((n, page_url(n)) for n in numbers)
 
-    front = ListingPage(base_url, None, newest_first[:size], None,
+    front = ListingPage(base_url, None, newest[:size], None,
                         page_url(last - 1) if last >= 2 else None,
                         nearby(last - 1 - NEARBY_PAGES) if last >= 2 else (), base_url)
     pages = [front]
-    for number in range(1, last + 1):
+    for number in range(max(1, first), last + 1):
         start = total - number * size
-        chunk = newest_first[max(0, start): start + size]
+        chunk = newest[max(0, start): start + size]
         newer = page_url(number + 1 if number < last else None)
         older = page_url(number - 1) if number > 1 else None
         pages.append(ListingPage(base_url, number, chunk, newer, older, nearby(number),
                                  base_url))
     return tuple(pages)
+
+
+def archive_pages(total: int, size: int) -> int:
+    """How many archive pages a listing of `total` articles has besides its front page."""
+    return 0 if total <= size else -(-total // size)
 
 
 def find_related(newest_first: list[Article]) -> dict[str, tuple[Article, ...]]:

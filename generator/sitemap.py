@@ -61,20 +61,33 @@ class Robots:
 def sitemap_entries(model: SiteModel) -> list[Entry]:
     """Every article and listing page, in the stable order described above."""
     born: dict[str, list[str]] = defaultdict(list)  # article URL -> archive pages it starts
-    fronts = [Entry("/", *_newest(model.articles[: model.config.latest_count]))]
+    fronts = [home_entry(model)]
     for listing in model.listings:
         for page in listing.pages:
             if page.number is None:
-                fronts.append(Entry(page.url, *_newest(page.articles)))
+                fronts.append(front_entry(page))
             elif page.articles:
                 born[page.articles[-1].url].append(page.url)
     entries = []
     for article in reversed(model.articles):  # oldest first
-        entries.append(Entry(article.url, article.modified, article.digest, article.image))
+        entries.append(article_entry(article))
         started = born.get(article.url)
         if started:
             entries.extend(Entry(url) for url in sorted(started))
     return entries + fronts
+
+
+def article_entry(article: Article) -> Entry:
+    return Entry(article.url, article.modified, article.digest, article.image)
+
+
+def home_entry(model: SiteModel) -> Entry:
+    return Entry("/", *_newest(model.articles[: model.config.latest_count]))
+
+
+def front_entry(page) -> Entry:
+    """A listing's front page, dated by the newest article it shows."""
+    return Entry(page.url, *_newest(page.articles))
 
 
 def plan_sitemaps(model: SiteModel, limit: int | None = None, kept: dict | None = None) -> list:
@@ -84,16 +97,23 @@ def plan_sitemaps(model: SiteModel, limit: int | None = None, kept: dict | None 
     the same entries as last build is then the very same object as it was.
     """
     limit = limit or model.config.sitemap_limit
-    entries = sitemap_entries(model)
-    if len(entries) <= limit:
+    return sitemap_files(model, sitemap_entries(model), limit, kept)
+
+
+def sitemap_files(model: SiteModel, entries: list[Entry], limit: int, kept: dict | None = None,
+                  earlier: tuple[Entry, ...] = ()) -> list:
+    """The sitemap files for these entries; `earlier` are the index's entries of the full
+    parts before them, when the entries start at a part's boundary after those."""
+    if not earlier and len(entries) <= limit:
         planned: list = [UrlSet(SITEMAP_URL, tuple(entries))]
     else:
         held = {} if kept is None else kept
-        parts = [_part(held, f"/sitemap-{n + 1}.xml", tuple(entries[start: start + limit]))
+        parts = [_part(held, f"/sitemap-{len(earlier) + n + 1}.xml",
+                       tuple(entries[start: start + limit]))
                  for n, start in enumerate(range(0, len(entries), limit))]
         held.clear()
         held.update((part.url, (part, newest)) for part, newest in parts)
-        index = tuple(Entry(part.url, *newest) for part, newest in parts)
+        index = (*earlier, *(Entry(part.url, *newest) for part, newest in parts))
         planned = [*(part for part, _ in parts), SitemapIndex(SITEMAP_URL, index)]
     news = news_articles(model)
     if news:

@@ -1,0 +1,134 @@
+"""A build that only adds articles newer than all others takes the append path, and its
+output is byte for byte what a clean build writes."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import article_text, build_site, jpeg_bytes
+from test_incremental import assert_same_output, clean_copy_build, edit, newsroom, snapshot, write
+
+from generator import append as append_module
+from generator import build as build_module
+
+
+@pytest.fixture
+def appends(monkeypatch) -> list:
+    """Big-site behaviour on a small site; records what each append_build returned."""
+    monkeypatch.setattr(build_module, "APPEND_ABOVE", 0)
+    monkeypatch.setattr(build_module, "CHECK_BESIDE", 0)
+    results = []
+    real = append_module.append_build
+
+    def recorded(*args, **kwargs):
+        results.append(real(*args, **kwargs))
+        return results[-1]
+
+    monkeypatch.setattr(append_module, "append_build", recorded)
+    return results
+
+
+def day_site(make_site, sitemap_limit: int = 4):
+    site = make_site({**newsroom(20), "static/images/lead.jpg": jpeg_bytes()})
+    edit(site, "site.toml", "page_size = 3", f"page_size = 3\nsitemap_limit = {sitemap_limit}")
+    build_site(site)
+    return site
+
+
+def publish(site, number: int, **fields) -> None:
+    section = ("local", "society")[number % 2]
+    fields.setdefault("tags", "[경기도, 교통]" if number % 3 else "[새태그, 축제]")
+    write(site, f"content/{section}/new{number:02d}.md", article_text(
+        title=f"새 기사 {number}", date=f"2026-11-21 {8 + number // 2:02d}:{number % 2 * 30:02d}",
+        body=f"{number}번째 새 기사. 도의회 예산 심사.\n", **fields))
+
+
+@pytest.mark.parametrize("sitemap_limit", [4, 10_000], ids=["sitemap parts", "one sitemap"])
+def test_a_day_of_publishing_takes_the_append_path_and_matches_clean_builds(
+        make_site, tmp_path, appends, sitemap_limit):
+    site = day_site(make_site, sitemap_limit)
+    for number in range(9):
+        extra = {"author": "oh-kyungha"} if number % 2 else {}
+        if number == 4:
+            extra["image"] = "/images/lead.jpg"
+        publish(site, number, **extra)
+        appends.clear()
+        result = build_site(site)
+        assert appends and appends[-1] is not None, f"publish {number} took the full build"
+        assert result.parsed == 1
+        clean = clean_copy_build(site, tmp_path / "clean")
+        assert_same_output(snapshot(site / "output"), clean, f"after publish {number}")
+
+
+def test_two_articles_at_once_take_the_append_path(make_site, tmp_path, appends):
+    site = day_site(make_site)
+    publish(site, 1)
+    publish(site, 2, author="oh-kyungha")
+    build_site(site)
+    assert appends[-1] is not None
+    assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
+
+
+@pytest.mark.parametrize("change", [
+    "back-dated", "edit", "delete", "draft", "alias", "template", "unknown key",
+])
+def test_other_changes_take_the_full_build(make_site, tmp_path, appends, change):
+    site = day_site(make_site)
+    if change == "back-dated":
+        write(site, "content/local/old.md",
+              article_text(title="지난 기사", date="2026-10-05 12:00"))
+    elif change == "edit":
+        edit(site, "content/local/a04.md", "첫 문단.", "첫 문단을 고쳤다.")
+    elif change == "delete":
+        (site / "content/society/a07.md").unlink()
+    elif change == "draft":
+        publish(site, 1, draft="true")
+    elif change == "alias":
+        publish(site, 1, aliases="[/old/address/]")
+    elif change == "template":
+        publish(site, 1)
+        write(site, "templates/404.html", "{% extends 'base.html' %}")
+    else:
+        publish(site, 1, colour="red")
+    build_site(site)
+    assert appends == [] or appends[-1] is None
+    assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
+
+
+def test_a_file_changed_in_output_by_hand_takes_the_full_build(make_site, tmp_path, appends):
+    site = day_site(make_site)
+    page = site / "output/latest/page/2/index.html"
+    page.write_text("changed by hand", encoding="utf-8")
+    publish(site, 1)
+    build_site(site)
+    assert appends[-1] is None
+    assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
+
+
+def test_after_a_preview_build_the_index_is_not_used(make_site, tmp_path, appends):
+    from generator.session import Session
+    site = day_site(make_site)
+    publish(site, 1)
+    build_site(site, session=Session())
+    publish(site, 2)
+    build_site(site)
+    assert appends[-1] is None
+    assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
+
+
+def test_a_new_articles_related_list_reaches_past_the_pages_it_changes(make_site, tmp_path,
+                                                                      appends):
+    # The ten oldest share both tags with the new article and rank first, though no
+    # listing page the publish changes shows them: the newer ones have one of the two.
+    files = {}
+    for number in range(50):
+        tags = "[교통, 예산]" if number < 10 else "[예산]" if number < 20 else "[교통]"
+        files[f"content/local/b{number:02d}.md"] = article_text(
+            title=f"기사 {number}", date=f"2026-10-{number // 2 + 1:02d} {9 + number % 2}:00",
+            tags=tags)
+    site = make_site(files)
+    edit(site, "site.toml", "page_size = 3", "page_size = 3\nfeed_count = 5\nsearch = false")
+    build_site(site)
+    publish(site, 0, tags="[교통, 예산]")
+    build_site(site)
+    assert appends[-1] is not None
+    assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
