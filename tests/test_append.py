@@ -9,6 +9,7 @@ from test_incremental import assert_same_output, clean_copy_build, edit, newsroo
 
 from generator import append as append_module
 from generator import build as build_module
+from generator import search as search_module
 
 
 @pytest.fixture
@@ -132,3 +133,21 @@ def test_a_new_articles_related_list_reaches_past_the_pages_it_changes(make_site
     build_site(site)
     assert appends[-1] is not None
     assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
+
+
+def test_publishing_into_a_search_index_with_base_shards_and_several_blocks(
+        make_site, tmp_path, appends, monkeypatch):
+    # Small blocks: base/ holds most articles and sections/ has several files, as at
+    # 100,000 articles. A publish that would move recent/ into base/ is a full build.
+    monkeypatch.setattr(search_module, "SEGMENT", 8)
+    monkeypatch.setattr(search_module, "BLOCK", 16)
+    site = day_site(make_site)
+    taken = 0
+    for number in range(9):
+        publish(site, number)
+        appends.clear()
+        build_site(site)
+        taken += appends[-1] is not None
+        clean = clean_copy_build(site, tmp_path / "clean")
+        assert_same_output(snapshot(site / "output"), clean, f"after publish {number}")
+    assert taken >= 7
