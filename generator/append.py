@@ -56,7 +56,6 @@ from generator.site import (
     reserved_owners,
     resolve_related,
     select_published,
-    url_claims,
 )
 from generator.sitemap import (
     NEWS_LIMIT,
@@ -89,20 +88,13 @@ def append_build(options: BuildOptions, config: Config, data, inputs: SiteInputs
     found = _new_articles(config, data, cache, added, index, now, options)
     if found is None:
         return None
-    try:
-        plan = _Plan.make(config, data, cache, index, found, now, due)
-    except _Declined:
-        return None
+    plan = _Plan.make(config, data, cache, index, found, now, due)
     if plan is None:
         return None
     changed = changed_output()
     if changed is None or changed:
         return None  # output/ is not as the last build left it: the full build mends it
     return plan.write(options, inputs, fingerprint)
-
-
-class _Declined(Exception):
-    """What the site index holds does not fit this build: the full build runs."""
 
 
 def _due(cache: Cache, index: siteindex.SiteIndex, now: datetime) -> datetime | None | bool:
@@ -149,9 +141,10 @@ def _new_articles(config: Config, data, cache: Cache, added: list, index, now: d
     if len(published) != len(made) or any(a.aliases for a in published) or (
             newest is not None and any(a.date <= newest for a in published)):
         return None
-    owners = reserved_owners(config)
-    owners.update(dict.fromkeys(index.claims, "(an article)"))
-    if check_unique_urls(published, config, owners):
+    # Among themselves as the full build checks them; against the site, by the files
+    # output/ holds: any page, alias or listing at a new URL would clash with it.
+    if check_unique_urls(published, config, reserved_owners(config)) or cache.keys_at(
+            [relative_file(a.url) for a in published]):
         return None
     return _Found(published, entries, parsed)
 
@@ -171,14 +164,16 @@ class _Plan:
     @classmethod
     def make(cls, config: Config, data, cache: Cache, index, found: _Found, now: datetime,
              due: datetime | None) -> _Plan | None:
-        context, rows = articlestore.kept_rows(cache, config, data.digest)
-        wanted = _Wanted(config, index, found.articles, rows, now)
+        wanted = _Wanted(config, index, found.articles, now)
         positions = wanted.listings()
         if positions is None:
             return None
+        shown = sorted(wanted.site.union(*positions.values()))
+        context, rows = articlestore.kept_rows(cache, config, data.digest, [
+            *(index.order[p] for p in shown), *(a.source for a in found.articles)])
         rebuild = articlestore.rebuilder(config, dict(data.authors))
         old = {}
-        for position in sorted(wanted.site.union(*positions.values())):
+        for position in shown:
             row = rows.get(index.order[position])
             article = rebuild(row) if row is not None else None
             if article is None:
@@ -271,8 +266,8 @@ def _listing_title(config: Config, data, index, new: list[Article], kind: str,
 class _Wanted:
     """Which old articles the pages the new ones reach show, by position in index.order."""
 
-    def __init__(self, config: Config, index, new: list[Article], rows: dict, now: datetime):
-        self.config, self.index, self.new, self.rows, self.now = config, index, new, rows, now
+    def __init__(self, config: Config, index, new: list[Article], now: datetime):
+        self.config, self.index, self.new, self.now = config, index, new, now
         self.site = set(range(min(len(index.order), self._site_count())))
 
     def _site_count(self) -> int:
@@ -281,21 +276,15 @@ class _Wanted:
         config, order = self.config, self.index.order
         total = len(order) + len(self.new)
         recent = total - search.base_end(total) - len(self.new) if config.search else 0
-        since = self.now - NEWS_WINDOW
+        since, dates = (self.now - NEWS_WINDOW).timestamp(), self.index.dates
         fresh = 0
-        while fresh < min(len(order), NEWS_LIMIT) and self._date(fresh) >= since:
+        while fresh < min(len(order), NEWS_LIMIT) and dates[fresh] >= since:
             fresh += 1
         count = max(config.latest_count, config.feed_count, fresh, recent)
         # Doc ids follow (date, URL): take every article as old as the last one needed.
-        while 0 < count < len(order) and self._date(count) == self._date(count - 1):
+        while 0 < count < len(order) and dates[count] == dates[count - 1]:
             count += 1
         return count
-
-    def _date(self, position: int) -> datetime:
-        row = self.rows.get(self.index.order[position])
-        if row is None:
-            raise _Declined  # no record of it: the full build makes it
-        return datetime.fromisoformat(row[6])
 
     def listings(self) -> dict[str, list[int]] | None:
         """Slot -> positions of the old articles each listing shows; None if a listing
@@ -481,8 +470,8 @@ class _Writer:
         siteindex.save(self.cache, replace(
             index, fingerprint=fingerprint, scan=list(inputs.scan), order=order,
             members=[siteindex.members_of(a) for a in self.new] + index.members,
+            dates=[a.date.timestamp() for a in self.new] + index.dates,
             newest=self.new[0].date.isoformat(), totals=totals, tag_names=tag_names,
-            claims=index.claims + [key for a in self.new for key, _, _ in url_claims(a)],
             sitemap=sitemap, search_codes=codes))
         unchanged.remember(self.cache, fingerprint, self._next_due(), len(order))
 

@@ -78,10 +78,12 @@ def read_articles(config: Config, data_digest: str, authors: dict[str, Author], 
     return ReadArticles(ordered, image_lines, parsed)
 
 
-def kept_rows(cache: Cache, config: Config, data_digest: str) -> tuple[str, dict[str, tuple]]:
-    """The records' context for this config and data, and the rows made under it by path."""
+def kept_rows(cache: Cache, config: Config, data_digest: str,
+              paths: list[str]) -> tuple[str, dict[str, tuple]]:
+    """The records' context for this config and data, and the rows made under it of the
+    folders holding these paths, by path."""
     context = _context(config, data_digest)
-    return context, _load(cache, context)
+    return context, _load(cache, context, sorted({_folder(rel) for rel in paths}))
 
 
 def rebuilder(config: Config, authors: dict[str, Author]) -> Callable[[tuple], Article | None]:
@@ -115,10 +117,11 @@ def _folder(rel: str) -> str:
     return rel.rpartition("/")[0]
 
 
-def _load(cache: Cache, context: str) -> dict[str, tuple]:
-    """The kept rows by path, from every record made under this context."""
+def _load(cache: Cache, context: str, folders: list[str] | None = None) -> dict[str, tuple]:
+    """The kept rows by path, from every record (or these folders') made under this context."""
     rows = {}
-    for record in cache.article_records():
+    records = cache.article_records() if folders is None else cache.article_records_at(folders)
+    for record in records:
         payload = unseal(record)
         try:
             made_under, chunk = marshal.loads(payload) if payload is not None else ("", [])

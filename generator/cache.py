@@ -120,6 +120,10 @@ class Cache:
     def article_records(self) -> list[bytes]:
         return self._query([], "SELECT record FROM articles", lambda rows: [r for r, in rows])
 
+    def article_records_at(self, folders: list[str]) -> list[bytes]:
+        return [r for _, r in self._rows_in("SELECT folder, record FROM articles WHERE folder",
+                                            folders)]
+
     def put_article_records(self, records: dict[str, bytes | None], replace_all: bool) -> None:
         """Store each folder's record (None removes one); `replace_all` forgets the others."""
         if replace_all:

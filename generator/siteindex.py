@@ -4,8 +4,8 @@ Publishing into a 100,000-article archive changes a few dozen files, but a
 build that reads the whole site to find them spends 10 s on making 100,000
 Articles and 240,000 page plans. The site index keeps, in the cache, what
 such a build needs instead: the site's order of articles with the listings
-each belongs to, the listings' sizes, the URLs taken, the sitemap's newest
-part and the search index's newest block. `append.py` reads it.
+each belongs to, the listings' sizes, the sitemap's newest part and the
+search index's newest block. `append.py` reads it.
 
 It holds for exactly the build that wrote it: it names that build's
 fingerprint, which `unchanged.remember` records after every successful build,
@@ -22,11 +22,10 @@ from operator import attrgetter
 from generator import __version__, search
 from generator.cache import Cache
 from generator.model import Article, SiteModel
-from generator.site import url_claims
 from generator.sitemap import Entry, SitemapIndex, UrlSet
 
 INDEX = "site index"
-FORMAT = "site-index/1"
+FORMAT = "site-index/2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +35,10 @@ class SiteIndex:
     scan: list  # the content files' (site path, size, mtime), as that build found them
     order: list  # published articles' source paths, newest first
     members: list  # for each of those: (section slug, tag slugs, reporter keys)
+    dates: list  # for each of those: its date as a POSIX timestamp
     newest: str  # the newest article's date, ISO 8601
     totals: dict  # listing slot "kind:key" -> how many articles it lists
     tag_names: dict  # tag slug -> the name its listing shows
-    claims: list  # URL keys the published articles take (url_claims)
     sitemap: tuple  # (index entries before the tail, tail entries, front entries)
     search_codes: list  # section codes of the search index's last block of doc ids
 
@@ -65,11 +64,10 @@ def make_index(fingerprint: str, built_context: str, scan: list, model: SiteMode
     articles = model.articles
     return SiteIndex(
         fingerprint, built_context, list(scan), [a.source for a in articles],
-        [members_of(a) for a in articles],
+        [members_of(a) for a in articles], [a.date.timestamp() for a in articles],
         articles[0].date.isoformat() if articles else "",
         {slot(listing.kind, listing.key): listing.total for listing in model.listings},
         {tag.slug: tag.name for tag in model.tags},
-        [key for a in articles for key, _, _ in url_claims(a)],
         sitemap_state(sitemaps, 1 + len(model.listings), model.config.sitemap_limit),
         last_block_codes(list(articles), model.config))
 

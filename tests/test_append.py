@@ -10,6 +10,7 @@ from test_incremental import assert_same_output, clean_copy_build, edit, newsroo
 from generator import append as append_module
 from generator import build as build_module
 from generator import search as search_module
+from generator.errors import BuildFailed
 
 
 @pytest.fixture
@@ -151,3 +152,13 @@ def test_publishing_into_a_search_index_with_base_shards_and_several_blocks(
         clean = clean_copy_build(site, tmp_path / "clean")
         assert_same_output(snapshot(site / "output"), clean, f"after publish {number}")
     assert taken >= 7
+
+
+def test_a_new_article_at_a_taken_url_fails_as_the_full_build_says(make_site, appends):
+    site = day_site(make_site)
+    write(site, "content/society/again.md", article_text(
+        title="같은 주소", date="2026-10-20 10:00", slug="a19"))
+    with pytest.raises(BuildFailed) as failed:
+        build_site(site)
+    assert appends[-1] is None
+    assert "is already used by content/society/a19.md" in str(failed.value)
