@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache as cache_result
 from functools import partial
 from pathlib import Path
 
@@ -59,7 +58,7 @@ PREFETCH = 200  # bodies fetched from the cache per query while rendering
 SEARCH_BESIDE_LIMIT = 20_000  # articles above which the search index waits for the pages
 RUNS_ABOVE = 20_000  # articles above which each render worker takes one run of pages by age
 COPIES_BESIDE = 200  # static files to copy above which a process of their own copies them
-CHECK_BESIDE = 5_000  # content files above which output/ is checked by a process of its own
+CHECK_BESIDE = 12_000  # output files above which a process of its own checks them
 APPEND_ABOVE = 5_000  # published articles above which a build keeps the site index for append.py
 Progress = Callable[[str, int, int], None]
 RenderPage = Callable[[pages.PagePlan, Callable[[Article], str]], str]  # (plan, body_html)
@@ -117,7 +116,10 @@ def _build(options: BuildOptions) -> BuildResult:
     config = load_config(site_dir, options.base_url)
     now = (options.now or datetime.now()).astimezone(config.timezone)
     cache = Cache(options.cache_dir or site_dir / CACHE_DIR)
-    check = None  # output/'s files checked beside the build, on a big site
+    # On a big site, output/'s files are checked beside the build from its start.
+    check = OutputCheck(cache.folder, options.output_dir) if (
+        session.manifest is None and not options.clean
+        and cache.manifest_count() > CHECK_BESIDE) else None
     try:
         data, problems = load_data(site_dir)
         inputs = session.site_inputs((config.digest, data.digest, options.drafts, options.future),
@@ -128,13 +130,11 @@ def _build(options: BuildOptions) -> BuildResult:
         # save would pay for reading everything.
         fill = options.session is not None and session.entries is None
         same = None if options.clean or problems or fill else unchanged.nothing_changed(
-            cache, fingerprint, now, options.output_dir)
+            cache, fingerprint, now, options.output_dir, check and check.result)
         if same is not None:
             count, files = same
             return BuildResult(count, 0, files, 0, time.perf_counter() - started)
-        if session.manifest is None and not options.clean and len(inputs.scan) > CHECK_BESIDE:
-            check = Beside(partial(changed_output, cache.folder, options.output_dir))
-        output_changes = cache_result(partial(_changed_files, check))
+        output_changes = check.changed if check else lambda: None
         built_context = siteindex.context(config.digest, data.digest, inputs.templates,
                                           inputs.static_stamp, read_settings(config),
                                           str(options.drafts), str(options.future),
@@ -603,28 +603,48 @@ def _validator(manifest, output_prefix: str, trusted: bool,
     return lambda rel, key: _still_valid(manifest.get(rel), key, output_prefix + rel)
 
 
-def changed_output(cache_folder: Path, output_dir: Path) -> list[str]:
-    """The files of the last build's manifest that output/ does not hold as it left them.
+class OutputCheck:
+    """The files of the last build's manifest that output/ no longer holds as it left
+    them, found by a process beside the build from its start.
 
-    A big site's build runs this beside its own work, from its start: 240,000
-    files at 100,000 articles, 1.3 s of stat calls that were on the build's path.
+    240,000 files at 100,000 articles: 1.3 s of stat calls, on the build's
+    path until they ran beside its reading of the site's inputs.
     """
+
+    def __init__(self, cache_folder: Path, output_dir: Path):
+        self.job = Beside(partial(changed_output, cache_folder, output_dir))
+        self.answer: tuple[int, set[str]] | None = None
+        self.asked = False
+
+    def result(self) -> tuple[int, set[str]] | None:
+        """How many files the manifest lists and which changed; None if the check failed
+        (each file is then checked by the build itself, as always)."""
+        if not self.asked:
+            self.asked = True
+            try:
+                count, changed = self.job.result()
+                self.answer = (count, set(changed))
+            except Exception:  # noqa: BLE001 - see the docstring
+                self.answer = None
+        return self.answer
+
+    def changed(self) -> set[str] | None:
+        answer = self.result()
+        return None if answer is None else answer[1]
+
+    def stop(self) -> None:
+        self.job.stop()
+
+
+def changed_output(cache_folder: Path, output_dir: Path) -> tuple[int, list[str]]:
+    """How many files the last build's manifest lists, and those of them that output/
+    does not hold as that build left them."""
     cache = Cache(cache_folder)
     try:
         stamps = cache.output_stamps()
     finally:
         cache.close()
-    return list(unchanged.files_not_as_left(stamps, output_dir))
-
-
-def _changed_files(check: Beside | None) -> set[str] | None:
-    """The check's answer; None (check each file here) without one or when it failed."""
-    if check is None:
-        return None
-    try:
-        return set(check.result())
-    except Exception:  # noqa: BLE001 - the files are then checked one by one, as always
-        return None
+    return len(stamps), list(unchanged.files_not_as_left(stamps, output_dir))
 
 
 def _still_valid(entry, key: str, target: str) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -39,15 +39,24 @@ def stamp_files(files: dict[str, Path]) -> str:
     return digest.hexdigest()
 
 
-def nothing_changed(cache: Cache, current: str, now: datetime,
-                    output_dir: Path) -> tuple[int, int] | None:
-    """Last build's article and file counts, if its fingerprint matches and output/ is intact."""
+def nothing_changed(cache: Cache, current: str, now: datetime, output_dir: Path,
+                    checked: Callable[[], tuple[int, set[str]] | None] | None = None
+                    ) -> tuple[int, int] | None:
+    """Last build's article and file counts, if its fingerprint matches and output/ is intact.
+
+    `checked`, when given, tells how many files the last build left and which
+    of them changed since, as a process beside the build found them.
+    """
     saved = cache.value(FINGERPRINT)
     if not (isinstance(saved, list) and len(saved) == 3 and saved[0] == current):
         return None
     _, due, articles = saved
     if due and now >= datetime.fromisoformat(due):
         return None
+    answer = checked() if checked else None
+    if answer is not None:
+        files, changed = answer
+        return (articles, files) if files and not changed else None
     stamps = cache.output_stamps()
     return (articles, len(stamps)) if output_intact(stamps, output_dir) else None
 
