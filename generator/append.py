@@ -21,9 +21,11 @@ returns None, and the full build runs as always. Its output is the same.
 from __future__ import annotations
 
 import os
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from itertools import islice
 from operator import attrgetter
 from types import MappingProxyType
 from typing import NamedTuple
@@ -49,6 +51,8 @@ from generator.site import (
     NEARBY_PAGES,
     RELATED_COUNT,
     RELATED_WINDOW,
+    archive_page,
+    archive_page_span,
     archive_pages,
     check_unique_urls,
     newest_pages,
@@ -59,11 +63,14 @@ from generator.site import (
 )
 from generator.sitemap import (
     NEWS_LIMIT,
+    NEWS_URL,
     NEWS_WINDOW,
     Entry,
+    UrlSet,
     article_entry,
     front_entry,
     home_entry,
+    news_articles,
     sitemap_files,
 )
 from generator.sources import read_sources
@@ -80,12 +87,16 @@ def append_build(options: BuildOptions, config: Config, data, inputs: SiteInputs
     due = _due(cache, index, now) if index is not None and index.context == context else False
     if due is False:
         return None
-    added = _added_files(index.scan, inputs.scan)
-    count = len(index.order)
-    if not added or len(added) > MAX_NEW or (
-            config.search and search.base_end(count + len(added)) != search.base_end(count)):
+    changes = _changed_files(index.scan, inputs.scan)
+    if changes is None:
         return None
-    found = _new_articles(config, data, cache, added, index, now, options)
+    added, modified = changes
+    count = len(index.order)
+    if bool(added) == bool(modified) or len(added) + len(modified) > MAX_NEW or (
+            config.search and search.base_end(count + len(added)) != search.base_end(count)):
+        return None  # only new files, or only edited ones
+    found = _new_articles(config, data, cache, added, index, now, options) if added else \
+        _edited_articles(config, data, cache, modified, index, now, options)
     if found is None:
         return None
     plan = _Plan.make(config, data, cache, index, found, now, due)
@@ -94,7 +105,10 @@ def append_build(options: BuildOptions, config: Config, data, inputs: SiteInputs
     changed = changed_output()
     if changed is None or changed:
         return None  # output/ is not as the last build left it: the full build mends it
-    return plan.write(options, inputs, fingerprint)
+    try:
+        return plan.write(options, inputs, fingerprint)
+    except _Declined:
+        return None
 
 
 def _due(cache: Cache, index: siteindex.SiteIndex, now: datetime) -> datetime | None | bool:
@@ -107,23 +121,62 @@ def _due(cache: Cache, index: siteindex.SiteIndex, now: datetime) -> datetime | 
     return False if due is not None and now >= due else due
 
 
-def _added_files(before: list, now: list) -> list | None:
-    """The files scanned now and not before, if no other file changed or went away."""
+class _Declined(Exception):
+    """Found while writing: this build needs the full one (nothing was written)."""
+
+
+def _changed_files(before: list, now: list) -> tuple[list, list] | None:
+    """The files scanned now and not before, and those whose stamp changed; None if a
+    file went away."""
     known = {rel: (size, mtime) for rel, size, mtime in before}
-    added = []
+    added, modified = [], []
     for rel, size, mtime in now:
         held = known.pop(rel, None)
         if held is None:
             added.append((rel, size, mtime))
         elif held != (size, mtime):
-            return None
-    return None if known else added
+            modified.append((rel, size, mtime))
+    return None if known else (added, modified)
 
 
 class _Found(NamedTuple):
-    articles: list[Article]  # newest first, as made (before lead-image digests)
-    entries: list[SourceEntry]
+    articles: list[Article]  # new ones, newest first, as made (before lead-image digests)
+    entries: list[SourceEntry]  # of the files read
     parsed: int
+    edited: dict[int, Article] = {}  # edited ones by their position in index.order
+
+
+def _edited_articles(config: Config, data, cache: Cache, modified: list, index, now: datetime,
+                     options: BuildOptions) -> _Found | None:
+    """The edited files' Articles; None unless each was published and stays so, valid,
+    without warnings, and shown in the same place: the same URL, dates, section, tags,
+    reporters and lead image, and no aliases (whose pages show the title)."""
+    problems = []
+    paths = [rel for rel, _, _ in modified]
+    entries, parsed, _ = read_sources(config, cache, modified, problems, 1,
+                                      cache.sources_at(paths, config.timezone))
+    made = [make_one_article(config, dict(data.authors), problems, e) for e in entries]
+    if problems or len(made) != len(modified) or None in made or len(
+            select_published(made, now, options.drafts, options.future)) != len(made):
+        return None
+    _, rows = articlestore.kept_rows(cache, config, data.digest, paths)
+    rebuild = articlestore.rebuilder(config, dict(data.authors))
+    positions = {source: position for position, source in enumerate(index.order)}
+    edited = {}
+    for article in made:
+        row = rows.get(article.source)
+        before = rebuild(row) if row is not None else None
+        if before is None or article.source not in positions or _moved(before, article):
+            return None
+        edited[positions[article.source]] = article
+    return _Found([], entries, parsed, edited)
+
+
+def _moved(before: Article, after: Article) -> bool:
+    """Whether an edit changes where the article is shown, or its sitemap entry."""
+    fields = attrgetter("url", "date", "updated", "section", "tags", "authors", "draft",
+                        "image")
+    return bool(before.aliases or after.aliases) or fields(before) != fields(after)
 
 
 def _new_articles(config: Config, data, cache: Cache, added: list, index, now: datetime,
@@ -155,20 +208,20 @@ class _Plan:
 
     def __init__(self, config: Config, data, cache: Cache, index, found: _Found,
                  moments: tuple[datetime, datetime | None], rows: tuple[str, dict],
-                 old: dict[int, Article], positions: dict[str, list[int]]):
+                 old: dict[int, Article], wanted: _Wanted):
         self.config, self.data, self.cache, self.index = config, data, cache, index
         self.found, self.rows = found, rows
         self.now, self.due = moments
-        self.old, self.positions = old, positions
+        self.old, self.wanted = old, wanted
+        self.positions = wanted.positions
 
     @classmethod
     def make(cls, config: Config, data, cache: Cache, index, found: _Found, now: datetime,
              due: datetime | None) -> _Plan | None:
-        wanted = _Wanted(config, index, found.articles, now)
-        positions = wanted.listings()
-        if positions is None:
+        wanted = _Wanted(config, index, found, now)
+        if not wanted.find(cache):
             return None
-        shown = sorted(wanted.site.union(*positions.values()))
+        shown = sorted(wanted.shown())
         context, rows = articlestore.kept_rows(cache, config, data.digest, [
             *(index.order[p] for p in shown), *(a.source for a in found.articles)])
         rebuild = articlestore.rebuilder(config, dict(data.authors))
@@ -178,9 +231,8 @@ class _Plan:
             article = rebuild(row) if row is not None else None
             if article is None:
                 return None
-            old[position] = article
-        return cls(config, data, cache, index, found, (now, due), (context, rows), old,
-                   positions)
+            old[position] = found.edited.get(position, article)
+        return cls(config, data, cache, index, found, (now, due), (context, rows), old, wanted)
 
     def write(self, options: BuildOptions, inputs: SiteInputs, fingerprint: str) -> tuple | None:
         shown = self.found.articles + [self.old[p] for p in sorted(self.old)]
@@ -195,10 +247,12 @@ class _Plan:
         assets = collect_assets(inputs.static, images)
         stamped = with_image_digests(shown, images)
         new, old = stamped[:len(self.found.articles)], stamped[len(self.found.articles):]
-        model = self._model(new, dict(zip(sorted(self.old), old, strict=True)))
+        old = dict(zip(sorted(self.old), old, strict=True))
+        model = self._model(new, old)
         global_key = _global_key(self.config, self.data.digest + assets.digest, inputs.templates,
                                  options)
-        return _Writer(self, model, new, assets, global_key).write(options, inputs, fingerprint)
+        return _Writer(self, model, (new, old), assets, global_key).write(options, inputs,
+                                                                          fingerprint)
 
     def _model(self, new: list[Article], old: dict[int, Article]) -> SiteModel:
         config = self.config
@@ -209,6 +263,8 @@ class _Plan:
         oldest_first = newest_first[::-1]
         ranked = related_positions(oldest_first, [()] * len(old))
         related = resolve_related(oldest_first, ranked, start=len(old))
+        related.update((old[p].url, tuple(old[r] for r in ranked))
+                       for p, ranked in self.wanted.related.items())
         return SiteModel(config, tuple(newest_first), MappingProxyType(by_section), listings, (),
                          MappingProxyType(dict(self.data.authors)), MappingProxyType(related),
                          dict(self.data.values), self.now)
@@ -222,7 +278,11 @@ class _Plan:
         size = self.config.page_size
         total = before + len(joined)
         first = _first_page(before, len(joined), size)
-        return Listing(kind, key, title, url, newest_pages(url, items, size, total, first), total)
+        front, *newest = newest_pages(url, items, size, total, first)
+        last = archive_pages(total, size)
+        deep = [archive_page(url, number, tuple(old[p] for p in shown), last)
+                for number, shown in sorted(self.wanted.deep.get(slot, {}).items())]
+        return Listing(kind, key, title, url, (front, *deep, *newest), total)
 
 
 def _joins(article: Article, kind: str, key: str) -> bool:
@@ -264,11 +324,25 @@ def _listing_title(config: Config, data, index, new: list[Article], kind: str,
 
 
 class _Wanted:
-    """Which old articles the pages the new ones reach show, by position in index.order."""
+    """Which old articles the pages a change reaches show, by position in index.order:
+    the site's newest, each listing's newest pages, the archive pages an edited
+    article is on, and the articles whose related lists name an edited one."""
 
-    def __init__(self, config: Config, index, new: list[Article], now: datetime):
-        self.config, self.index, self.new, self.now = config, index, new, now
+    def __init__(self, config: Config, index, found: _Found, now: datetime):
+        self.config, self.index, self.now = config, index, now
+        self.new, self.edited = found.articles, found.edited
         self.site = set(range(min(len(index.order), self._site_count())))
+        self.positions: dict[str, list[int]] = {}  # slot -> its newest articles
+        self.deep: dict[str, dict[int, list[int]]] = {}  # slot -> older page -> its articles
+        self.related: dict[int, tuple[int, ...]] = {}  # article -> its related ones
+
+    def shown(self) -> set[int]:
+        found = set(self.site).union(*self.positions.values())
+        found.update(p for pages in self.deep.values() for shown in pages.values()
+                     for p in shown)
+        found.update(self.related)
+        found.update(p for ranked in self.related.values() for p in ranked)
+        return found
 
     def _site_count(self) -> int:
         """The newest articles of the site that feeds, boxes, the news sitemap and the
@@ -286,49 +360,86 @@ class _Wanted:
             count += 1
         return count
 
-    def listings(self) -> dict[str, list[int]] | None:
-        """Slot -> positions of the old articles each listing shows; None if a listing
-        grows its first archive pages (its oldest article then starts a sitemap entry)."""
+    def find(self, cache: Cache) -> bool:
+        """Find the listings' articles and the related lists; False if the change needs
+        the full build: a listing growing its first archive pages (its oldest article
+        then starts a sitemap entry), or related lists the cache does not hold."""
+        return self._listings() and self._related(cache)
+
+    def _slots(self) -> list[str]:
+        slots = [siteindex.slot("section", s.slug) for s in self.config.sections]
+        slots.append(siteindex.slot("latest", "latest"))
+        tags = {t.slug for a in self.new for t in a.tags}
+        authors = {a.key for n in self.new for a in n.authors if a.key}
+        for position in self.edited:
+            _, tag_slugs, keys = self.index.members[position]
+            tags.update(tag_slugs)
+            authors.update(keys)
+        slots += sorted(siteindex.slot("tag", slug) for slug in tags)
+        return slots + sorted(siteindex.slot("author", key) for key in authors)
+
+    def _listings(self) -> bool:
         config, index = self.config, self.index
         size = config.page_size
-        slots = [siteindex.slot("section", s.slug) for s in config.sections]
-        slots.append(siteindex.slot("latest", "latest"))
-        slots += sorted({siteindex.slot("tag", t.slug) for a in self.new for t in a.tags})
-        slots += sorted({siteindex.slot("author", a.key) for n in self.new for a in n.authors
-                         if a.key})
-        found = {}
-        for slot in slots:
+        for slot in self._slots():
             kind, key = slot.split(":", 1)
             before = index.totals.get(slot, 0)
             joined = sum(1 for a in self.new if _joins(a, kind, key))
             if before <= size < before + joined:
-                return None
+                return False
             count = _needed(before, joined, size)
             if joined and kind in ("tag", "section"):
                 count = max(count, RELATED_WINDOW, 2 * RELATED_COUNT)  # related candidates
             if kind == "section":
                 count = max(count, config.feed_count, config.box_count)
-            found[slot] = self._newest_members(kind, key, min(count, before))
-        return found
+            self.positions[slot] = list(islice(self._members(kind, key), min(count, before)))
+            if self.edited:
+                self._deep(slot, before, _first_page(before, joined, size))
+        return True
 
-    def _newest_members(self, kind: str, key: str, count: int) -> list[int]:
-        found = []
+    def _deep(self, slot: str, total: int, first: int) -> None:
+        """The archive pages before `first` that show an edited article."""
+        size = self.config.page_size
+        kind, key = slot.split(":", 1)
+        members = list(islice(self._members(kind, key), total))  # newest first
+        ranks = {position: rank for rank, position in enumerate(members)}
+        for position in self.edited.keys() & ranks.keys():
+            number = (total - 1 - ranks[position]) // size + 1
+            if number < first:
+                span = archive_page_span(total, size, number)
+                self.deep.setdefault(slot, {})[number] = members[span.start:span.stop]
+
+    def _members(self, kind: str, key: str):
         for position, (section, tags, authors) in enumerate(self.index.members):
-            if len(found) >= count:
-                break
             if (kind == "latest" or (kind == "section" and section == key)
                     or (kind == "tag" and key in tags) or (kind == "author" and key in authors)):
-                found.append(position)
-        return found
+                yield position
+
+    def _related(self, cache: Cache) -> bool:
+        """The related lists of the edited articles and of those whose lists name one."""
+        if not self.edited:
+            return True
+        value = cache.value("related")
+        count = len(self.index.order)
+        if not (isinstance(value, list) and len(value) == 2 and len(value[1]) == count):
+            return False  # articles published since the last full build: not held
+        oldest = {count - 1 - p: p for p in self.edited}  # oldest-first positions
+        for at, ranked in enumerate(value[1]):
+            if at in oldest or not oldest.keys().isdisjoint(ranked):
+                self.related[count - 1 - at] = tuple(count - 1 - r for r in ranked)
+        return True
 
 
 class _Writer:
     """Plan, render and write the files the new articles change; update the records,
     the site index and the fingerprint as a full build would."""
 
-    def __init__(self, plan: _Plan, model: SiteModel, new: list[Article], assets,
+    def __init__(self, plan: _Plan, model: SiteModel,
+                 articles: tuple[list[Article], dict[int, Article]], assets,
                  global_key: str):
-        self.plan, self.model, self.new, self.assets = plan, model, new, assets
+        self.plan, self.model, self.assets = plan, model, assets
+        self.new, self.old = articles
+        self.edited = {p: self.old[p] for p in plan.found.edited}  # with lead-image digests
         self.global_key = global_key
         self.cache = plan.cache
 
@@ -372,7 +483,8 @@ class _Writer:
         planned = pages.fixed_plans(model, shared)
         for listing in model.listings:
             planned += pages.listing_plans(listing, shared, ())
-        planned += [pages.article_plan(a, model.related.get(a.url, ())) for a in self.new]
+        shown = self.new + [self.old[p] for p in self.plan.wanted.related]
+        planned += [pages.article_plan(a, model.related.get(a.url, ())) for a in shown]
         planned += pages.feed_plans(model)
         return planned + [pages.sitemap_plan(subject) for subject in subjects]
 
@@ -380,6 +492,10 @@ class _Writer:
         """The sitemap's files from its stored tail on, with the new articles' entries
         (and the archive pages they start) before the listings' front pages."""
         model, index = self.model, self.plan.index
+        if self.edited:
+            # An edit that keeps its dates and photo leaves the sitemap's bytes as they are.
+            news = news_articles(model)
+            return [UrlSet(NEWS_URL, (), news)] if news else []
         earlier, tail, fronts = index.sitemap
         born: dict[str, list[str]] = {}
         new = {id(a) for a in self.new}
@@ -430,13 +546,16 @@ class _Writer:
         own = analyser or korean.Analyser()
         try:
             texts = indexing.TextSource(model, cache, BodyStore(model.config, cache), own)
-            docs = sorted(self.new, key=attrgetter("date", "url"))
-            indexing.doc_files(docs, model, texts, files, first_id=count)
             start = search.base_end(total)
-            old = siteindex.newest_by_id(list(model.articles[len(self.new):]), count - start)
-            files.put_by_digest(indexing.recent(old + docs, start, texts))
-            codes = index.search_codes + indexing.section_codes(docs, model)
-            files.put_by_digest(search.sections_files(codes, count // search.BLOCK))
+            if self.edited:
+                self._edited_docs(texts, files, start)
+            else:
+                docs = sorted(self.new, key=attrgetter("date", "url"))
+                indexing.doc_files(docs, model, texts, files, first_id=count)
+                old = siteindex.newest_by_id(list(model.articles[len(self.new):]), count - start)
+                files.put_by_digest(indexing.recent(old + docs, start, texts))
+                codes = index.search_codes + indexing.section_codes(docs, model)
+                files.put_by_digest(search.sections_files(codes, count // search.BLOCK))
             keys.pop(indexing.META_FILE, None)
             keys.update((rel, found.key) for rel, found in files.found.items())
             files.put_by_digest(indexing.meta_file(total, model, keys))
@@ -447,14 +566,40 @@ class _Writer:
             if own is not analyser:
                 own.close()
 
+    def _edited_docs(self, texts: indexing.TextSource, files: indexing.Files,
+                     start: int) -> None:
+        """The edited articles' doc files, and their postings in base/ or recent/."""
+        ids = {self._doc_id(p, article): article for p, article in self.edited.items()}
+        for doc_id, article in ids.items():
+            indexing.doc_files([article], self.model, texts, files, first_id=doc_id)
+        in_base = {doc_id: a for doc_id, a in ids.items() if doc_id < start}
+        if in_base and not indexing.BaseIndex(self.cache, texts).patch(in_base, files):
+            raise _Declined
+        if len(in_base) < len(ids):
+            count = len(self.plan.index.order)
+            recent = siteindex.newest_by_id(list(self.model.articles), count - start)
+            files.put_by_digest(indexing.recent(recent, start, texts))
+
+    def _doc_id(self, position: int, article: Article) -> int:
+        """The article's search doc id: how many articles come before it by (date, URL)."""
+        dates = self.plan.index.dates[::-1]  # oldest first
+        moment = article.date.timestamp()
+        before, through = bisect_left(dates, moment), bisect_right(dates, moment)
+        count = len(dates)
+        same = [self.old.get(count - 1 - at) for at in range(before, through)]
+        if None in same:
+            raise _Declined  # another article of the same minute that this build did not read
+        return before + sum(1 for other in same if other.url < article.url)
+
     def _remember(self, inputs: SiteInputs, fingerprint: str, subjects: list) -> None:
         """The records, the site index and the fingerprint, as the full build leaves them."""
         plan, index, config = self.plan, self.plan.index, self.plan.config
         context, rows = plan.rows
-        articlestore.keep_new(self.cache, context, rows, plan.found.entries, plan.found.articles)
+        articlestore.keep_new(self.cache, context, rows, plan.found.entries,
+                              [*plan.found.articles, *plan.found.edited.values()])
         limit = config.sitemap_limit
-        sitemap = siteindex.sitemap_state(subjects, self.fronts, limit,
-                                          len(index.sitemap[0]) * limit)
+        sitemap = self._edited_sitemap() if self.edited else siteindex.sitemap_state(
+            subjects, self.fronts, limit, len(index.sitemap[0]) * limit)
         totals = dict(index.totals)
         for listing in self.model.listings:
             totals[siteindex.slot(listing.kind, listing.key)] = listing.total
@@ -471,9 +616,18 @@ class _Writer:
             index, fingerprint=fingerprint, scan=list(inputs.scan), order=order,
             members=[siteindex.members_of(a) for a in self.new] + index.members,
             dates=[a.date.timestamp() for a in self.new] + index.dates,
-            newest=self.new[0].date.isoformat(), totals=totals, tag_names=tag_names,
+            newest=self.new[0].date.isoformat() if self.new else index.newest,
+            totals=totals, tag_names=tag_names,
             sitemap=sitemap, search_codes=codes))
         unchanged.remember(self.cache, fingerprint, self._next_due(), len(order))
+
+    def _edited_sitemap(self) -> tuple:
+        """The stored sitemap tail with the edited articles' new digests."""
+        earlier, tail, fronts = self.plan.index.sitemap
+        digests = {a.url: a.digest for a in self.edited.values()}
+        tail = [(loc, lastmod, digests.get(loc, stamp), image)
+                for loc, lastmod, stamp, image in tail]
+        return earlier, tail, fronts
 
     def _next_due(self) -> datetime | None:
         """As the full build's: the last build's, or sooner when a new article leaves the

@@ -215,10 +215,26 @@ class BaseIndex:
 
     def files(self, docs: list[Article], files: Files) -> None:
         keys = [self.texts.key(a) for a in docs]
-        if self._can_patch(keys):
-            changed = self._patch(docs, keys)
-        else:
-            changed = self._remake(docs)
+        changed = self._patch(docs, keys) if self._can_patch(keys) else None
+        self._put(self._remake(docs) if changed is None else changed, keys, files)
+
+    def patch(self, edited: dict[int, Article], files: Files) -> bool:
+        """files() for a base whose docs are last build's but for these, by doc id;
+        False (nothing done) if the shards would have to be made again from every doc."""
+        state = self.cache.value(STATE)
+        if not (isinstance(state, list) and len(state) == 2 and state[0] == search.FORMAT
+                and all(doc_id < len(state[1]) for doc_id in edited)):
+            return False
+        self.old_keys, keys = state[1], list(state[1])
+        for doc_id, article in edited.items():
+            keys[doc_id] = self.texts.key(article)
+        changed = self._patch(edited, keys)
+        if changed is None:
+            return False
+        self._put(changed, keys, files)
+        return True
+
+    def _put(self, changed: dict[str, bytes], keys: list[str], files: Files) -> None:
         if not self.old_keys == keys:
             self.cache.put_value(STATE, [search.FORMAT, keys])
         missing = {}  # shards output/ lacks though they did not change: from the cache
@@ -256,15 +272,16 @@ class BaseIndex:
                                      replace_all=True)
         return shards
 
-    def _patch(self, docs: list[Article], keys: list[str]) -> dict[str, bytes]:
-        """Take changed articles out of their old shards and put them into their new ones."""
+    def _patch(self, docs, keys: list[str]) -> dict[str, bytes] | None:
+        """Take changed articles out of their old shards and put them into their new ones;
+        None when the stored texts or shards do not allow it. `docs[i]` is doc i."""
         old = self.old_keys
         ids = [i for i, key in enumerate(keys) if i >= len(old) or old[i] != key]
         if not ids:
             return {}
         old_texts = self.texts.cached(sorted({old[i] for i in ids if i < len(old)}))
         if any(i < len(old) and old[i] not in old_texts for i in ids):
-            return self._remake(docs)
+            return None
         new_texts = self.texts.texts([docs[i] for i in ids])
         fresh = {i: search.term_weights(new_texts[keys[i]]) for i in ids}
         held = {i: search.term_weights(old_texts[old[i]]) if i < len(old) else {} for i in ids}
@@ -277,7 +294,7 @@ class BaseIndex:
         touched = {search.shard_key(t) for t in terms}
         stored = self.cache.search_shards(sorted(touched))
         if any(search.digest(data) != digest for digest, data in stored.values()):
-            return self._remake(docs)  # a damaged shard: trust nothing stored
+            return None  # a damaged shard: trust nothing stored
         adding = search.group_by_key(fresh)
         shards: dict[str, bytes | None] = {}
         for name in sorted(touched):

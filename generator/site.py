@@ -181,26 +181,39 @@ def newest_pages(base_url: str, newest: tuple[Article, ...], size: int, total: i
     again: with pages counted from the oldest, none before them can change.
     """
     last = archive_pages(total, size)
-
-    def page_url(number: int | None) -> str:
-        return base_url if number is None else f"{base_url}page/{number}/"
-
-    def nearby(center: int) -> tuple:
-        numbers = range(min(last, center + NEARBY_PAGES), max(0, center - NEARBY_PAGES - 1), -1)
-        return tuple((n, page_url(n)) for n in numbers)
-
     front = ListingPage(base_url, None, newest[:size], None,
-                        page_url(last - 1) if last >= 2 else None,
-                        nearby(last - 1 - NEARBY_PAGES) if last >= 2 else (), base_url)
+                        _page_url(base_url, last - 1) if last >= 2 else None,
+                        _nearby(base_url, last - 1 - NEARBY_PAGES, last) if last >= 2 else (),
+                        base_url)
     pages = [front]
     for number in range(max(1, first), last + 1):
-        start = total - number * size
-        chunk = newest[max(0, start): start + size]
-        newer = page_url(number + 1 if number < last else None)
-        older = page_url(number - 1) if number > 1 else None
-        pages.append(ListingPage(base_url, number, chunk, newer, older, nearby(number),
-                                 base_url))
+        span = archive_page_span(total, size, number)
+        pages.append(archive_page(base_url, number, newest[span.start: span.stop], last))
     return tuple(pages)
+
+
+def archive_page(base_url: str, number: int, articles: tuple[Article, ...],
+                 last: int) -> ListingPage:
+    """Archive page `number` of a listing whose last is `last`, showing these articles."""
+    newer = _page_url(base_url, number + 1 if number < last else None)
+    older = _page_url(base_url, number - 1) if number > 1 else None
+    return ListingPage(base_url, number, articles, newer, older,
+                       _nearby(base_url, number, last), base_url)
+
+
+def archive_page_span(total: int, size: int, number: int) -> range:
+    """Which articles archive page `number` shows, as indexes newest first."""
+    start = total - number * size
+    return range(max(0, start), start + size)
+
+
+def _page_url(base_url: str, number: int | None) -> str:
+    return base_url if number is None else f"{base_url}page/{number}/"
+
+
+def _nearby(base_url: str, center: int, last: int) -> tuple:
+    numbers = range(min(last, center + NEARBY_PAGES), max(0, center - NEARBY_PAGES - 1), -1)
+    return tuple((n, _page_url(base_url, n)) for n in numbers)
 
 
 def archive_pages(total: int, size: int) -> int:

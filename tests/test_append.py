@@ -71,14 +71,20 @@ def test_two_articles_at_once_take_the_append_path(make_site, tmp_path, appends)
 
 
 @pytest.mark.parametrize("change", [
-    "back-dated", "edit", "delete", "draft", "alias", "template", "unknown key",
+    "back-dated", "edit tags", "edit the date", "delete", "draft", "alias", "template",
+    "unknown key", "publish and edit",
 ])
 def test_other_changes_take_the_full_build(make_site, tmp_path, appends, change):
     site = day_site(make_site)
     if change == "back-dated":
         write(site, "content/local/old.md",
               article_text(title="지난 기사", date="2026-10-05 12:00"))
-    elif change == "edit":
+    elif change == "edit tags":
+        edit(site, "content/local/a02.md", "tags: [복지, 교통]", "tags: [축제]")
+    elif change == "edit the date":
+        edit(site, "content/local/a04.md", "2026-10-05 09:00", "2026-10-05 10:00")
+    elif change == "publish and edit":
+        publish(site, 1)
         edit(site, "content/local/a04.md", "첫 문단.", "첫 문단을 고쳤다.")
     elif change == "delete":
         (site / "content/society/a07.md").unlink()
@@ -162,3 +168,48 @@ def test_a_new_article_at_a_taken_url_fails_as_the_full_build_says(make_site, ap
         build_site(site)
     assert appends[-1] is None
     assert "is already used by content/society/a19.md" in str(failed.value)
+
+
+EDITS = [
+    ("a body deep in the archive", "content/local/a02.md", "첫 문단.", "첫 문단을 고쳤다."),
+    ("a title deep in the archive", "content/society/a03.md", "기사 3", "고친 기사 3"),
+    ("a title on the front pages", "content/society/a19.md", "기사 19", "고친 기사 19"),
+    ("a summary", "content/local/a10.md", "첫 문단.", "다른 첫 문단."),
+]
+
+
+@pytest.mark.parametrize("sitemap_limit", [4, 10_000], ids=["sitemap parts", "one sitemap"])
+def test_edits_that_keep_an_articles_place_take_the_append_path(make_site, tmp_path, appends,
+                                                                 sitemap_limit):
+    site = day_site(make_site, sitemap_limit)
+    for name, rel, old, new in EDITS:
+        edit(site, rel, old, new)
+        appends.clear()
+        result = build_site(site)
+        assert appends and appends[-1] is not None, f"{name}: the full build"
+        assert result.parsed == 1
+        clean = clean_copy_build(site, tmp_path / "clean")
+        assert_same_output(snapshot(site / "output"), clean, f"after editing {name}")
+
+
+def test_an_edit_in_base_shards_of_the_search_index(make_site, tmp_path, appends, monkeypatch):
+    monkeypatch.setattr(search_module, "SEGMENT", 8)
+    monkeypatch.setattr(search_module, "BLOCK", 16)
+    site = day_site(make_site)
+    for name, rel, old, new in EDITS:
+        edit(site, rel, old, new)
+        build_site(site)
+        assert appends[-1] is not None, f"{name}: the full build"
+        clean = clean_copy_build(site, tmp_path / "clean")
+        assert_same_output(snapshot(site / "output"), clean, f"after editing {name}")
+
+
+def test_editing_an_article_of_the_news_sitemap(make_site, tmp_path, appends):
+    site = make_site({**newsroom(20), "content/local/fresh.md": article_text(
+        title="오늘 기사", date="2026-11-25 08:00", tags="[경기도]")})
+    build_site(site)
+    edit(site, "content/local/fresh.md", "오늘 기사", "고친 오늘 기사")
+    build_site(site)
+    assert appends[-1] is not None
+    assert b"\xea\xb3\xa0\xec\xb9\x9c" in (site / "output/news-sitemap.xml").read_bytes()
+    assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
