@@ -541,8 +541,17 @@ class _Writer:
         if not model.config.search:
             return {}
         count, total = len(index.order), len(index.order) + len(self.new)
-        keys = cache.keys_under(search.FOLDER)
-        files = indexing.Files(lambda rel, key: keys.get(rel) == key, writer.stage)
+        version = cache.value(indexing.VERSION)
+        if not isinstance(version, int):
+            raise _Declined
+        keys: dict[str, str | None] = {}  # the manifest's keys of the files looked at
+
+        def last_key(rel: str) -> str | None:
+            if rel not in keys:
+                keys[rel] = cache.keys_at([rel]).get(rel)
+            return keys[rel]
+
+        files = indexing.Files(lambda rel, key: last_key(rel) == key, writer.stage)
         own = analyser or korean.Analyser()
         try:
             texts = indexing.TextSource(model, cache, BodyStore(model.config, cache), own)
@@ -556,9 +565,12 @@ class _Writer:
                 files.put_by_digest(indexing.recent(old + docs, start, texts))
                 codes = index.search_codes + indexing.section_codes(docs, model)
                 files.put_by_digest(search.sections_files(codes, count // search.BLOCK))
-            keys.pop(indexing.META_FILE, None)
-            keys.update((rel, found.key) for rel, found in files.found.items())
-            files.put_by_digest(indexing.meta_file(total, model, keys))
+            for rel, found in files.found.items():
+                old = last_key(rel)
+                version ^= indexing.file_mark(rel, found.key) ^ (
+                    indexing.file_mark(rel, old) if old is not None else 0)
+            cache.put_value(indexing.VERSION, version)
+            files.put_by_digest(indexing.meta_file(total, model, version))
             return files.found
         except korean.AnalyserError as error:
             raise BuildFailed([Problem("search index", None, None, str(error))]) from None

@@ -209,12 +209,6 @@ class Cache:
         """The manifest's key of each of these files that it lists."""
         return dict(self._rows_in("SELECT path, key FROM pages WHERE path", paths))
 
-    def keys_under(self, folder: str) -> dict[str, str]:
-        """The manifest's key of each file under a folder of output/ ('search-index')."""
-        # A range on the primary key, not LIKE: it reads only that folder's rows.
-        return self._query({}, "SELECT path, key FROM pages WHERE path > ? AND path < ?", dict,
-                           (f"{folder}/", f"{folder}0"))
-
     def output_stamps(self) -> list[tuple[str, int, int]]:
         """The manifest without its keys: (file, size, mtime), cheaper to read."""
         return self._query([], "SELECT path, size, mtime FROM pages", list)
