@@ -393,27 +393,32 @@ class _Wanted:
             if kind == "section":
                 count = max(count, config.feed_count, config.box_count)
             self.positions[slot] = list(islice(self._members(kind, key), min(count, before)))
-            if self.edited:
-                self._deep(slot, before, _first_page(before, joined, size))
+        if self.edited:
+            self._deep()
         return True
 
-    def _deep(self, slot: str, total: int, first: int) -> None:
-        """The archive pages before `first` that show an edited article."""
-        size = self.config.page_size
-        kind, key = slot.split(":", 1)
-        members = list(islice(self._members(kind, key), total))  # newest first
-        ranks = {position: rank for rank, position in enumerate(members)}
-        for position in self.edited.keys() & ranks.keys():
-            number = (total - 1 - ranks[position]) // size + 1
-            if number < first:
-                span = archive_page_span(total, size, number)
-                self.deep.setdefault(slot, {})[number] = members[span.start:span.stop]
+    def _deep(self) -> None:
+        """The archive pages showing an edited article that the newest pages do not
+        cover: one walk down the site's order for every listing, as far as they reach."""
+        size, totals = self.config.page_size, self.index.totals
+        walks: dict[str, _Walk] = {}
+        for position in self.edited:
+            for slot in _slots_of(self.index.members[position]):
+                if slot not in walks:
+                    total = totals.get(slot, 0)
+                    walks[slot] = _Walk(slot, total, size, _first_page(total, 0, size))
+                walks[slot].edited.add(position)
+        walking = list(walks.values())
+        for position, member in enumerate(self.index.members):
+            walking = [w for w in walking if not (w.takes(member) and w.add(position))]
+            if not walking:
+                break
+        self.deep = {slot: walk.shown() for slot, walk in walks.items() if walk.pages}
 
     def _members(self, kind: str, key: str):
-        for position, (section, tags, authors) in enumerate(self.index.members):
-            if (kind == "latest" or (kind == "section" and section == key)
-                    or (kind == "tag" and key in tags) or (kind == "author" and key in authors)):
-                yield position
+        takes = _taker(kind, key)
+        return (position for position, member in enumerate(self.index.members)
+                if takes(member))
 
     def _related(self, cache: Cache) -> bool:
         """The related lists of the edited articles and of those whose lists name one."""
@@ -428,6 +433,53 @@ class _Wanted:
             if at in oldest or not oldest.keys().isdisjoint(ranked):
                 self.related[count - 1 - at] = tuple(count - 1 - r for r in ranked)
         return True
+
+
+def _taker(kind: str, key: str) -> Callable[[tuple], bool]:
+    """Whether a listing takes an article, from its (section, tags, reporters) member."""
+    if kind == "section":
+        return lambda member: member[0] == key
+    if kind == "tag":
+        return lambda member: key in member[1]
+    if kind == "author":
+        return lambda member: key in member[2]
+    return lambda member: True
+
+
+def _slots_of(member: tuple) -> list[str]:
+    section, tags, authors = member
+    return [siteindex.slot("section", section), siteindex.slot("latest", "latest"),
+            *(siteindex.slot("tag", slug) for slug in tags),
+            *(siteindex.slot("author", key) for key in authors)]
+
+
+class _Walk:
+    """One listing's articles down the site's order, newest first, until the archive
+    pages (before `first`) of the edited articles among them are complete."""
+
+    def __init__(self, slot: str, total: int, size: int, first: int):
+        self.slot, self.total, self.size, self.first = slot, total, size, first
+        self.takes = _taker(*slot.split(":", 1))
+        self.edited: set[int] = set()
+        self.members: list[int] = []  # positions, newest first
+        self.pages: dict[int, range] = {}  # archive page -> which members it shows
+        self.met = self.end = 0
+
+    def add(self, position: int) -> bool:
+        """Take the listing's next article; True once the walk has all it needs."""
+        rank = len(self.members)
+        self.members.append(position)
+        if position in self.edited:
+            self.met += 1
+            number = (self.total - 1 - rank) // self.size + 1
+            if number < self.first:
+                self.pages[number] = span = archive_page_span(self.total, self.size, number)
+                self.end = max(self.end, span.stop)
+        return self.met == len(self.edited) and len(self.members) >= self.end
+
+    def shown(self) -> dict[int, list[int]]:
+        return {number: self.members[span.start:span.stop]
+                for number, span in self.pages.items()}
 
 
 class _Writer:
