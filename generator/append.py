@@ -81,8 +81,8 @@ MAX_NEW = 20  # more new files than this: the full build
 def append_build(options: BuildOptions, config: Config, data, inputs: SiteInputs, cache: Cache,
                  now: datetime, fingerprint: str, context: str,
                  changed_output: Callable[[], set[str] | None]) -> tuple | None:
-    """Publish the new articles: (articles, written, unchanged, parsed, rendered), or None
-    when this build is not one that only adds them."""
+    """Publish the new articles or the edits: (articles, written, unchanged, deleted,
+    parsed, rendered), or None when this build is not one that only adds or only edits."""
     index = siteindex.load(cache)
     due = _due(cache, index, now) if index is not None and index.context == context else False
     if due is False:
@@ -491,6 +491,7 @@ class _Writer:
                  global_key: str):
         self.plan, self.model, self.assets = plan, model, assets
         self.new, self.old = articles
+        self.deleted: list[str] = []  # search index files emptied by an edit
         self.edited = {p: self.old[p] for p in plan.found.edited}  # with lead-image digests
         self.global_key = global_key
         self.cache = plan.cache
@@ -515,7 +516,7 @@ class _Writer:
             searched = self._search(writer, options.analyser)
             written = len(writer.staged)
             unchanged.forget(self.cache)  # output/ is about to change
-            writer.commit([])
+            writer.commit(self.deleted)
         except BaseException:
             writer.discard()
             raise
@@ -523,11 +524,12 @@ class _Writer:
         expected.update((rel, found.key) for rel, found in searched.items())
         touched = [rel for rel, _ in todo] + list(copies) + [
             rel for rel, found in searched.items() if found.made]
-        self.cache.save_manifest(_stamp(f"{options.output_dir}{os.sep}", expected, touched), [])
+        self.cache.save_manifest(_stamp(f"{options.output_dir}{os.sep}", expected, touched),
+                                 self.deleted)
         self._remember(inputs, fingerprint, subjects)
         total = self.cache.manifest_count()
         return (len(self.plan.index.order) + len(self.new), written, total - written,
-                self.plan.found.parsed, len(todo))
+                len(self.deleted), self.plan.found.parsed, len(todo))
 
     def _pages(self, subjects: list) -> list[pages.PagePlan]:
         model = self.model
@@ -621,6 +623,8 @@ class _Writer:
                 old = last_key(rel)
                 version ^= indexing.file_mark(rel, found.key) ^ (
                     indexing.file_mark(rel, old) if old is not None else 0)
+            for rel in self.deleted:
+                version ^= indexing.file_mark(rel, last_key(rel))
             cache.put_value(indexing.VERSION, version)
             files.put_by_digest(indexing.meta_file(total, model, version))
             return files.found
@@ -637,8 +641,11 @@ class _Writer:
         for doc_id, article in ids.items():
             indexing.doc_files([article], self.model, texts, files, first_id=doc_id)
         in_base = {doc_id: a for doc_id, a in ids.items() if doc_id < start}
-        if in_base and not indexing.BaseIndex(self.cache, texts).patch(in_base, files):
-            raise _Declined
+        if in_base:
+            emptied = indexing.BaseIndex(self.cache, texts).patch(in_base, files)
+            if emptied is None:
+                raise _Declined
+            self.deleted += emptied
         if len(in_base) < len(ids):
             count = len(self.plan.index.order)
             recent = siteindex.newest_by_id(list(self.model.articles), count - start)

@@ -144,9 +144,9 @@ def _build(options: BuildOptions) -> BuildResult:
             appended = append.append_build(options, config, data, inputs, cache, now,
                                            fingerprint, built_context, output_changes)
             if appended is not None:
-                count, written, kept, parsed, rendered = appended
-                return BuildResult(count, written, kept, 0, time.perf_counter() - started, (),
-                                   parsed, rendered)
+                count, written, kept, deleted, parsed, rendered = appended
+                return BuildResult(count, written, kept, deleted, time.perf_counter() - started,
+                                   (), parsed, rendered)
         articles, image_line, parsed = _read_articles(session, config, data, cache, inputs.scan,
                                                       problems, options.workers)
         published = select_published(articles, now, options.drafts, options.future)

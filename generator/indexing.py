@@ -221,21 +221,22 @@ class BaseIndex:
         changed = self._patch(docs, keys) if self._can_patch(keys) else None
         self._put(self._remake(docs) if changed is None else changed, keys, files)
 
-    def patch(self, edited: dict[int, Article], files: Files) -> bool:
-        """files() for a base whose docs are last build's but for these, by doc id;
-        False (nothing done) if the shards would have to be made again from every doc."""
+    def patch(self, edited: dict[int, Article], files: Files) -> list[str] | None:
+        """files() for a base whose docs are last build's but for these, by doc id, staging
+        only the shards that changed: the files of those now empty, to delete; None
+        (nothing done) if the shards would have to be made again from every doc."""
         state = self.cache.value(STATE)
         if not (isinstance(state, list) and len(state) == 2 and state[0] == search.FORMAT
                 and all(doc_id < len(state[1]) for doc_id in edited)):
-            return False
+            return None
         self.old_keys, keys = state[1], list(state[1])
         for doc_id, article in edited.items():
             keys[doc_id] = self.texts.key(article)
         changed = self._patch(edited, keys)
-        if changed is None or None in changed.values():
-            return False  # a shard to delete from output/: the full build does that
+        if changed is None:
+            return None
         self._put(changed, keys, files, every=False)
-        return True
+        return [search.base_file(name) for name, data in changed.items() if data is None]
 
     def _put(self, changed: dict[str, bytes | None], keys: list[str], files: Files,
              every: bool = True) -> None:
@@ -245,7 +246,8 @@ class BaseIndex:
             self.cache.put_value(STATE, [search.FORMAT, keys])
         if not every:
             for name, data in changed.items():
-                files.put(search.base_file(name), "sbase:" + search.digest(data), data)
+                if data is not None:
+                    files.put(search.base_file(name), "sbase:" + search.digest(data), data)
             return
         missing = {}  # shards output/ lacks though they did not change: from the cache
         for name, digest in self.cache.search_shard_digests().items():

@@ -213,3 +213,19 @@ def test_editing_an_article_of_the_news_sitemap(make_site, tmp_path, appends):
     assert appends[-1] is not None
     assert b"\xea\xb3\xa0\xec\xb9\x9c" in (site / "output/news-sitemap.xml").read_bytes()
     assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
+
+
+def test_an_edit_that_empties_a_search_shard_deletes_its_file(make_site, tmp_path, appends,
+                                                               monkeypatch):
+    monkeypatch.setattr(search_module, "SEGMENT", 8)
+    site = day_site(make_site)
+    rare = "\n\nqzxjvk 낱말이 한 번 나온다.\n"
+    text = (site / "content/local/a02.md").read_text(encoding="utf-8")
+    (site / "content/local/a02.md").write_text(text + rare, encoding="utf-8")
+    build_site(site)
+    with_word = set(snapshot(site / "output"))
+    (site / "content/local/a02.md").write_text(text, encoding="utf-8")
+    result = build_site(site)
+    assert appends[-1] is not None and appends[-2] is not None
+    assert result.deleted >= 1 and len(with_word - set(snapshot(site / "output"))) >= 1
+    assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
