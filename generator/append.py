@@ -125,10 +125,10 @@ class _Declined(Exception):
     """Found while writing: this build needs the full one (nothing was written)."""
 
 
-def _changed_files(before: list, now: list) -> tuple[list, list] | None:
+def _changed_files(before: dict, now: list) -> tuple[list, list] | None:
     """The files scanned now and not before, and those whose stamp changed; None if a
     file went away."""
-    known = {rel: (size, mtime) for rel, size, mtime in before}
+    known = dict(before)
     added, modified = [], []
     for rel, size, mtime in now:
         held = known.pop(rel, None)
@@ -453,6 +453,12 @@ def _slots_of(member: tuple) -> list[str]:
             *(siteindex.slot("author", key) for key in authors)]
 
 
+def index_stamp(stamp: str) -> tuple[int, int]:
+    """An entry's stamp ('size:mtime:settings') as the scan gives it."""
+    size, mtime, _ = stamp.split(":", 2)
+    return int(size), int(mtime)
+
+
 class _Walk:
     """One listing's articles down the site's order, newest first, until the archive
     pages (before `first`) of the edited articles among them are complete."""
@@ -683,8 +689,11 @@ class _Writer:
             sorted(self.new, key=attrgetter("date", "url")), self.model)
         codes = codes[len(codes) - len(order) % search.BLOCK:] if len(order) % search.BLOCK \
             else []
-        siteindex.save(self.cache, replace(
-            index, fingerprint=fingerprint, scan=list(inputs.scan), order=order,
+        rescanned = dict(index.rescanned)
+        rescanned.update((e.path, index_stamp(e.stamp)) for e in plan.found.entries)
+        siteindex.save_changes(self.cache, replace(
+            index, fingerprint=fingerprint, added=index.added + len(self.new),
+            rescanned=rescanned, order=order,
             members=[siteindex.members_of(a) for a in self.new] + index.members,
             dates=[a.date.timestamp() for a in self.new] + index.dates,
             newest=self.new[0].date.isoformat() if self.new else index.newest,

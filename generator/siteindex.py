@@ -15,7 +15,7 @@ so after any other build (a preview's, a failed one) it is not used.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from operator import attrgetter
 
@@ -25,6 +25,7 @@ from generator.model import Article, SiteModel
 from generator.sitemap import Entry, SitemapIndex, UrlSet
 
 INDEX = "site index"
+CHANGES = "site index changes"
 FORMAT = "site-index/2"
 
 
@@ -32,7 +33,7 @@ FORMAT = "site-index/2"
 class SiteIndex:
     fingerprint: str  # of the build that wrote it
     context: str  # all that build read besides the content files (see `context`)
-    scan: list  # the content files' (site path, size, mtime), as that build found them
+    scan: dict  # each content file's (size, mtime), by site path, as that build found them
     order: list  # published articles' source paths, newest first
     members: list  # for each of those: (section slug, tag slugs, reporter keys)
     dates: list  # for each of those: its date as a POSIX timestamp
@@ -41,6 +42,15 @@ class SiteIndex:
     tag_names: dict  # tag slug -> the name its listing shows
     sitemap: tuple  # (index entries before the tail, tail entries, front entries)
     search_codes: list  # section codes of the search index's last block of doc ids
+    # Builds of append.py store only what they changed, beside the full build's index:
+    base: str = ""  # the fingerprint of the full build's index this one extends
+    added: int = 0  # articles published since (the first of `order`)
+    rescanned: dict = None  # type: ignore[assignment]  # files changed since: path -> stamp
+
+
+STORED = SiteIndex.__slots__[:11]  # the fields of a full build's index
+CHANGED = ("fingerprint", "newest", "totals", "tag_names", "sitemap", "search_codes", "added",
+           "rescanned")  # and those of the changes stored since
 
 
 def context(*parts: str) -> str:
@@ -63,7 +73,8 @@ def make_index(fingerprint: str, built_context: str, scan: list, model: SiteMode
     """The index of a finished build, from its model and its sitemap files."""
     articles = model.articles
     return SiteIndex(
-        fingerprint, built_context, list(scan), [a.source for a in articles],
+        fingerprint, built_context, {rel: (size, mtime) for rel, size, mtime in scan},
+        [a.source for a in articles],
         [members_of(a) for a in articles], [a.date.timestamp() for a in articles],
         articles[0].date.isoformat() if articles else "",
         {slot(listing.kind, listing.key): listing.total for listing in model.listings},
@@ -119,16 +130,39 @@ def entry_from(plain: tuple) -> Entry:
 
 
 def save(cache: Cache, index: SiteIndex | None) -> None:
+    """Store a full build's index (None: none), replacing any changes stored since."""
+    if index is not None:
+        index = replace(index, scan=list(index.scan.items()))  # marshal loads lists faster
     cache.put_value(INDEX, None if index is None else [FORMAT, *(
-        getattr(index, name) for name in SiteIndex.__slots__)])
+        getattr(index, name) for name in STORED)])
+    cache.put_value(CHANGES, None)
+
+
+def save_changes(cache: Cache, index: SiteIndex) -> None:
+    """Store what builds of append.py changed since the full build's index: 20 MB of
+    index are not written again for every article published."""
+    added = index.added
+    cache.put_value(CHANGES, [FORMAT, index.base, index.order[:added], index.members[:added],
+                              index.dates[:added], *(getattr(index, name) for name in CHANGED)])
 
 
 def load(cache: Cache) -> SiteIndex | None:
+    """The index with the changes stored since, or None."""
     value = cache.value(INDEX)
-    if not (isinstance(value, list) and len(value) == 1 + len(SiteIndex.__slots__)
-            and value[0] == FORMAT):
+    if not (isinstance(value, list) and len(value) == 1 + len(STORED) and value[0] == FORMAT):
         return None
     try:
-        return SiteIndex(*value[1:])
-    except TypeError:
+        fields = dict(zip(STORED, value[1:], strict=True))
+        fields["scan"] = dict(fields["scan"])
+        index = SiteIndex(**fields, base=fields["fingerprint"], rescanned={})
+    except (TypeError, ValueError):
         return None
+    changes = cache.value(CHANGES)
+    if not (isinstance(changes, list) and len(changes) == 5 + len(CHANGED)
+            and changes[0] == FORMAT and changes[1] == index.base):
+        return index
+    order, members, dates = changes[2:5]
+    changed = dict(zip(CHANGED, changes[5:], strict=True))
+    index.scan.update(changed["rescanned"])
+    return replace(index, order=order + index.order, members=members + index.members,
+                   dates=dates + index.dates, **changed)
