@@ -426,10 +426,13 @@ class _Wanted:
             return True
         value = cache.value("related")
         count = len(self.index.order)
-        if not (isinstance(value, list) and len(value) == 2 and len(value[1]) == count):
-            return False  # articles published since the last full build: not held
+        if not (isinstance(value, list) and len(value) == 2):
+            return False
+        lists = value[1] + self.index.related_added  # oldest first
+        if len(lists) != count:
+            return False
         oldest = {count - 1 - p: p for p in self.edited}  # oldest-first positions
-        for at, ranked in enumerate(value[1]):
+        for at, ranked in enumerate(lists):
             if at in oldest or not oldest.keys().isdisjoint(ranked):
                 self.related[count - 1 - at] = tuple(count - 1 - r for r in ranked)
         return True
@@ -693,13 +696,23 @@ class _Writer:
         rescanned.update((e.path, index_stamp(e.stamp)) for e in plan.found.entries)
         siteindex.save_changes(self.cache, replace(
             index, fingerprint=fingerprint, added=index.added + len(self.new),
-            rescanned=rescanned, order=order,
+            rescanned=rescanned, related_added=index.related_added + self._new_related(),
+            order=order,
             members=[siteindex.members_of(a) for a in self.new] + index.members,
             dates=[a.date.timestamp() for a in self.new] + index.dates,
             newest=self.new[0].date.isoformat() if self.new else index.newest,
             totals=totals, tag_names=tag_names,
             sitemap=sitemap, search_codes=codes))
         unchanged.remember(self.cache, fingerprint, self._next_due(), len(order))
+
+    def _new_related(self) -> list[tuple[int, ...]]:
+        """The new articles' related lists, oldest first, as positions in the site's
+        order oldest first: an old article keeps its position, new ones follow."""
+        count = len(self.plan.index.order)
+        position = {id(article): count - 1 - p for p, article in self.old.items()}
+        position.update((id(a), count + n) for n, a in enumerate(reversed(self.new)))
+        return [tuple(position[id(r)] for r in self.model.related.get(a.url, ()))
+                for a in reversed(self.new)]
 
     def _edited_sitemap(self) -> tuple:
         """The stored sitemap tail with the edited articles' new digests."""

@@ -46,11 +46,14 @@ class SiteIndex:
     base: str = ""  # the fingerprint of the full build's index this one extends
     added: int = 0  # articles published since (the first of `order`)
     rescanned: dict = None  # type: ignore[assignment]  # files changed since: path -> stamp
+    # the related lists of the articles added since, oldest first, as positions in the
+    # site's order oldest first (the cache's "related" value holds the others')
+    related_added: list = None  # type: ignore[assignment]
 
 
 STORED = SiteIndex.__slots__[:11]  # the fields of a full build's index
 CHANGED = ("fingerprint", "newest", "totals", "tag_names", "sitemap", "search_codes", "added",
-           "rescanned")  # and those of the changes stored since
+           "rescanned", "related_added")  # and those of the changes stored since
 
 
 def context(*parts: str) -> str:
@@ -154,7 +157,7 @@ def load(cache: Cache) -> SiteIndex | None:
     try:
         fields = dict(zip(STORED, value[1:], strict=True))
         fields["scan"] = dict(fields["scan"])
-        index = SiteIndex(**fields, base=fields["fingerprint"], rescanned={})
+        index = SiteIndex(**fields, base=fields["fingerprint"], rescanned={}, related_added=[])
     except (TypeError, ValueError):
         return None
     changes = cache.value(CHANGES)

@@ -72,7 +72,7 @@ def test_two_articles_at_once_take_the_append_path(make_site, tmp_path, appends)
 
 @pytest.mark.parametrize("change", [
     "back-dated", "edit tags", "edit the date", "delete", "draft", "alias", "template",
-    "unknown key", "publish and edit",
+    "unknown key", "publish and edit at once",
 ])
 def test_other_changes_take_the_full_build(make_site, tmp_path, appends, change):
     site = day_site(make_site)
@@ -83,7 +83,7 @@ def test_other_changes_take_the_full_build(make_site, tmp_path, appends, change)
         edit(site, "content/local/a02.md", "tags: [복지, 교통]", "tags: [축제]")
     elif change == "edit the date":
         edit(site, "content/local/a04.md", "2026-10-05 09:00", "2026-10-05 10:00")
-    elif change == "publish and edit":
+    elif change == "publish and edit at once":
         publish(site, 1)
         edit(site, "content/local/a04.md", "첫 문단.", "첫 문단을 고쳤다.")
     elif change == "delete":
@@ -229,3 +229,19 @@ def test_an_edit_that_empties_a_search_shard_deletes_its_file(make_site, tmp_pat
     assert appends[-1] is not None and appends[-2] is not None
     assert result.deleted >= 1 and len(with_word - set(snapshot(site / "output"))) >= 1
     assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
+
+
+def test_edits_after_publishing_take_the_append_path(make_site, tmp_path, appends):
+    """The new articles' related lists are kept, so an edit an older one names in them
+    finds their pages."""
+    site = day_site(make_site)
+    publish(site, 1, tags="[복지, 교통]")  # shares a02's tags: its 관련기사 name a02
+    build_site(site)
+    publish(site, 2, tags="[복지]")
+    build_site(site)
+    for name, rel, old, new in EDITS:
+        edit(site, rel, old, new)
+        build_site(site)
+        assert appends[-1] is not None, f"{name}: the full build"
+        clean = clean_copy_build(site, tmp_path / "clean")
+        assert_same_output(snapshot(site / "output"), clean, f"after editing {name}")
