@@ -1,21 +1,26 @@
-"""A one-shot build that only adds articles newer than all others, planned from the site index.
+"""A one-shot build that only publishes new articles or edits articles in place,
+planned from the site index the last full build left.
 
-This is the newsroom's everyday change: publishing. Listings are numbered
-from the oldest article, the sitemap and the search index list the oldest
-first, and related lists look only at older articles, so such a build
-changes only the newest end of each: the new articles' pages, the front and
-last few pages of the listings they join, the shared boxes and the pages
-showing them inline, the feeds, the sitemap's newest part and index, the
-news sitemap, and the search index's new doc files, recent/ postings,
-last sections/ block and meta.json. It makes Articles for the few hundred
-articles those show, from the cache's records, and takes every other file's
-key from the manifest, instead of making 100,000 Articles and 240,000 page
-plans.
+These are a newsroom's everyday changes. Listings are numbered from the
+oldest article, the sitemap and the search index list the oldest first, and
+related lists look only at older articles, so a publish changes only the
+newest end of each: the new articles' pages, the front and last few pages of
+the listings they join, the shared boxes and the pages showing them inline,
+the feeds, the sitemap's newest part and index, the news sitemap, and the
+search index's new doc files, recent/ postings, last sections/ block and
+meta.json. An edit that keeps an article's URL, dates, section, tags,
+reporters and photo changes its page, the one page of each listing showing
+it, the pages whose related lists name it, the boxes, feeds and news sitemap
+when they show it, and its search doc and postings.
 
-Anything else (an edit, a deletion, a back-dated or draft article, one with
-aliases or with problems, a listing growing its first archive pages, the
-search index moving a block into base/, a change to anything but content/)
-returns None, and the full build runs as always. Its output is the same.
+Such a build makes Articles for the few hundred articles those pages show,
+from the cache's records, and takes every other file's key from the
+manifest, instead of making 100,000 Articles and 240,000 page plans.
+Anything else (a deletion, a back-dated or draft article, one with aliases
+or with problems, an edit that moves an article, a listing growing its first
+archive pages, the search index moving a block into base/, a change to
+anything but content/) returns None, and the full build runs as always.
+The output is the same either way.
 """
 
 from __future__ import annotations
