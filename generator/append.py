@@ -47,7 +47,6 @@ from generator.build import (
     render_pages,
 )
 from generator.cache import Cache
-from generator.errors import BuildFailed, Problem
 from generator.images import make_images, with_image_digests
 from generator.model import Article, Config, Listing, SiteModel, SourceEntry
 from generator.output import OutputWriter, relative_file
@@ -620,8 +619,7 @@ class _Writer:
             return keys[rel]
 
         files = indexing.Files(lambda rel, key: last_key(rel) == key, writer.stage)
-        own = analyser or korean.Analyser()
-        try:
+        with indexing.analysing(analyser) as own:
             texts = indexing.TextSource(model, cache, BodyStore(model.config, cache), own)
             start = search.base_end(total)
             if self.edited:
@@ -633,20 +631,15 @@ class _Writer:
                 files.put_by_digest(indexing.recent(old + docs, start, texts))
                 codes = index.search_codes + indexing.section_codes(docs, model)
                 files.put_by_digest(search.sections_files(codes, count // search.BLOCK))
-            for rel, found in files.found.items():
-                old = last_key(rel)
-                version ^= indexing.file_mark(rel, found.key) ^ (
-                    indexing.file_mark(rel, old) if old is not None else 0)
-            for rel in self.deleted:
-                version ^= indexing.file_mark(rel, last_key(rel))
-            cache.put_value(indexing.VERSION, version)
-            files.put_by_digest(indexing.meta_file(total, model, version))
-            return files.found
-        except korean.AnalyserError as error:
-            raise BuildFailed([Problem("search index", None, None, str(error))]) from None
-        finally:
-            if own is not analyser:
-                own.close()
+        for rel, found in files.found.items():
+            old_key = last_key(rel)
+            version ^= indexing.file_mark(rel, found.key) ^ (
+                indexing.file_mark(rel, old_key) if old_key is not None else 0)
+        for rel in self.deleted:
+            version ^= indexing.file_mark(rel, last_key(rel))
+        cache.put_value(indexing.VERSION, version)
+        files.put_by_digest(indexing.meta_file(total, model, version))
+        return files.found
 
     def _edited_docs(self, texts: indexing.TextSource, files: indexing.Files,
                      start: int) -> None:

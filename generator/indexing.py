@@ -15,6 +15,7 @@ import hashlib
 import json
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from itertools import accumulate
 from operator import attrgetter
 from typing import NamedTuple
@@ -91,9 +92,8 @@ def index_files(model: SiteModel, cache: Cache, bodies, analyser: korean.Analyse
     docs = sorted(model.articles, key=attrgetter("date", "url"))
     if not docs:
         return {}
-    own = analyser or korean.Analyser()
     files = Files(still_valid, stage)
-    try:
+    with analysing(analyser) as own:
         texts = TextSource(model, cache, bodies, own)
         made = doc_files(docs, model, texts, files, known)
         if left is not None:
@@ -108,6 +108,14 @@ def index_files(model: SiteModel, cache: Cache, bodies, analyser: korean.Analyse
         cache.put_value(VERSION, version)
         files.put_by_digest(meta_file(len(docs), model, version))
         return files.found
+
+
+@contextmanager
+def analysing(analyser: korean.Analyser | None) -> Iterator[korean.Analyser]:
+    """The given analyser, or one of the block's own; its errors become the build's."""
+    own = analyser or korean.Analyser()
+    try:
+        yield own
     except korean.AnalyserError as error:
         raise BuildFailed([Problem("search index", None, None, str(error))]) from None
     finally:

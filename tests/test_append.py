@@ -29,6 +29,16 @@ def appends(monkeypatch) -> list:
     return results
 
 
+def appended_as_clean(site, tmp_path, appends: list, step: str):
+    """Build; the append path must have taken it and written what a clean build writes."""
+    appends.clear()
+    result = build_site(site)
+    assert appends and appends[-1] is not None, f"{step}: the full build"
+    clean = clean_copy_build(site, tmp_path / "clean")
+    assert_same_output(snapshot(site / "output"), clean, f"after {step}")
+    return result
+
+
 def day_site(make_site, sitemap_limit: int = 4):
     site = make_site({**newsroom(20), "static/images/lead.jpg": jpeg_bytes()})
     edit(site, "site.toml", "page_size = 3", f"page_size = 3\nsitemap_limit = {sitemap_limit}")
@@ -53,12 +63,7 @@ def test_a_day_of_publishing_takes_the_append_path_and_matches_clean_builds(
         if number == 4:
             extra["image"] = "/images/lead.jpg"
         publish(site, number, **extra)
-        appends.clear()
-        result = build_site(site)
-        assert appends and appends[-1] is not None, f"publish {number} took the full build"
-        assert result.parsed == 1
-        clean = clean_copy_build(site, tmp_path / "clean")
-        assert_same_output(snapshot(site / "output"), clean, f"after publish {number}")
+        assert appended_as_clean(site, tmp_path, appends, f"publish {number}").parsed == 1
 
 
 def test_two_articles_at_once_take_the_append_path(make_site, tmp_path, appends):
@@ -184,12 +189,7 @@ def test_edits_that_keep_an_articles_place_take_the_append_path(make_site, tmp_p
     site = day_site(make_site, sitemap_limit)
     for name, rel, old, new in EDITS:
         edit(site, rel, old, new)
-        appends.clear()
-        result = build_site(site)
-        assert appends and appends[-1] is not None, f"{name}: the full build"
-        assert result.parsed == 1
-        clean = clean_copy_build(site, tmp_path / "clean")
-        assert_same_output(snapshot(site / "output"), clean, f"after editing {name}")
+        assert appended_as_clean(site, tmp_path, appends, f"editing {name}").parsed == 1
 
 
 def test_an_edit_in_base_shards_of_the_search_index(make_site, tmp_path, appends, monkeypatch):
@@ -198,10 +198,7 @@ def test_an_edit_in_base_shards_of_the_search_index(make_site, tmp_path, appends
     site = day_site(make_site)
     for name, rel, old, new in EDITS:
         edit(site, rel, old, new)
-        build_site(site)
-        assert appends[-1] is not None, f"{name}: the full build"
-        clean = clean_copy_build(site, tmp_path / "clean")
-        assert_same_output(snapshot(site / "output"), clean, f"after editing {name}")
+        appended_as_clean(site, tmp_path, appends, f"editing {name}")
 
 
 def test_editing_an_article_of_the_news_sitemap(make_site, tmp_path, appends):
@@ -241,7 +238,4 @@ def test_edits_after_publishing_take_the_append_path(make_site, tmp_path, append
     build_site(site)
     for name, rel, old, new in EDITS:
         edit(site, rel, old, new)
-        build_site(site)
-        assert appends[-1] is not None, f"{name}: the full build"
-        clean = clean_copy_build(site, tmp_path / "clean")
-        assert_same_output(snapshot(site / "output"), clean, f"after editing {name}")
+        appended_as_clean(site, tmp_path, appends, f"editing {name}")
