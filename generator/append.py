@@ -40,11 +40,11 @@ from generator.assets import collect_assets
 from generator.build import (
     BodyStore,
     BuildOptions,
-    _global_key,
-    _page_renderer,
-    _stamp,
+    global_key_of,
     make_one_article,
+    page_renderer,
     render_pages,
+    stamp_written,
 )
 from generator.cache import Cache
 from generator.images import make_images, with_image_digests
@@ -253,7 +253,7 @@ class _Plan:
         new, old = stamped[:len(self.found.articles)], stamped[len(self.found.articles):]
         old = dict(zip(sorted(self.old), old, strict=True))
         model = self._model(new, old)
-        global_key = _global_key(self.config, self.data.digest + assets.digest, inputs.templates,
+        global_key = global_key_of(self.config, self.data.digest + assets.digest, inputs.templates,
                                  options)
         return _Writer(self, model, (new, old), assets, global_key).write(options, inputs,
                                                                           fingerprint)
@@ -519,7 +519,7 @@ class _Writer:
                 if held.get(relative_file(p.url)) != expected[relative_file(p.url)]]
         copies = {rel: key for rel, key in copies.items() if held.get(rel) != key}
         writer = OutputWriter(options.output_dir)
-        render_page = _page_renderer(Session(lasting=False), self.model, self.assets,
+        render_page = page_renderer(Session(lasting=False), self.model, self.assets,
                                      inputs.templates)
         try:
             writer.adopt(render_pages(self.model, todo, self.cache.folder, writer, options,
@@ -537,7 +537,7 @@ class _Writer:
         expected.update((rel, found.key) for rel, found in searched.items())
         touched = [rel for rel, _ in todo] + list(copies) + [
             rel for rel, found in searched.items() if found.made]
-        self.cache.save_manifest(_stamp(f"{options.output_dir}{os.sep}", expected, touched),
+        self.cache.save_manifest(stamp_written(f"{options.output_dir}{os.sep}", expected, touched),
                                  self.deleted)
         self._remember(inputs, fingerprint, subjects)
         total = self.cache.manifest_count()

@@ -164,11 +164,11 @@ def _build(options: BuildOptions) -> BuildResult:
         related = related_lists(published, cache, session)
         model = build_site_model(config, published, dict(data.authors), dict(data.values), now,
                                  related, session.memo("listings", (config.digest,), dict))
-        render_page = _page_renderer(session, model, assets, inputs.templates)
+        render_page = page_renderer(session, model, assets, inputs.templates)
         unchanged.forget(cache)  # output/ is about to change: until done, trust no shortcut
         sitemaps: list = []
         *counts, rendered = write_site(model, BodyStore(config, cache), cache, options,
-                                       _global_key(config, data.digest + assets.digest,
+                                       global_key_of(config, data.digest + assets.digest,
                                                    inputs.templates, options),
                                        assets, render_page, session, output_changes, sitemaps)
         if not problems:
@@ -345,7 +345,7 @@ class BodyStore:
         return body.html
 
 
-def _page_renderer(session: Session, model, assets: Assets, templates: str) -> RenderPage:
+def page_renderer(session: Session, model, assets: Assets, templates: str) -> RenderPage:
     """Render one planned page; the session keeps the compiled templates and sitemap entries."""
     config = model.config
     compiled = session.memo("compiled templates", (config.digest,), render.CompiledTemplates)
@@ -443,7 +443,7 @@ def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions, gl
                 job.stop()
         writer.discard()
         raise
-    changed = _stamp(output_prefix, expected, touched)
+    changed = stamp_written(output_prefix, expected, touched)
     cache.save_manifest(changed, deleted)
     session.manifest = _next_manifest(manifest, changed, deleted)
     session.keep("planned", (global_key, planned))
@@ -658,7 +658,7 @@ def _still_valid(entry, key: str, target: str) -> bool:
     return stat.st_size == entry[1] and stat.st_mtime_ns == entry[2]
 
 
-def _stamp(output_prefix: str, expected, touched) -> dict[str, tuple[str, int, int]]:
+def stamp_written(output_prefix: str, expected, touched) -> dict[str, tuple[str, int, int]]:
     """Record size and mtime of what was (re)checked, so tampered output is noticed."""
     changed = {}
     for rel in touched:
@@ -675,7 +675,7 @@ def _next_manifest(manifest, changed, deleted) -> dict[str, tuple[str, int, int]
     return kept
 
 
-def _global_key(config: Config, data_digest: str, templates: str, options: BuildOptions) -> str:
+def global_key_of(config: Config, data_digest: str, templates: str, options: BuildOptions) -> str:
     parts = [__version__, config.digest, data_digest, templates,
              str(options.drafts), str(options.future)]
     return hashlib.blake2b("\0".join(parts).encode(), digest_size=8).hexdigest()

@@ -51,7 +51,8 @@ class SiteIndex:
     related_added: list = None  # type: ignore[assignment]
 
 
-STORED = SiteIndex.__slots__[:11]  # the fields of a full build's index
+CHANGED_ONLY = ("base", "added", "rescanned", "related_added")
+STORED = tuple(name for name in SiteIndex.__slots__ if name not in CHANGED_ONLY)
 CHANGED = ("fingerprint", "newest", "totals", "tag_names", "sitemap", "search_codes", "added",
            "rescanned", "related_added")  # and those of the changes stored since
 
