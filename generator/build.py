@@ -135,10 +135,7 @@ def _build(options: BuildOptions) -> BuildResult:
             count, files = same
             return BuildResult(count, 0, files, 0, time.perf_counter() - started)
         output_changes = check.changed if check else lambda: None
-        built_context = siteindex.context(config.digest, data.digest, inputs.templates,
-                                          inputs.static_stamp, read_settings(config),
-                                          str(options.drafts), str(options.future),
-                                          now.date().isoformat())
+        built_context = _site_context(config, data.digest, inputs, options, now)
         if not (session.lasting or options.clean or problems):
             from generator import append  # it builds on this module's stages
             appended = append.append_build(options, config, data, inputs, cache, now,
@@ -169,7 +166,7 @@ def _build(options: BuildOptions) -> BuildResult:
         sitemaps: list = []
         *counts, rendered = write_site(model, BodyStore(config, cache), cache, options,
                                        global_key_of(config, data.digest + assets.digest,
-                                                   inputs.templates, options),
+                                                     inputs.templates, options),
                                        assets, render_page, session, output_changes, sitemaps)
         if not problems:
             unchanged.remember(cache, fingerprint, due, len(published))
@@ -220,6 +217,15 @@ def _fingerprint(config: Config, data_digest: str, inputs: SiteInputs, options: 
     return unchanged.fingerprint(
         inputs.scan, inputs.static_stamp, read_settings(config), config.digest, data_digest,
         inputs.templates, str(options.drafts), str(options.future), now.date().isoformat())
+
+
+def _site_context(config: Config, data_digest: str, inputs: SiteInputs,
+                  options: BuildOptions, now: datetime) -> str:
+    """What a build reads besides the content files: the site index holds for the builds
+    that read the same."""
+    return siteindex.context(config.digest, data_digest, inputs.templates, inputs.static_stamp,
+                             read_settings(config), str(options.drafts), str(options.future),
+                             now.date().isoformat())
 
 
 def _next_due(articles: list[Article], now: datetime, options: BuildOptions) -> datetime | None:
