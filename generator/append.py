@@ -59,6 +59,7 @@ from generator.site import (
     archive_page_span,
     archive_pages,
     check_unique_urls,
+    listing_heading,
     newest_pages,
     related_positions,
     reserved_owners,
@@ -155,14 +156,11 @@ def _edited_articles(config: Config, data, cache: Cache, modified: list, index, 
     """The edited files' Articles; None unless each was published and stays so, valid,
     without warnings, and shown in the same place: the same URL, dates, section, tags,
     reporters and lead image, and no aliases (whose pages show the title)."""
-    problems = []
-    paths = [rel for rel, _, _ in modified]
-    entries, parsed, _ = read_sources(config, cache, modified, problems, 1,
-                                      cache.sources_at(paths, config.timezone))
-    made = [make_one_article(config, dict(data.authors), problems, e) for e in entries]
-    if problems or len(made) != len(modified) or None in made or len(
-            select_published(made, now, options.drafts, options.future)) != len(made):
+    read = _read(config, data, cache, modified, now, options)
+    if read is None:
         return None
+    made, entries, parsed = read
+    paths = [rel for rel, _, _ in modified]
     _, rows = articlestore.kept_rows(cache, config, data.digest, paths)
     rebuild = articlestore.rebuilder(config, dict(data.authors))
     positions = {source: position for position, source in enumerate(index.order)}
@@ -176,6 +174,21 @@ def _edited_articles(config: Config, data, cache: Cache, modified: list, index, 
     return _Found([], entries, parsed, edited)
 
 
+def _read(config: Config, data, cache: Cache, scanned: list, now: datetime,
+          options: BuildOptions) -> tuple[list[Article], list[SourceEntry], int] | None:
+    """These files' Articles, newest first, their entries and how many were parsed; None
+    unless each is valid, without warnings, and published (the full build reports the
+    problems, as always)."""
+    problems = []
+    known = cache.sources_at([rel for rel, _, _ in scanned], config.timezone)
+    entries, parsed, _ = read_sources(config, cache, scanned, problems, 1, known)
+    made = [make_one_article(config, dict(data.authors), problems, e) for e in entries]
+    if problems or len(made) != len(scanned) or None in made:
+        return None
+    published = select_published(made, now, options.drafts, options.future)
+    return (published, entries, parsed) if len(published) == len(made) else None
+
+
 def _moved(before: Article, after: Article) -> bool:
     """Whether an edit changes where the article is shown, or its sitemap entry."""
     fields = attrgetter("url", "date", "updated", "section", "tags", "authors", "draft",
@@ -187,15 +200,12 @@ def _new_articles(config: Config, data, cache: Cache, added: list, index, now: d
                   options: BuildOptions) -> _Found | None:
     """The new files' Articles, newest first; None unless each is valid, without warnings
     or aliases, published, and newer than every other."""
-    problems = []
-    known = cache.sources_at([rel for rel, _, _ in added], config.timezone)
-    entries, parsed, _ = read_sources(config, cache, added, problems, 1, known)
-    made = [make_one_article(config, dict(data.authors), problems, e) for e in entries]
-    if problems or len(made) != len(added) or None in made:
-        return None  # the full build reports them, as always
-    published = select_published(made, now, options.drafts, options.future)
+    read = _read(config, data, cache, added, now, options)
+    if read is None:
+        return None
+    published, entries, parsed = read
     newest = datetime.fromisoformat(index.newest) if index.newest else None
-    if len(published) != len(made) or any(a.aliases for a in published) or (
+    if any(a.aliases for a in published) or (
             newest is not None and any(a.date <= newest for a in published)):
         return None
     # Among themselves as the full build checks them; against the site, by the files
@@ -278,7 +288,7 @@ class _Plan:
         joined = [a for a in new if _joins(a, kind, key)]
         items = tuple(joined + [old[p] for p in self.positions[slot]])
         before = self.index.totals.get(slot, 0)
-        title, url = _listing_title(self.config, self.data, self.index, new, kind, key)
+        title, url = _listing_heading(self.config, self.data, self.index, new, kind, key)
         size = self.config.page_size
         total = before + len(joined)
         first = _first_page(before, len(joined), size)
@@ -290,13 +300,7 @@ class _Plan:
 
 
 def _joins(article: Article, kind: str, key: str) -> bool:
-    if kind == "section":
-        return article.section.slug == key
-    if kind == "tag":
-        return any(t.slug == key for t in article.tags)
-    if kind == "author":
-        return any(a.key == key for a in article.authors)
-    return True  # latest
+    return _taker(kind, key)(siteindex.members_of(article))
 
 
 def _first_page(before: int, joined: int, size: int) -> int:
@@ -311,20 +315,18 @@ def _needed(before: int, joined: int, size: int) -> int:
     return min(before, total - (_first_page(before, joined, size) - 1) * size - joined)
 
 
-def _listing_title(config: Config, data, index, new: list[Article], kind: str,
-                   key: str) -> tuple[str, str]:
-    labels = config.labels
+def _listing_heading(config: Config, data, index, new: list[Article], kind: str,
+                     key: str) -> tuple[str, str]:
+    """As the full build titles the listing: a tag by the spelling of its oldest use (an
+    old one's, else the oldest new one's)."""
     if kind == "section":
-        return config.section(key).name, f"/{key}/"
-    if kind == "latest":
-        return labels["latest"], "/latest/"
-    if kind == "tag":
-        # The spelling of the oldest use names a tag: an old one's, else the oldest new one's.
+        name = config.section(key).name
+    elif kind == "tag":
         name = index.tag_names.get(key) or next(
             t.name for a in reversed(new) for t in a.tags if t.slug == key)
-        return f"#{name}", f"/tags/{key}/"
-    author = data.authors[key]
-    return f"{author.name} {labels['reporter']}".strip(), author.url
+    else:
+        name = data.authors[key].name if kind == "author" else ""
+    return listing_heading(config, kind, key, name)
 
 
 class _Wanted:
@@ -510,13 +512,12 @@ class _Writer:
         self.cache = plan.cache
 
     def write(self, options: BuildOptions, inputs: SiteInputs, fingerprint: str) -> tuple:
-        subjects = self._sitemaps()
-        planned = self._pages(subjects)
-        expected = {relative_file(p.url): f"{self.global_key}:{p.key}" for p in planned}
+        subjects, fronts = self._sitemaps()
+        planned = [(relative_file(p.url), p) for p in self._pages(subjects)]
+        expected = {rel: f"{self.global_key}:{p.key}" for rel, p in planned}
         copies = self._new_image_files()
         held = self.cache.keys_at([*expected, *copies])
-        todo = [(relative_file(p.url), p) for p in planned
-                if held.get(relative_file(p.url)) != expected[relative_file(p.url)]]
+        todo = [(rel, p) for rel, p in planned if held.get(rel) != expected[rel]]
         copies = {rel: key for rel, key in copies.items() if held.get(rel) != key}
         writer = OutputWriter(options.output_dir)
         render_page = page_renderer(Session(lasting=False), self.model, self.assets,
@@ -539,7 +540,7 @@ class _Writer:
             rel for rel, found in searched.items() if found.made]
         self.cache.save_manifest(stamp_written(f"{options.output_dir}{os.sep}", expected, touched),
                                  self.deleted)
-        self._remember(inputs, fingerprint, subjects)
+        self._remember(inputs, fingerprint, subjects, fronts)
         total = self.cache.manifest_count()
         return (len(self.plan.index.order) + len(self.new), written, total - written,
                 len(self.deleted), self.plan.found.parsed, len(todo))
@@ -555,14 +556,15 @@ class _Writer:
         planned += pages.feed_plans(model)
         return planned + [pages.sitemap_plan(subject) for subject in subjects]
 
-    def _sitemaps(self) -> list:
+    def _sitemaps(self) -> tuple[list, int]:
         """The sitemap's files from its stored tail on, with the new articles' entries
-        (and the archive pages they start) before the listings' front pages."""
+        (and the archive pages they start) before the listings' front pages; and how many
+        front pages end them."""
         model, index = self.model, self.plan.index
         if self.edited:
             # An edit that keeps its dates and photo leaves the sitemap's bytes as they are.
             news = news_articles(model)
-            return [UrlSet(NEWS_URL, (), news)] if news else []
+            return ([UrlSet(NEWS_URL, (), news)] if news else []), 0
         earlier, tail, fronts = index.sitemap
         born: dict[str, list[str]] = {}
         new = {id(a) for a in self.new}
@@ -575,9 +577,8 @@ class _Writer:
             entries.append(article_entry(article))
             entries.extend(Entry(url) for url in sorted(born.get(article.url, ())))
         fronts = self._fronts(fronts)
-        self.fronts = len(fronts)
         return sitemap_files(model, entries + fronts, self.plan.config.sitemap_limit, None,
-                             tuple(siteindex.entry_from(p) for p in earlier))
+                             tuple(siteindex.entry_from(p) for p in earlier)), len(fronts)
 
     def _fronts(self, stored: list) -> list[Entry]:
         """Home's and every listing's front page entry, in the site model's listing order."""
@@ -669,7 +670,8 @@ class _Writer:
             raise _Declined  # another article of the same minute that this build did not read
         return before + sum(1 for other in same if other.url < article.url)
 
-    def _remember(self, inputs: SiteInputs, fingerprint: str, subjects: list) -> None:
+    def _remember(self, inputs: SiteInputs, fingerprint: str, subjects: list,
+                  fronts: int) -> None:
         """The records, the site index and the fingerprint, as the full build leaves them."""
         plan, index, config = self.plan, self.plan.index, self.plan.config
         context, rows = plan.rows
@@ -677,7 +679,7 @@ class _Writer:
                               [*plan.found.articles, *plan.found.edited.values()])
         limit = config.sitemap_limit
         sitemap = self._edited_sitemap() if self.edited else siteindex.sitemap_state(
-            subjects, self.fronts, limit, len(index.sitemap[0]) * limit)
+            subjects, fronts, limit, len(index.sitemap[0]) * limit)
         totals = dict(index.totals)
         for listing in self.model.listings:
             totals[siteindex.slot(listing.kind, listing.key)] = listing.total

@@ -131,13 +131,14 @@ def _collect_tags(articles: list[Article]) -> list[Tag]:
 
 
 def _listings(config, articles, by_section, tags, authors, kept, made):
-    labels = config.labels
     size = config.page_size
     _listing = partial(_kept_listing, kept, made)
     for section in config.sections:
-        url = f"/{section.slug}/"
-        yield _listing("section", section.slug, section.name, url, by_section[section.slug], size)
-    yield _listing("latest", "latest", labels["latest"], "/latest/", articles, size)
+        yield _listing("section", section.slug, *listing_heading(config, "section", section.slug,
+                                                                 section.name),
+                       by_section[section.slug], size)
+    yield _listing("latest", "latest", *listing_heading(config, "latest", "latest", ""),
+                   articles, size)
     by_tag: dict[str, list[Article]] = defaultdict(list)
     by_author: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
@@ -147,10 +148,22 @@ def _listings(config, articles, by_section, tags, authors, kept, made):
             if author.key:
                 by_author[author.key].append(article)
     for tag in tags:
-        yield _listing("tag", tag.slug, f"#{tag.name}", tag.url, by_tag[tag.slug], size)
+        yield _listing("tag", tag.slug, *listing_heading(config, "tag", tag.slug, tag.name),
+                       by_tag[tag.slug], size)
     for key, author in sorted(authors.items()):
-        title = f"{author.name} {labels['reporter']}".strip()
-        yield _listing("author", key, title, author.url, by_author.get(key, []), size)
+        yield _listing("author", key, *listing_heading(config, "author", key, author.name),
+                       by_author.get(key, []), size)
+
+
+def listing_heading(config: Config, kind: str, key: str, name: str) -> tuple[str, str]:
+    """A listing's title and URL: `name` is its section's, tag's or reporter's."""
+    if kind == "section":
+        return name, f"/{key}/"
+    if kind == "latest":
+        return config.labels["latest"], "/latest/"
+    if kind == "tag":
+        return f"#{name}", Tag(name, key).url
+    return f"{name} {config.labels['reporter']}".strip(), Author(key, name).url
 
 
 def _kept_listing(kept: dict, made: dict, kind, key, title, url, newest_first, size) -> Listing:
