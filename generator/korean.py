@@ -13,18 +13,22 @@ from __future__ import annotations
 
 import re
 import threading
-from bisect import bisect_right
 from dataclasses import dataclass
 
 from generator import search
 
 # Bump when the terms produced for the same text change, so cached terms are redone.
-ANALYSER_VERSION = "mecab-words-1"
+ANALYSER_VERSION = "mecab-words-2"
 
 # General and proper nouns, roots, foreign words (AI) and Hanja; numbers by NUMBER.
 NOUN_TAGS = frozenset({"NNG", "NNP", "XR", "SL", "SH"})
 MIN_LENGTH = 2
-WORDS_PER_CALL = 200  # words analysed together, as one sentence
+# What MeCab makes of a word depends on the words beside it. Each word is read alone,
+# followed always by this noun, so its nouns depend on the word and nothing else: never
+# on which other words a build happened to analyse with it. A noun after the word reads
+# its closing particle as a particle (`사랑의` as 사랑+의, not the noun 의), as in a
+# sentence, where a noun is the likeliest next word.
+FOLLOWING = " 계획"
 
 
 def applies_to(language: str) -> bool:
@@ -97,9 +101,10 @@ class WordNouns:
 
     News vocabulary repeats (Zipf): across an archive, distinct words are far
     fewer than words, so analysing each once is several times faster than
-    analysing whole articles. Among other words rather than in its sentence,
-    a word gives the analyser less context, but where a noun starts inside a
-    word rarely depends on the next word.
+    analysing whole articles. Alone rather than in its sentence, a word gives
+    the analyser less context, but where a noun starts inside a word rarely
+    depends on the words around it; and read alone, a word has the same nouns
+    in every article and every build.
 
     The dictionary (mecab-ko-dic, the one Elasticsearch's Korean analyser uses)
     keeps compounds whole and lists their parts (`셔틀버스` = 셔틀+버스,
@@ -130,27 +135,14 @@ class WordNouns:
                 self.hiding[piece] = nouns
 
     def _analyse(self, candidates: set[str]) -> None:
-        todo = sorted(candidates - self.known.keys())
-        for start in range(0, len(todo), WORDS_PER_CALL):
-            chunk = todo[start:start + WORDS_PER_CALL]
-            for word, morphemes in zip(chunk, self._morphemes(chunk), strict=True):
-                self.known[word] = _hidden_nouns(word, _units(morphemes))
+        for word in candidates - self.known.keys():
+            self.known[word] = _hidden_nouns(word, _units(self._morphemes(word)))
 
-    def _morphemes(self, chunk: list[str]) -> list[list[tuple]]:
-        """Each word's morphemes as (morpheme, start in the word), from one call for all.
-
-        Alone, a word is a whole sentence to MeCab, which then reads a closing
-        particle as a noun (`사랑의` as 사랑+의 "righteousness"); between other
-        words it reads it as the particle it is.
-        """
-        starts = [0]
-        for word in chunk[:-1]:
-            starts.append(starts[-1] + len(word) + 1)
-        found: list[list[tuple]] = [[] for _ in chunk]
-        for morpheme in self.tagger.parse(" ".join(chunk)):
-            at = bisect_right(starts, morpheme.span.start) - 1
-            found[at].append((morpheme, morpheme.span.start - starts[at]))
-        return found
+    def _morphemes(self, word: str) -> list[tuple]:
+        """The word's morphemes as (morpheme, start in the word), read before FOLLOWING."""
+        return [(morpheme, morpheme.span.start)
+                for morpheme in self.tagger.parse(word + FOLLOWING)
+                if morpheme.span.start < len(word)]
 
     def hidden_in(self, pieces: list[str]) -> tuple[str, ...]:
         """The hidden nouns of a text's learned pieces, each once, in order."""
