@@ -526,7 +526,8 @@ class _Writer:
             writer.adopt(render_pages(self.model, todo, self.cache.folder, writer, options,
                                       render_page))
             writer.adopt([rel for rel in copies
-                          if writer.stage_copy(rel, self.assets.files[rel])])
+                          if writer.stage_copy(rel, self.assets.images.verified(
+                              rel, self.assets.files[rel]))])
             searched = self._search(writer, options.analyser)
             written = len(writer.staged)
             unchanged.forget(self.cache)  # output/ is about to change

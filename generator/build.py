@@ -115,7 +115,7 @@ def _build(options: BuildOptions) -> BuildResult:
     finish_interrupted(options.output_dir)
     config = load_config(site_dir, options.base_url)
     now = (options.now or datetime.now()).astimezone(config.timezone)
-    cache = Cache(options.cache_dir or site_dir / CACHE_DIR)
+    cache = Cache(options.cache_dir or site_dir / CACHE_DIR, empty=options.clean)
     # On a big site, output/'s files are checked beside the build from its start.
     check = OutputCheck(cache.folder, options.output_dir) if (
         session.manifest is None and not options.clean
@@ -587,7 +587,8 @@ def _stage_copies(writer: OutputWriter, assets: Assets, rels: list[str]) -> byte
     is a byte per file, so that it fits the pipe and the process can end before
     the pages are done.
     """
-    return bytes(writer.stage_copy(rel, assets.files[rel]) for rel in rels)
+    verified = assets.images.verified  # a cached image copy is checked before it is copied
+    return bytes(writer.stage_copy(rel, verified(rel, assets.files[rel])) for rel in rels)
 
 
 def _static_keys(assets: Assets) -> dict[str, str]:

@@ -3,9 +3,9 @@ lists, manifest.
 
 Everything here is an optimisation: deleting the folder changes nothing but speed.
 A cache that cannot be read, or whose records fail their checks, is discarded.
-Every marshalled record carries a digest of its bytes and is unmarshalled only
-when the digest matches, so a damaged or edited record is parsed again from
-its source instead of being trusted into the output.
+Every record carries a digest of its bytes and is used only when the digest
+matches, so a damaged or edited record is made again from its source instead
+of being trusted into the output. A clean build starts with an empty cache.
 Source entries hold front matter, digests and the summary but never the body,
 so the no-change path reads a few hundred bytes per article; bodies are read
 only for the pages that are rendered again.
@@ -29,6 +29,7 @@ from generator.model import FrontMatter, RenderedBody, SourceEntry
 
 SCHEMA = f"newsgen-cache/6/{__version__}"
 SEAL = 16  # bytes of blake2b digest in front of each marshalled record
+TEXT_SEAL = 2 * SEAL  # hex digits of the digest in front of each text record
 TABLES = (
     "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)",
     "CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, record BLOB)",
@@ -41,6 +42,7 @@ TABLES = (
     "CREATE TABLE IF NOT EXISTS search_shards (name TEXT PRIMARY KEY, digest TEXT, data BLOB)",
     "CREATE TABLE IF NOT EXISTS articles (folder TEXT PRIMARY KEY, record BLOB)",
 )
+IMAGES = "images"  # the folder of lead-image copies (images.py)
 META_FIELDS = tuple(name for name in FrontMatter.__slots__ if name != "lines")
 BATCH = 500
 
@@ -48,9 +50,14 @@ BATCH = 500
 class Cache:
     """A small SQLite store; every method survives a damaged database by starting over."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, empty: bool = False):
+        """Open the store in `folder`; `empty` first drops every record and image copy
+        that earlier builds left, so nothing of theirs reaches the output."""
         self.folder = folder
         self.file = folder / "cache.sqlite"
+        if empty:
+            self._remove_files()
+            shutil.rmtree(folder / IMAGES, ignore_errors=True)
         self.db = self._open()
 
     def _open(self) -> sqlite3.Connection:
@@ -160,19 +167,26 @@ class Cache:
         self._write("INSERT OR REPLACE INTO blobs VALUES (?, ?)",
                     [(name, seal(marshal.dumps(value)))])
 
-    # Search index text per article (a JSON list), keyed by what decides it.
+    # Search index text per article (a JSON list after the digest of it and its key),
+    # keyed by what decides it.
     def search_texts(self, keys: list[str]) -> dict[str, list]:
         found = {}
         for key, record in self._rows_in("SELECT key, record FROM search_texts WHERE key", keys):
+            text = record[TEXT_SEAL:] if isinstance(record, str) else ""
+            if not text or record[:TEXT_SEAL] != _text_seal(key, text):
+                continue  # a damaged or edited record is simply analysed again
             try:
-                found[key] = json.loads(record)
+                found[key] = json.loads(text)
             except ValueError:
-                continue  # a damaged record is simply analysed again
+                continue
         return found
 
     def put_search_texts(self, texts: dict[str, list]) -> None:
-        self._write("INSERT OR REPLACE INTO search_texts VALUES (?, ?)",
-                    [(k, json.dumps(record, ensure_ascii=False)) for k, record in texts.items()])
+        rows = []
+        for key, record in texts.items():
+            text = json.dumps(record, ensure_ascii=False)
+            rows.append((key, _text_seal(key, text) + text))
+        self._write("INSERT OR REPLACE INTO search_texts VALUES (?, ?)", rows)
 
     # Search index shards (name -> digest, encoded postings), as the last build left them.
     def search_shard_digests(self) -> dict[str, str]:
@@ -263,6 +277,11 @@ def unseal(record) -> bytes | None:
     payload = record[SEAL:]
     return payload if hashlib.blake2b(payload, digest_size=SEAL).digest() == record[:SEAL] \
         else None
+
+
+def _text_seal(key: str, text: str) -> str:
+    """The digest of a text record and the key it is stored under."""
+    return hashlib.blake2b(f"{key}\0{text}".encode(), digest_size=SEAL).hexdigest()
 
 
 def _checksum(html: str, summary: str) -> str:

@@ -7,13 +7,21 @@ and `height`. Copies live in `.newsgen-cache/images/<digest>/`, keyed by the
 source file's bytes; an index keyed by size and mtime lets a rebuild skip even
 reading unchanged images. Output names carry the digest
 (`/images/bus-640w.3f9a1c2b.webp`), so hosts may cache them forever.
+
+Nothing cached is trusted blindly: each record of the index carries a digest
+of itself, and each copy's digest is in the record. A record that fails its
+check is made again; a copy is checked each time it is about to be copied
+into output/, and made again from its image when its bytes are not those
+it was made with.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
@@ -22,7 +30,7 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from urllib.parse import unquote
 
-from generator.errors import Problem
+from generator.errors import BuildFailed, Problem
 from generator.model import Article
 
 ARTICLE_FIELDS = tuple(field.name for field in fields(Article))
@@ -38,6 +46,7 @@ FORMATS = {
 }
 WEBP = FORMATS["WEBP"]
 INDEX_NAME = "index.json"
+CHECK = "check"  # the key of a record's digest of itself
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +56,7 @@ class Variant:
     url: str
     width: int
     height: int
+    check: str  # digest of the copy's bytes, as made
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +82,22 @@ class Images:
 
     sets: Mapping[str, ImageSet]
     files: Mapping[str, Path]
+    copies: Mapping[str, tuple[Variant, ImageSet]]  # output path of each copy -> its origin
+    origins: Mapping[str, Path]  # site path of each image -> its file in static/
+
+    def verified(self, rel: str, file: Path) -> Path:
+        """The file to copy to output path `rel`: a cached copy is checked against the
+        digest it was made with, and made again from its image when it fails; any other
+        file is returned as it is."""
+        variant, image_set = self.copies.get(rel, (None, None))
+        if variant is None or file_check(file) == variant.check:
+            return file
+        origin = self.origins[image_set.source]
+        remade = _make_variants(image_set.source, origin, image_set.digest, file.parent)
+        if not isinstance(remade, ImageSet) or file_check(file) != variant.check:
+            raise BuildFailed([Problem(str(origin), None, "image",
+                                       "changed while the site was built; build again")])
+        return file
 
 
 def make_images(articles: Iterable[Article], image_line: Callable[[str], int | None],
@@ -105,9 +131,12 @@ def make_images(articles: Iterable[Article], image_line: Callable[[str], int | N
             problem(wanted[path][0], result)
         else:
             sets[path] = result
-    files = {v.url.lstrip("/"): store.folder / s.digest / PurePosixPath(v.url).name
-             for s in sets.values() for v in (*s.webp, *s.fallback)}
-    return Images(MappingProxyType(sets), MappingProxyType(dict(sorted(files.items()))))
+    copies = {v.url.lstrip("/"): (v, s) for s in sets.values() for v in (*s.webp, *s.fallback)}
+    files = {rel: store.folder / s.digest / PurePosixPath(v.url).name
+             for rel, (v, s) in sorted(copies.items())}
+    origins = {path: wanted[path][1] for path in sets}
+    return Images(MappingProxyType(sets), MappingProxyType(files), MappingProxyType(copies),
+                  MappingProxyType(origins))
 
 
 def with_image_digests(articles: list[Article], images: Images) -> list[Article]:
@@ -151,7 +180,7 @@ class _VariantStore:
         stat = file.stat()
         stamp = f"{stat.st_size}:{stat.st_mtime_ns}"
         record = self.index.get(path)
-        if record and record.get("stamp") == stamp:
+        if isinstance(record, dict) and record.get("stamp") == stamp:
             cached = _set_from_record(path, record)
             if cached and self._complete(cached):
                 return cached
@@ -159,7 +188,7 @@ class _VariantStore:
         digest = hashlib.sha256(data).hexdigest()[:16]
         made = _make_variants(path, file, digest, self.folder / digest)
         if isinstance(made, ImageSet):
-            self.index[path] = {"stamp": stamp, **_set_to_record(made)}
+            self.index[path] = _set_to_record(path, made, stamp)
             self.changed = True
         return made
 
@@ -172,14 +201,18 @@ class _VariantStore:
         if not self.changed:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.index_file.with_suffix(".tmp")
+        tmp = self.index_file.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(self.index, ensure_ascii=False, sort_keys=True),
                        encoding="utf-8")
         os.replace(tmp, self.index_file)
 
 
 def _make_variants(path: str, file: Path, digest: str, folder: Path) -> ImageSet | str:
-    """Open the image with Pillow and write each missing copy into the digest's folder."""
+    """Open the image with Pillow and write each copy into the digest's folder.
+
+    Copies already there are written again: nothing says they hold what this
+    image makes.
+    """
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
@@ -207,10 +240,8 @@ def _make_variants(path: str, file: Path, digest: str, folder: Path) -> ImageSet
             if role == "fallback" and kind == "WEBP":
                 continue
             name = f"{stem.stem}-{width}w.{digest[:8]}.{ext}"
-            target = folder / name
-            if not target.is_file():
-                _save(_for_format(resized, ext), target, ext, options)
-            copies[role].insert(0, Variant(str(stem.parent / name), width, height))
+            check = _save(_for_format(resized, ext), folder / name, ext, options)
+            copies[role].insert(0, Variant(str(stem.parent / name), width, height, check))
     fallback = tuple(copies["fallback"]) or tuple(copies["webp"])
     return ImageSet(path, *size, digest, tuple(copies["webp"]), fallback)
 
@@ -224,25 +255,57 @@ def _for_format(image, ext: str):
     return image
 
 
-def _save(image, target: Path, ext: str, options: dict) -> None:
-    tmp = target.with_name(target.name + ".tmp")
-    image.save(tmp, format="JPEG" if ext == "jpg" else ext.upper(), **options)
+def _save(image, target: Path, ext: str, options: dict) -> str:
+    """Write the copy (whole or not at all); the digest of its bytes."""
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG" if ext == "jpg" else ext.upper(), **options)
+    data = buffer.getvalue()
+    # Two images with the same bytes share a folder: each writer has its own temporary file.
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_bytes(data)
     os.replace(tmp, target)
+    return bytes_check(data)
 
 
-def _set_to_record(image_set: ImageSet) -> dict:
+def bytes_check(data: bytes) -> str:
+    """The digest a copy is checked against."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def file_check(file: Path) -> str | None:
+    """bytes_check of a file's bytes; None when it cannot be read."""
+    try:
+        return bytes_check(file.read_bytes())
+    except OSError:
+        return None
+
+
+def _set_to_record(path: str, image_set: ImageSet, stamp: str) -> dict:
     def rows(variants):
-        return [[v.url, v.width, v.height] for v in variants]
+        return [[v.url, v.width, v.height, v.check] for v in variants]
 
-    return {"width": image_set.width, "height": image_set.height, "digest": image_set.digest,
-            "webp": rows(image_set.webp), "fallback": rows(image_set.fallback)}
+    record = {"stamp": stamp, "width": image_set.width, "height": image_set.height,
+              "digest": image_set.digest, "webp": rows(image_set.webp),
+              "fallback": rows(image_set.fallback)}
+    return {**record, CHECK: _record_check(path, record)}
+
+
+def _record_check(path: str, record: dict) -> str:
+    """The digest of a record and the image it is for."""
+    fields = {name: value for name, value in record.items() if name != CHECK}
+    return bytes_check(json.dumps([path, fields], ensure_ascii=False, sort_keys=True).encode())
 
 
 def _set_from_record(path: str, record: dict) -> ImageSet | None:
-    """An ImageSet from the index; None for a damaged record, so the image is made again."""
+    """An ImageSet from the index; None for a record that fails its check, so the image
+    is made again."""
     try:
+        if record.get(CHECK) != _record_check(path, record):
+            return None
         return ImageSet(path, int(record["width"]), int(record["height"]), str(record["digest"]),
-                        tuple(Variant(str(u), int(w), int(h)) for u, w, h in record["webp"]),
-                        tuple(Variant(str(u), int(w), int(h)) for u, w, h in record["fallback"]))
+                        tuple(Variant(str(u), int(w), int(h), str(c))
+                              for u, w, h, c in record["webp"]),
+                        tuple(Variant(str(u), int(w), int(h), str(c))
+                              for u, w, h, c in record["fallback"]))
     except (KeyError, TypeError, ValueError):
         return None

@@ -227,7 +227,8 @@ class BaseIndex:
     def files(self, docs: list[Article], files: Files) -> None:
         keys = [self.texts.key(a) for a in docs]
         changed = self._patch(docs, keys) if self._can_patch(keys) else None
-        self._put(self._remake(docs) if changed is None else changed, keys, files)
+        if changed is None or not self._put(changed, keys, files):
+            self._put(self._remake(docs), keys, files)
 
     def patch(self, edited: dict[int, Article], files: Files) -> list[str] | None:
         """files() for a base whose docs are last build's but for these, by doc id, staging
@@ -247,25 +248,42 @@ class BaseIndex:
         return [search.base_file(name) for name, data in changed.items() if data is None]
 
     def _put(self, changed: dict[str, bytes | None], keys: list[str], files: Files,
-             every: bool = True) -> None:
+             every: bool = True) -> bool:
         """Stage the changed shards, and (`every`) those output/ lacks though they did not
-        change; shards that became empty (None) are left out of output/."""
-        if not self.old_keys == keys:
-            self.cache.put_value(STATE, [search.FORMAT, keys])
+        change; shards that became empty (None) are left out of output/. False (nothing
+        staged) when one of those the cache should hold fails its check."""
         if not every:
+            self._keep_state(keys)
             for name, data in changed.items():
                 if data is not None:
                     files.put(search.base_file(name), "sbase:" + search.digest(data), data)
-            return
+            return True
         missing = {}  # shards output/ lacks though they did not change: from the cache
-        for name, digest in self.cache.search_shard_digests().items():
+        listed = self.cache.search_shard_digests()
+        for name, digest in listed.items():
             rel, key = search.base_file(name), "sbase:" + digest
-            if name in changed:
-                files.put(rel, key, changed[name])
-            elif not files.held(rel, key):
+            if name not in changed and not files.held(rel, key):
                 missing[name] = key
-        for name, (_, data) in self.cache.search_shards(sorted(missing)).items():
+        stored = self._stored(sorted(missing))
+        if stored is None or stored.keys() != missing.keys():
+            return False
+        self._keep_state(keys)
+        for name in listed.keys() & changed.keys():
+            files.put(search.base_file(name), "sbase:" + listed[name], changed[name])
+        for name, data in stored.items():
             files.put(search.base_file(name), missing[name], data)
+        return True
+
+    def _keep_state(self, keys: list[str]) -> None:
+        if not self.old_keys == keys:
+            self.cache.put_value(STATE, [search.FORMAT, keys])
+
+    def _stored(self, names: list[str]) -> dict[str, bytes] | None:
+        """The cached shards of these names; None if one fails its check."""
+        stored = self.cache.search_shards(names)
+        if any(search.digest(data) != digest for digest, data in stored.values()):
+            return None
+        return {name: data for name, (_, data) in stored.items()}
 
     def _can_patch(self, keys: list[str]) -> bool:
         state = self.cache.value(STATE)
@@ -313,13 +331,13 @@ class BaseIndex:
         fresh = {i: {t: w for t, w in weights.items() if t in terms}
                  for i, weights in fresh.items()}
         touched = {search.shard_key(t) for t in terms}
-        stored = self.cache.search_shards(sorted(touched))
-        if any(search.digest(data) != digest for digest, data in stored.values()):
+        stored = self._stored(sorted(touched))
+        if stored is None:
             return None  # a damaged shard: trust nothing stored
         adding = search.group_by_key(fresh)
         shards: dict[str, bytes | None] = {}
         for name in sorted(touched):
-            shard = json.loads(stored[name][1]) if name in stored else {}
+            shard = json.loads(stored[name]) if name in stored else {}
             shards[name] = _replace(shard, set(ids), terms, adding.get(name, {}))
         self.cache.put_search_shards({n: None if d is None else (search.digest(d), d)
                                       for n, d in shards.items()})
