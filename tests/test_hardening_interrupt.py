@@ -2,10 +2,11 @@
 
 A real `python -m generator build` is killed with SIGKILL and SIGTERM at
 several moments of a build that changes, adds and deletes pages: before it
-stages anything, while it stages, and when its journal appears (the swap).
-SIGTERM waits for a swap in progress, so output/ is whole at once; after
-SIGKILL the next run first completes the journal, so output/ is whole after
-that step. The next full build then leaves the new site and no staging folder.
+stages anything, while it stages, while it fills the next tree (the commit)
+and just after output/ was switched to it. SIGTERM waits for a commit in
+progress; either way output/ is one whole build at once and after the next
+run's first step. The next full build then leaves the new site, no staging
+folder and no third tree.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 import pytest
 from conftest import AUTHORS, MINIMAL_CONFIG, ROOT
 
-from generator.output import JOURNAL, finish_interrupted, staging_dir
+from generator.output import finish_interrupted, staging_dir, trees_dir
 
 ARTICLES = 60
 BODY = "경기도가 31개 시군과 함께 AI 데이터 협의체를 출범했다. " * 30
@@ -70,7 +71,9 @@ def snapshot(output: Path) -> dict[str, bytes]:
 
 
 def leftovers(site: Path) -> list[str]:
-    return [p.name for p in site.iterdir() if "staging" in p.name or p.name.endswith(".tmp")]
+    beside = [p.name for p in site.iterdir() if "staging" in p.name or p.name.endswith(".tmp")]
+    trees = set(os.listdir(trees_dir(site / "output")))
+    return beside + sorted(trees - {"a", "b", "spare.json"})
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +84,7 @@ def builds(tmp_path_factory):
     write_site(old)
     assert newsgen_build(old).wait(timeout=300) == 0
     reference = root / "reference"
-    shutil.copytree(old, reference)
+    shutil.copytree(old, reference, symlinks=True)
     edit_site(reference)
     started = time.perf_counter()
     assert newsgen_build(reference).wait(timeout=300) == 0
@@ -92,8 +95,8 @@ def builds(tmp_path_factory):
 
 
 def written_by_new_build(old: dict, new: dict) -> int:
-    """How many files the new build stages: those whose bytes differ, plus the journal."""
-    return sum(old.get(rel) != data for rel, data in new.items()) + 1
+    """How many files the new build stages: those whose bytes differ."""
+    return sum(old.get(rel) != data for rel, data in new.items())
 
 
 def staged_count(site: Path) -> int:
@@ -101,21 +104,21 @@ def staged_count(site: Path) -> int:
     return sum(len(files) for _, _, files in os.walk(staging))
 
 
-def journal_seen(site: Path) -> bool:
-    return (staging_dir(site / "output") / JOURNAL).exists()
+def committing(site: Path) -> bool:
+    """The next tree is being filled: the old site was built once, into tree a."""
+    return (trees_dir(site / "output") / "b").exists()
 
 
-def swap_started(site: Path, total: int) -> bool:
-    """The journal is there and some staged files have already moved into output/."""
-    return journal_seen(site) and 0 < staged_count(site) < total
+def switched(site: Path) -> bool:
+    return os.readlink(site / "output").endswith("/b")
 
 
 MOMENTS = {
     "early": lambda site, started, total: time.perf_counter() - started > 0.4,
     "staging": lambda site, started, total: staging_dir(site / "output").exists(),
     "half-staged": lambda site, started, total: staged_count(site) >= total // 2,
-    "journal": lambda site, started, total: journal_seen(site),
-    "mid-swap": lambda site, started, total: swap_started(site, total),
+    "commit": lambda site, started, total: committing(site),
+    "switched": lambda site, started, total: switched(site),
 }
 CASES = [(signal.SIGKILL, m) for m in MOMENTS] + [(signal.SIGTERM, m) for m in MOMENTS]
 
@@ -125,7 +128,7 @@ CASES = [(signal.SIGKILL, m) for m in MOMENTS] + [(signal.SIGTERM, m) for m in M
 def test_killed_build_leaves_old_or_new_site_and_next_build_finishes(builds, signum, moment):
     root, old, new, _ = builds
     site = root / f"{signum.name}-{moment}"
-    shutil.copytree(root / "old", site)
+    shutil.copytree(root / "old", site, symlinks=True)
     edit_site(site)
     process = newsgen_build(site)
     started = time.perf_counter()
@@ -157,7 +160,7 @@ def test_moments_fall_inside_the_build(builds):
     root, _, new, seconds = builds
     assert len(new) > 150
     site = root / "timing"
-    shutil.copytree(root / "old", site)
+    shutil.copytree(root / "old", site, symlinks=True)
     edit_site(site)
     process = newsgen_build(site)
     seen = set()
