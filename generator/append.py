@@ -45,6 +45,7 @@ from generator.build import (
     page_renderer,
     render_pages,
     stamp_written,
+    static_key,
 )
 from generator.cache import Cache
 from generator.images import make_images, with_image_digests
@@ -462,10 +463,10 @@ def _slots_of(member: tuple) -> list[str]:
             *(siteindex.slot("author", key) for key in authors)]
 
 
-def index_stamp(stamp: str) -> tuple[int, int]:
-    """An entry's stamp ('size:mtime:settings') as the scan gives it."""
-    size, mtime, _ = stamp.split(":", 2)
-    return int(size), int(mtime)
+def index_stamp(stamp: str) -> tuple[int, str]:
+    """An entry's stamp ('size:file stamp:settings') as the scan gives it."""
+    size, file, _ = stamp.split(":", 2)
+    return int(size), file
 
 
 class _Walk:
@@ -600,8 +601,7 @@ class _Writer:
             image_set = sets.get(article.image) if article.image else None
             for variant in (*image_set.webp, *image_set.fallback) if image_set else ():
                 rel = variant.url.lstrip("/")
-                stat = self.assets.files[rel].stat()
-                found[rel] = f"static:{stat.st_size}:{stat.st_mtime_ns}"
+                found[rel] = static_key(self.assets.files[rel])
         return found
 
     def _search(self, writer: OutputWriter, analyser: korean.Analyser | None) -> dict:

@@ -52,6 +52,7 @@ from generator.site import (
 from generator.sitefiles import check_site_files, is_inside
 from generator.sitemap import NEWS_WINDOW
 from generator.sources import parse_file, read_settings, read_sources
+from generator.stamps import file_stamp, settled_stat
 
 CACHE_DIR = ".newsgen-cache"
 PREFETCH = 200  # bodies fetched from the cache per query while rendering
@@ -592,12 +593,14 @@ def _stage_copies(writer: OutputWriter, assets: Assets, rels: list[str]) -> byte
 
 
 def _static_keys(assets: Assets) -> dict[str, str]:
-    """The key of each static file in output/: its source's size and mtime."""
-    keys = {}
-    for rel, source in assets.files.items():
-        stat = source.stat()
-        keys[rel] = f"static:{stat.st_size}:{stat.st_mtime_ns}"
-    return keys
+    """The key of each static file in output/."""
+    return {rel: static_key(source) for rel, source in assets.files.items()}
+
+
+def static_key(source: Path) -> str:
+    """The key of a static file's copy in output/: its source's size and stamp."""
+    found = settled_stat(source)
+    return f"static:{found.st_size}:{file_stamp(found)}"
 
 
 def _validator(manifest, output_prefix: str, trusted: bool,

@@ -30,6 +30,7 @@ from generator.model import (
 )
 from generator.sitefiles import is_inside
 from generator.slugs import SLUG_RE, check_url_path, tag_slug
+from generator.stamps import file_stamp, settled_stat
 
 CONTENT_DIR = "content"
 KNOWN_KEYS = ("title", "subtitle", "date", "updated", "author", "authors", "tags", "summary",
@@ -53,13 +54,13 @@ def find_sources(site_dir: Path) -> list[Path]:
     return [site_dir / rel for rel, _, _ in scan_sources(site_dir)]
 
 
-def scan_sources(site_dir: Path) -> list[tuple[str, int, int]]:
-    """(path relative to the site, size, mtime) of each file `find_sources` finds, sorted.
+def scan_sources(site_dir: Path) -> list[tuple[str, int, str]]:
+    """(path relative to the site, size, stamp) of each file `find_sources` finds, sorted.
 
     One scandir pass, no Path objects: a 100,000-article site is scanned on
     every build, and this is what a no-change build mostly costs.
     """
-    found: list[tuple[str, int, int]] = []
+    found: list[tuple[str, int, str]] = []
     _scan(site_dir / CONTENT_DIR, f"{CONTENT_DIR}/", site_dir, set(), found)
     return sorted(found)
 
@@ -81,8 +82,8 @@ def _scan(folder: Path, prefix: str, site_dir: Path, seen: set[str], found: list
                 seen.add(real)
                 _scan(Path(entry.path), f"{prefix}{name}/", site_dir, seen, found)
         elif name.endswith(".md") and entry.is_file():
-            stat = entry.stat()
-            found.append((prefix + name, stat.st_size, stat.st_mtime_ns))
+            stat = settled_stat(entry.path, entry.stat())
+            found.append((prefix + name, stat.st_size, file_stamp(stat)))
 
 
 def parse_source(rel_path: str, raw: bytes, tz: ZoneInfo) -> Source | list[Problem]:

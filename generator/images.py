@@ -32,6 +32,7 @@ from urllib.parse import unquote
 
 from generator.errors import BuildFailed, Problem
 from generator.model import Article
+from generator.stamps import file_stamp, settled_stat
 
 ARTICLE_FIELDS = tuple(field.name for field in fields(Article))
 ARTICLE_VALUES = attrgetter(*ARTICLE_FIELDS)
@@ -177,8 +178,8 @@ class _VariantStore:
 
     def image_set(self, path: str, file: Path) -> ImageSet | str:
         """The set for one image: from the index when the file is unchanged, else made."""
-        stat = file.stat()
-        stamp = f"{stat.st_size}:{stat.st_mtime_ns}"
+        stat = settled_stat(file)
+        stamp = f"{stat.st_size}:{file_stamp(stat)}"
         record = self.index.get(path)
         if isinstance(record, dict) and record.get("stamp") == stamp:
             cached = _set_from_record(path, record)

@@ -37,9 +37,10 @@ from generator.content import CONTENT_DIR
 from generator.errors import Problem
 from generator.model import SourceEntry
 from generator.sitefiles import find_links
+from generator.stamps import file_stamp, settled_stat
 
 CONTENT_PREFIX = f"{CONTENT_DIR}/"
-Stamps = dict[str, tuple[int, int]]
+Stamps = dict[str, tuple[int, str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,5 +207,6 @@ def _apply(paths: set[str], root: str, stamps: Stamps) -> bool:
         if stat.S_ISDIR(found.st_mode) or stat.S_ISLNK(found.st_mode):
             return False
         if rel.endswith(".md") and stat.S_ISREG(found.st_mode):
-            stamps[rel] = (found.st_size, found.st_mtime_ns)
+            found = settled_stat(path, found)
+            stamps[rel] = (found.st_size, file_stamp(found))
     return True

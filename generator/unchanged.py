@@ -18,6 +18,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.cache import Cache
+from generator.stamps import file_stamp, settled_stat
 
 FINGERPRINT = "fingerprint"
 
@@ -31,11 +32,11 @@ def fingerprint(scan: list[tuple[str, int, int]], *settings: str) -> str:
 
 
 def stamp_files(files: dict[str, Path]) -> str:
-    """A digest of the names, sizes and mtimes of some files (the static folder's)."""
+    """A digest of the names, sizes and stamps of some files (the static folder's)."""
     digest = hashlib.blake2b(digest_size=16)
     for rel, path in files.items():
-        stat = path.stat()
-        digest.update(f"\n{rel}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+        stat = settled_stat(path)
+        digest.update(f"\n{rel}\0{stat.st_size}\0{file_stamp(stat)}".encode())
     return digest.hexdigest()
 
 
