@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import re
 import signal
 import sys
 import threading
@@ -19,11 +18,10 @@ from pathlib import Path
 
 from generator import __version__
 from generator.build import BuildOptions, build
-from generator.errors import BuildFailed, NewsgenError, UsageError
+from generator.errors import BuildFailed, NewsgenError, UsageError, printable
 
 PROGRESS_THRESHOLD = 500
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # one problem, one line: newlines too
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,11 +56,6 @@ def main(argv: list[str] | None = None) -> int:
               "this is a bug in newsgen; run again with NEWSGEN_DEBUG=1 for the details "
               "and report it", file=sys.stderr)
         return 70
-
-
-def printable(text: str) -> str:
-    """File names and values may hold terminal escape codes; show them, don't obey them."""
-    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _parser() -> argparse.ArgumentParser:

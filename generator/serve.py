@@ -25,7 +25,7 @@ from generator import korean
 from generator.build import CACHE_DIR, BuildOptions, build
 from generator.collector import BetweenBuilds
 from generator.config import load_config
-from generator.errors import BuildFailed, NewsgenError, UsageError
+from generator.errors import BuildFailed, NewsgenError, UsageError, printable
 from generator.model import BuildResult
 from generator.preview_http import PreviewHandler
 from generator.session import Session
@@ -214,19 +214,20 @@ class PreviewServer:
         problems: tuple[str, ...] = ()
         changed = False
         base_path = _base_path(self.options.site_dir, self.state.base_path)
+        reason = printable(reason)  # it names the saved files
         try:
             result = build(self._build_options(paths))
             changed = result.written + result.deleted > 0
             for warning in result.warnings:
-                self.log(str(warning))
+                self.log(printable(str(warning)))
             self.log(_summary(reason, result))
         except BuildFailed as failure:
-            problems = tuple(str(p) for p in failure.problems)
+            problems = tuple(printable(str(p)) for p in failure.problems)
             self.log("\n".join([*problems, f"{reason}: build failed; the preview shows the "
                                 "problems until the next good save"]))
         except NewsgenError as error:
-            problems = (str(error),)
-            self.log(f"{reason}: {error}")
+            problems = (printable(str(error)),)
+            self.log(f"{reason}: {problems[0]}")
         except Exception as error:  # a bug must not kill the preview; show it and go on
             problems = (f"internal error: {error!r}",)
             self.log(traceback.format_exc())
