@@ -102,7 +102,7 @@ class RsyncTarget:
 
     def _run(self, source: Path, *extra: str) -> str:
         command = [self.rsync, "--recursive", "--checksum", "--delete", "--8-bit-output",
-                   "-ii", "--out-format=%i %n", *extra, f"{source}/", self.name]
+                   "-ii", "--out-format=%i %n", *extra, "--", f"{source}/", self.name]
         try:
             done = subprocess.run(command, capture_output=True, text=True, check=False)
         except FileNotFoundError:
@@ -135,6 +135,9 @@ def parse_itemized(text: str) -> DeployPlan:
 
 def make_target(text: str, site_dir: Path, output_dir: Path) -> Target:
     """'host:path' and 'user@host:path' go through rsync; anything else is a local folder."""
+    if text.startswith("-"):
+        raise DeployRefused(f"refusing to deploy to {text!r}: a target may not start with "
+                            f"'-'; write './{text}' for a folder of that name")
     if re.match(r"^[^/]+:", text) and not re.match(r"^[A-Za-z]:[\\/]", text):
         return RsyncTarget(text)
     root = Path(text)
@@ -143,15 +146,28 @@ def make_target(text: str, site_dir: Path, output_dir: Path) -> Target:
 
 
 def _check_local_target(root: Path, site_dir: Path, output_dir: Path) -> None:
-    target, output, site = root.resolve(), output_dir.resolve(), site_dir.resolve()
-    if (target in (output, site, Path("/"), Path.home().resolve())
-            or target in output.parents or output in target.parents
-            or target in site.parents or target in (site / d for d in
-                                                    ("content", "static", "themes", "data"))):
-        raise DeployRefused(f"refusing to deploy into {root}: it overlaps the site or "
-                            "its output; choose the web server's own folder")
+    """A deploy deletes what the build did not write: the target must hold nothing else."""
+    reason = _overlap(root.resolve(), site_dir.resolve(), output_dir.resolve())
+    if reason:
+        raise DeployRefused(f"refusing to deploy into {root}: {reason}; deploying deletes "
+                            "what the build did not write, so choose the web server's own "
+                            "folder, outside the site")
     if root.exists() and not root.is_dir():
         raise DeployRefused(f"{root} is not a folder")
+
+
+def _overlap(target: Path, site: Path, output: Path) -> str | None:
+    """Why target may not be deployed into, if it shares files with the site or output/."""
+    if target in (Path("/"), Path.home().resolve()):
+        return "it is the root or your home folder"
+    for name, folder in (("the site folder", site), ("the output folder", output)):
+        if target == folder:
+            return f"it is {name}"
+        if folder in target.parents:
+            return f"it is inside {name} {folder}"
+        if target in folder.parents:
+            return f"it holds {name} {folder}"
+    return None
 
 
 def check_deployable(output_dir: Path) -> None:
