@@ -85,6 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--no-drafts", dest="drafts", action="store_false",
                            help="hide drafts (shown by default, marked DRAFT)")
     serve_cmd.add_argument("--future", action="store_true", help="include future-dated articles")
+    serve_cmd.add_argument("--allowed-host", action="append", default=[], metavar="NAME",
+                           help="also answer requests for this host name (repeatable); "
+                           "others get 403, against DNS rebinding")
     serve_cmd.set_defaults(run=run_serve)
 
     new_cmd = commands.add_parser("new", help="create a new article file")
@@ -189,7 +192,8 @@ def run_serve(args) -> int:
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port must be between 0 and 65535, not {args.port}")
     options = ServeOptions(site_dir=site_dir, host=args.host, port=args.port,
-                           drafts=args.drafts, future=args.future)
+                           drafts=args.drafts, future=args.future,
+                           allowed_hosts=tuple(args.allowed_host))
     signal.signal(signal.SIGTERM, _stop_on_terminate)  # `kill` stops as cleanly as Ctrl-C
     server = PreviewServer(options, log=lambda line: print(line, file=sys.stderr, flush=True))
     try:  # from here on, Ctrl-C or kill always goes through close()
