@@ -73,3 +73,10 @@ def printable(text: str) -> str:
 def _escape(match: re.Match) -> str:
     code = ord(match.group())
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def describe(error: BaseException) -> str:
+    """An exception's message, never empty: some (MemoryError, often) carry none."""
+    if isinstance(error, MemoryError):
+        return "too large to load: out of memory"
+    return str(error) or type(error).__name__
