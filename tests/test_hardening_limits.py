@@ -91,3 +91,35 @@ def test_out_of_memory_while_loading_yaml_is_a_problem_with_a_message(monkeypatc
     problem = load_yaml("data/big.yaml", "a: [1, 2, 3]\n")
     assert str(problem) == "data/big.yaml:1: invalid YAML: too large to load: out of memory"
     assert isinstance(yaml.safe_load("a: 1"), dict)  # the patch touched newsgen's loader only
+
+
+def table(columns: int, rows: int) -> str:
+    """A Markdown table of one-character cells: about 2 bytes a cell."""
+    row = "|" + "|".join("x" * columns) + "|\n"
+    return row + "|" + "|".join("-" * columns) + "|\n" + row * rows
+
+
+def test_a_table_with_millions_of_cells_is_refused_before_it_is_built(make_site):
+    body = "첫 문단입니다.\n\n" + table(1950, 1000)  # 3.9 MB: under the 4 MB limit
+    text = article_text("표 기사", body=body)
+    line = text.splitlines().index("첫 문단입니다.") + 3  # the table's first line
+    site = make_site({"content/local/big.md": text, "content/local/a.md": article_text()})
+    done = build_in_child(site)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.splitlines()[0] == (f"content/local/big.md:{line}: body: table has "
+                                           "1,951,950 cells; at most 20,000")
+
+
+def test_many_tables_in_one_article_share_the_bound(make_site, capsys):
+    body = "\n".join(table(100, 59) for _ in range(5))  # 6,000 cells each
+    site = make_site({"content/local/tables.md": article_text("표 기사", body=body)})
+    assert main(["build", "--site", str(site)]) == 1
+    assert "body: this table brings the article's tables to 24,000 cells; at most 20,000" \
+        in capsys.readouterr().err
+
+
+def test_a_table_of_a_usual_size_renders(make_site):
+    site = make_site({"content/local/t.md": article_text("표 기사", body=table(10, 500))})
+    assert main(["build", "--site", str(site)]) == 0
+    page = (site / "output/local/2026/11/20/t/index.html").read_text(encoding="utf-8")
+    assert page.count("<td>") == 10 * 500
