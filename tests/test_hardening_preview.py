@@ -134,3 +134,11 @@ def test_a_name_longer_than_the_file_system_allows_gets_an_answer(preview, path)
     status, _ = fetch(preview, path, "localhost", timeout=10)
     assert status in (404, 414)
     assert fetch(preview, "/", "localhost")[0] == 200
+
+
+def test_listening_on_all_interfaces_also_answers_ip_addresses(site):
+    with serving(site, "--host", "0.0.0.0") as running:
+        assert fetch(running, "/", f"192.0.2.7:{running.port}")[0] == 200
+        assert fetch(running, "/", "[2001:db8::7]")[0] == 200
+        assert fetch(running, "/", "evil.example")[0] == 403
+        assert fetch(running, "/", "192.0.2.7.nip.io")[0] == 403
