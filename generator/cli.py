@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import re
 import signal
 import sys
 import threading
@@ -19,11 +18,10 @@ from pathlib import Path
 
 from generator import __version__
 from generator.build import BuildOptions, build
-from generator.errors import BuildFailed, NewsgenError, UsageError
+from generator.errors import BuildFailed, NewsgenError, UsageError, printable
 
 PROGRESS_THRESHOLD = 500
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # one problem, one line: newlines too
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,11 +58,6 @@ def main(argv: list[str] | None = None) -> int:
         return 70
 
 
-def printable(text: str) -> str:
-    """File names and values may hold terminal escape codes; show them, don't obey them."""
-    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsgen", description="A static news-site generator.")
     parser.add_argument("--version", action="version", version=f"newsgen {__version__}")
@@ -92,6 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--no-drafts", dest="drafts", action="store_false",
                            help="hide drafts (shown by default, marked DRAFT)")
     serve_cmd.add_argument("--future", action="store_true", help="include future-dated articles")
+    serve_cmd.add_argument("--allowed-host", action="append", default=[], metavar="NAME",
+                           help="also answer requests for this host name (repeatable); "
+                           "others get 403, against DNS rebinding")
     serve_cmd.set_defaults(run=run_serve)
 
     new_cmd = commands.add_parser("new", help="create a new article file")
@@ -196,7 +192,8 @@ def run_serve(args) -> int:
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port must be between 0 and 65535, not {args.port}")
     options = ServeOptions(site_dir=site_dir, host=args.host, port=args.port,
-                           drafts=args.drafts, future=args.future)
+                           drafts=args.drafts, future=args.future,
+                           allowed_hosts=tuple(args.allowed_host))
     signal.signal(signal.SIGTERM, _stop_on_terminate)  # `kill` stops as cleanly as Ctrl-C
     server = PreviewServer(options, log=lambda line: print(line, file=sys.stderr, flush=True))
     try:  # from here on, Ctrl-C or kill always goes through close()

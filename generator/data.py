@@ -94,6 +94,8 @@ def _load_authors(loaded: YamlValue, problems: list[Problem]) -> dict[str, Autho
                                         warning=True))
             elif not isinstance(entry[field], str | int | float | None):
                 problems.append(Problem(path, line, f"{key}.{field}", "must be text"))
-        fields = {k: str(entry[k]) for k in AUTHOR_KEYS if entry.get(k) is not None}
+        # A field that is not text is a problem already; str() of a list could be huge.
+        fields = {k: str(entry[k]) for k in AUTHOR_KEYS if isinstance(entry.get(k), str | int
+                                                                        | float)}
         authors[key] = Author(key=key, **fields)
     return authors

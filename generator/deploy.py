@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import Protocol
 
 from generator.buildrecord import read_record, record_path
-from generator.errors import NewsgenError
-from generator.output import existing_files, output_lock
+from generator.errors import NewsgenError, UsageError
+from generator.output import output_lock
 
 DEFAULT_MAX_DELETES = 256
+NOT_A_FILE = "not a regular file"
 
 
 class DeployRefused(NewsgenError):
@@ -58,15 +59,38 @@ class Target(Protocol):
 
 
 def digest_tree(root: Path) -> dict[str, str]:
-    """SHA-256 of every file under root, by relative path."""
+    """SHA-256 of every regular file under root, by relative path; links, FIFOs and
+    other special files get NOT_A_FILE, which no digest equals, and are never opened."""
     if not root.is_dir():
         return {}
-    return {rel: hashlib.sha256((root / rel).read_bytes()).hexdigest()
-            for rel in existing_files(root)}
+    return dict(_scan_tree(root, ""))
+
+
+def _scan_tree(folder: Path, prefix: str):
+    """(relative path, digest) below folder; links to folders are not followed, since a
+    deploy replaces them instead of writing through them."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            rel = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                yield from _scan_tree(Path(entry.path), rel + "/")
+            elif entry.is_file(follow_symlinks=False):
+                yield rel, _file_digest(entry.path)
+            else:
+                yield rel, NOT_A_FILE
+
+
+def _file_digest(path: str) -> str:
+    with open(path, "rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 class LocalTarget:
-    """A folder on this machine, such as a web server's document root."""
+    """A folder on this machine, such as a web server's document root.
+
+    Everything below the folder becomes exactly the build: a link or a FIFO where
+    the build has a file or a folder is replaced, never written or read through.
+    """
 
     def __init__(self, root: Path):
         self.root = root
@@ -78,13 +102,39 @@ class LocalTarget:
     def apply(self, source: Path, changes: DeployPlan) -> None:
         for rel in changes.uploads:
             target = self.root / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
+            _make_folders(self.root, rel)
             tmp = target.with_name(f".{target.name}.newsgen-tmp")
+            tmp.unlink(missing_ok=True)  # a link planted there must not be written through
             shutil.copyfile(source / rel, tmp)
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)  # a folder of stale files where the build has a file
             os.replace(tmp, target)  # readers never see half a file
         for rel in changes.deletes:
-            (self.root / rel).unlink(missing_ok=True)
-            _remove_empty_parents(self.root, rel)
+            path = self.root / rel
+            if _plain_path(self.root, rel) and (path.is_symlink() or not path.is_dir()):
+                path.unlink(missing_ok=True)
+                _remove_empty_parents(self.root, rel)
+
+
+def _make_folders(root: Path, rel: str) -> None:
+    """Create rel's folders below root, replacing any link or file standing in the way."""
+    root.mkdir(parents=True, exist_ok=True)
+    folder = root
+    for part in rel.split("/")[:-1]:
+        folder = folder / part
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            folder.unlink()
+        folder.mkdir(exist_ok=True)
+
+
+def _plain_path(root: Path, rel: str) -> bool:
+    """True when no folder between root and rel is a link (nothing outside is reached)."""
+    folder = root
+    for part in rel.split("/")[:-1]:
+        folder = folder / part
+        if folder.is_symlink() or not folder.is_dir():
+            return False
+    return True
 
 
 class RsyncTarget:
@@ -102,7 +152,7 @@ class RsyncTarget:
 
     def _run(self, source: Path, *extra: str) -> str:
         command = [self.rsync, "--recursive", "--checksum", "--delete", "--8-bit-output",
-                   "-ii", "--out-format=%i %n", *extra, f"{source}/", self.name]
+                   "-ii", "--out-format=%i %n", *extra, "--", f"{source}/", self.name]
         try:
             done = subprocess.run(command, capture_output=True, text=True, check=False)
         except FileNotFoundError:
@@ -135,6 +185,9 @@ def parse_itemized(text: str) -> DeployPlan:
 
 def make_target(text: str, site_dir: Path, output_dir: Path) -> Target:
     """'host:path' and 'user@host:path' go through rsync; anything else is a local folder."""
+    if text.startswith("-"):
+        raise DeployRefused(f"refusing to deploy to {text!r}: a target may not start with "
+                            f"'-'; write './{text}' for a folder of that name")
     if re.match(r"^[^/]+:", text) and not re.match(r"^[A-Za-z]:[\\/]", text):
         return RsyncTarget(text)
     root = Path(text)
@@ -143,15 +196,28 @@ def make_target(text: str, site_dir: Path, output_dir: Path) -> Target:
 
 
 def _check_local_target(root: Path, site_dir: Path, output_dir: Path) -> None:
-    target, output, site = root.resolve(), output_dir.resolve(), site_dir.resolve()
-    if (target in (output, site, Path("/"), Path.home().resolve())
-            or target in output.parents or output in target.parents
-            or target in site.parents or target in (site / d for d in
-                                                    ("content", "static", "themes", "data"))):
-        raise DeployRefused(f"refusing to deploy into {root}: it overlaps the site or "
-                            "its output; choose the web server's own folder")
+    """A deploy deletes what the build did not write: the target must hold nothing else."""
+    reason = _overlap(root.resolve(), site_dir.resolve(), output_dir.resolve())
+    if reason:
+        raise DeployRefused(f"refusing to deploy into {root}: {reason}; deploying deletes "
+                            "what the build did not write, so choose the web server's own "
+                            "folder, outside the site")
     if root.exists() and not root.is_dir():
         raise DeployRefused(f"{root} is not a folder")
+
+
+def _overlap(target: Path, site: Path, output: Path) -> str | None:
+    """Why target may not be deployed into, if it shares files with the site or output/."""
+    if target in (Path("/"), Path.home().resolve()):
+        return "it is the root or your home folder"
+    for name, folder in (("the site folder", site), ("the output folder", output)):
+        if target == folder:
+            return f"it is {name}"
+        if folder in target.parents:
+            return f"it is inside {name} {folder}"
+        if target in folder.parents:
+            return f"it holds {name} {folder}"
+    return None
 
 
 def check_deployable(output_dir: Path) -> None:
@@ -180,11 +246,14 @@ def deploy(output_dir: Path, target: Target, dry_run: bool = False,
     Holds output/'s lock throughout, so no build swaps files in while they are
     copied: `waiting()` is called first if a build is running.
     """
+    if max_deletes < -1:
+        raise UsageError(f"--max-deletes must be a number of files (0 or more), or -1 for "
+                         f"no limit; not {max_deletes}")
     check_deployable(output_dir)  # before the lock: nothing to wait for without a build
     with output_lock(output_dir, waiting):
         check_deployable(output_dir)  # the build waited for may have failed
         changes = target.plan(output_dir)
-        if 0 <= max_deletes < len(changes.deletes) and not dry_run:
+        if max_deletes != -1 and max_deletes < len(changes.deletes) and not dry_run:
             raise DeployRefused(f"deploying would delete {len(changes.deletes)} files from "
                                 f"{target.name} (limit {max_deletes}); check the target, "
                                 "then pass --max-deletes N to allow it")

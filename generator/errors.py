@@ -6,12 +6,18 @@ Exception tree:
     ├── BuildFailed         one or more Problems in the site's input (exit 1)
     └── UsageError          a bad command line or output location (exit 2)
 
-A Problem is one line of the report: `path:line: field: message`.
+A Problem is one line of the report: `path:line: field: message`. `printable`
+makes any such line safe to show in a terminal or a page.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# C0/C1 controls (a newline would forge a second problem line, ESC drives the terminal)
+# and the bidirectional controls that reorder what is shown (Trojan Source, CVE-2021-42574).
+UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,3 +62,21 @@ def raise_if_errors(problems: list[Problem]) -> None:
     """Stop the build when any problem (not a mere warning) was found."""
     if any(not p.warning for p in problems):
         raise BuildFailed(problems)
+
+
+def printable(text: str) -> str:
+    """File names and values may hold terminal escapes or bidi controls: show them as
+    `\\x1b` or `\\u202e`, never obey them."""
+    return UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def describe(error: BaseException) -> str:
+    """An exception's message, never empty: some (MemoryError, often) carry none."""
+    if isinstance(error, MemoryError):
+        return "too large to load: out of memory"
+    return str(error) or type(error).__name__

@@ -12,9 +12,13 @@ from dataclasses import dataclass
 
 import yaml
 
-from generator.errors import Problem
+from generator.errors import Problem, describe
 
 FENCES = ("---", "...")
+# A few aliases that reuse a block are fine; a document whose aliases repeat more values
+# than this is an attack (each alias of an alias multiplies).
+MAX_ALIASED_VALUES = 100_000
+SIZE_CAP = 1 << 62
 
 
 class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
@@ -108,13 +112,17 @@ def load_yaml(path: str, yaml_text: str, first_line: int = 1) -> YamlValue | Pro
     loader = Loader(yaml_text)
     try:
         node = loader.get_single_node()
+        bomb = None if node is None else _alias_bomb(path, node, first_line)
+        if bomb:
+            return bomb
         value = None if node is None else loader.construct_document(node)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + first_line if mark else first_line
-        return Problem(path, line, None, f"invalid YAML: {err.problem or err.context}")
-    except (yaml.YAMLError, ValueError, OverflowError, RecursionError) as err:
-        return Problem(path, first_line, None, f"invalid YAML: {err}")
+        what = err.problem or err.context or describe(err)
+        return Problem(path, line, None, f"invalid YAML: {what}")
+    except (yaml.YAMLError, ValueError, OverflowError, RecursionError, MemoryError) as err:
+        return Problem(path, first_line, None, f"invalid YAML: {describe(err)}")
     finally:
         loader.dispose()
     lines: dict = {}
@@ -127,3 +135,48 @@ def load_yaml(path: str, yaml_text: str, first_line: int = 1) -> YamlValue | Pro
                     duplicates.append((key_node.value, line))
                 lines.setdefault(key_node.value, line)
     return YamlValue(value, lines, tuple(duplicates))
+
+
+def _alias_bomb(path: str, root: yaml.Node, first_line: int) -> Problem | None:
+    """Refuse a document whose aliases would repeat more than MAX_ALIASED_VALUES values
+    (a "billion laughs"): loading shares them, but anything walking the values
+    (printing, templates) would meet every copy."""
+    sizes = _expanded_sizes(root)
+    extra = sizes[id(root)] - len(sizes)
+    if extra <= MAX_ALIASED_VALUES:
+        return None
+    line = first_line
+    if isinstance(root, yaml.MappingNode) and root.value:
+        key, _ = max(root.value, key=lambda pair: sizes.get(id(pair[1]), 1))
+        line = key.start_mark.line + first_line
+    return Problem(path, line, None, f"its aliases repeat more than "
+                   f"{MAX_ALIASED_VALUES:,} values; write the repeated parts out "
+                   "or use fewer '*' aliases")
+
+
+def _expanded_sizes(root: yaml.Node) -> dict[int, int]:
+    """For every distinct node (by id), how many values it holds with aliases expanded;
+    capped, and a node met again inside itself counts once, as loading makes it a
+    reference to itself."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_counted = stack.pop()
+        if children_counted:
+            total = 1 + sum(sizes.get(id(child), 1) for child in _children(node))
+            sizes[id(node)] = min(total, SIZE_CAP)
+            open_nodes.discard(id(node))
+        elif id(node) not in sizes and id(node) not in open_nodes:
+            open_nodes.add(id(node))
+            stack.append((node, True))
+            stack.extend((child, False) for child in _children(node))
+    return sizes
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    return []

@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block.table import table as table_rule
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -23,6 +25,8 @@ from generator import __version__
 from generator.model import RenderedBody
 
 SUMMARY_LENGTH = 160
+# Each cell costs about 1.3 KB while rendering; a 2,000,000-cell table would take gigabytes.
+MAX_TABLE_CELLS = 20_000
 # Bumped whenever the HTML this module produces changes for the same input.
 RENDERER_REVISION = "2"
 
@@ -44,6 +48,16 @@ SAFE_ATTRIBUTES = {
 }
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
 EMPTY_IFRAME = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>.*?</iframe>", re.S)
+CELLS_SEEN = "newsgen_table_cells"
+
+
+class BodyTooLarge(ValueError):
+    """Markdown that would take too much memory to render; `line` counts from the
+    body's first line, which is 0."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
 
 
 def body_key(text: str, raw_html: bool, base_path: str, embed_hosts: tuple = ()) -> str:
@@ -85,10 +99,45 @@ def sanitize_html(html: str, embed_hosts: tuple[str, ...] = ()) -> str:
 def _parser(raw_html: bool) -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": raw_html, "typographer": False})
     parser.enable(["table", "strikethrough"])
+    parser.block.ruler.at("table", _bounded_table, {"alt": ["paragraph", "reference"]})
     parser.use(footnote_plugin)
     parser.use(anchors_plugin, min_level=2, max_level=4)
     parser.add_render_rule("image", _render_lazy_image)
     return parser
+
+
+def _bounded_table(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """The table rule, refusing a table before its cells are built when the body's
+    tables would hold more than MAX_TABLE_CELLS cells."""
+    if silent or not table_rule(state, start, end, True):
+        return table_rule(state, start, end, silent)
+    cells = _count_columns(state.getLines(start + 1, start + 2, 0, False)) * (
+        1 + _count_body_rows(state, start, end))
+    total = state.env.get(CELLS_SEEN, 0) + cells
+    if cells > MAX_TABLE_CELLS:
+        raise BodyTooLarge(start, f"table has {cells:,} cells; at most {MAX_TABLE_CELLS:,}")
+    if total > MAX_TABLE_CELLS:
+        raise BodyTooLarge(start, f"this table brings the article's tables to {total:,} "
+                           f"cells; at most {MAX_TABLE_CELLS:,}")
+    state.env[CELLS_SEEN] = total
+    return table_rule(state, start, end, False)
+
+
+def _count_columns(delimiter_row: str) -> int:
+    """Columns of a table whose delimiter row ('|---|:-:|') the table rule accepted."""
+    return sum(1 for part in delimiter_row.split("|") if part.strip())
+
+
+def _count_body_rows(state: StateBlock, start: int, end: int) -> int:
+    """The rows after the delimiter row, ended as the table rule ends them."""
+    terminators = state.md.block.ruler.getRules("blockquote")
+    line = start + 2
+    while line < end and state.sCount[line] >= state.blkIndent:
+        if state.isEmpty(line) or state.is_code_block(line) or any(
+                rule(state, line, end, True) for rule in terminators):
+            break
+        line += 1
+    return line - start - 2
 
 
 def _render_lazy_image(self, tokens, idx, options, env):

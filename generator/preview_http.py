@@ -2,16 +2,22 @@
 
 `resolve_path` is pure: it refuses anything that could leave the preview
 folder (dot segments, encoded slashes or backslashes, NUL, links pointing
-out) and maps clean URLs to index.html. The handler adds the reload script to
-HTML and shows the error page instead of HTML while the last build failed.
+out, also an index.html link) and maps clean URLs to index.html. The handler
+answers only requests whose Host names this machine or an allowed name (DNS
+rebinding), gives a request's headers one deadline however slowly they
+trickle in, adds the reload script to HTML and shows the error page instead of
+HTML while the last build failed.
 """
 
 from __future__ import annotations
 
+import io
+import ipaddress
 import mimetypes
 import re
 import select
 import socket
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -21,7 +27,12 @@ from generator.livereload import EPOCH_PATH, EVENTS_PATH, error_page, inject_rel
 
 HEARTBEAT_SECONDS = 15
 CHECK_SECONDS = 1.0
+# A request line and its headers arrive whole within this time, however they trickle in.
+HEADER_SECONDS = 10
+HOST_HEADER = re.compile(r"(\[[0-9a-f:.]+\]|[^:\[\]/@]+)(?::\d{1,5})?")  # name, [v6], :port
 ENCODED_SEPARATOR = re.compile(r"%(2f|5c|00)", re.IGNORECASE)
+FOREIGN_HOST = (b"403 forbidden: the preview answers only requests for localhost and the "
+                b"names given with --host or --allowed-host\n")
 MEDIA_TYPES = {
     ".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8",
     ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
@@ -60,19 +71,55 @@ def resolve_path(root: Path, raw_path: str, base_path: str = "/") -> Resolved:
             return Resolved(302, location=quote(base_path, safe="/"))
         return Resolved(404)
     parts = path[len(base_path):].split("/")
-    target = root.joinpath(*(p for p in parts if p))
+    try:
+        return _resolve_file(root, root.joinpath(*(p for p in parts if p)), path)
+    except OSError:  # a name longer than the file system allows, say: nothing there
+        return Resolved(404)
+
+
+def _resolve_file(root: Path, target: Path, path: str) -> Resolved:
     real_root = root.resolve()
     try:
         real = target.resolve()
-    except (OSError, RuntimeError):
+    except RuntimeError:  # a loop of links
         return Resolved(404)
     if real != real_root and real_root not in real.parents:
         return Resolved(403)
     if real.is_dir():
         if not path.endswith("/"):
             return Resolved(301, location=quote(path + "/", safe="/"))
-        real = real / "index.html"
+        real = (real / "index.html").resolve()  # an index.html link may point anywhere
+        if real_root not in real.parents:
+            return Resolved(404)
     return Resolved(200, file=real) if real.is_file() else Resolved(404)
+
+
+def inside_file(root: Path, rel: str) -> Path | None:
+    """root/rel when it is a file whose final path (links followed) lies inside root."""
+    try:
+        real = (root / rel).resolve()
+        return real if root.resolve() in real.parents and real.is_file() else None
+    except (OSError, RuntimeError):
+        return None
+
+
+def host_allowed(header: str | None, names: frozenset[str], any_address: bool) -> bool:
+    """Whether a request's Host header names this preview rather than a domain
+    rebound to it (DNS rebinding); the port does not matter."""
+    match = HOST_HEADER.fullmatch((header or "").strip().lower())
+    if not match:
+        return False
+    host = match.group(1)
+    return host in names or (any_address and _is_address(host))
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host[1:-1] if host.startswith("[") and host.endswith("]")
+                             else host)
+    except ValueError:
+        return False
+    return True
 
 
 def media_type(path: Path) -> str:
@@ -83,11 +130,52 @@ def media_type(path: Path) -> str:
     return guessed or "application/octet-stream"
 
 
+class _DeadlineReader(io.RawIOBase):
+    """A socket read with a timeout that shrinks to a deadline, so a client trickling a
+    byte at a time cannot hold its thread for longer than the deadline allows."""
+
+    def __init__(self, connection: socket.socket, idle_seconds: float):
+        self.connection = connection
+        self.idle_seconds = idle_seconds
+        self.deadline: float | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self.deadline is None:
+            self.connection.settimeout(self.idle_seconds)
+        else:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("the request's headers took too long")
+            self.connection.settimeout(left)
+        return self.connection.recv_into(buffer)
+
+
 class PreviewHandler(BaseHTTPRequestHandler):
     """Answers GET and HEAD from the preview folder of `self.server.preview`."""
 
     server_version = "newsgen-preview"
     timeout = 30  # an idle connection must not hold a thread for long
+
+    def setup(self) -> None:
+        super().setup()
+        self.rfile.close()  # replaced by one that keeps the header deadline
+        self.reader = _DeadlineReader(self.connection, self.timeout)
+        self.rfile = io.BufferedReader(self.reader)
+
+    def handle_one_request(self) -> None:
+        # The wait for a kept-alive connection's next request counts too.
+        self.reader.deadline = time.monotonic() + HEADER_SECONDS
+        super().handle_one_request()
+
+    def parse_request(self) -> bool:
+        try:
+            return super().parse_request()
+        finally:
+            self.reader.deadline = None
+            self.connection.settimeout(self.timeout)  # for the answer's writes
 
     def do_GET(self) -> None:
         self._answer(send_body=True)
@@ -100,6 +188,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def _answer(self, send_body: bool) -> None:
         preview = self.server.preview
+        if not host_allowed(self.headers.get("Host"), preview.allowed_hosts,
+                            preview.any_address):
+            return self._send(403, "text/plain; charset=utf-8", FOREIGN_HOST, send_body)
         raw_path = self.path.split("?", 1)[0].split("#", 1)[0]
         if raw_path == EVENTS_PATH and send_body:
             return self._stream_epochs(preview)
@@ -120,14 +211,16 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def _answer_file(self, found: Resolved, root: Path, state, send_body: bool) -> None:
         """The file, or the theme's 404 page; HTML gets the reload script, or the
         error page while the last build failed."""
-        file = found.file if found.status == 200 else root / "404.html"
-        is_html = file.suffix.lower() in (".html", ".htm")
+        file = found.file if found.status == 200 else inside_file(root, "404.html")
+        is_html = file is None or file.suffix.lower() in (".html", ".htm")
         if state.problems and is_html:
             page = error_page(state.problems, state.epoch)
             return self._send(500, MEDIA_TYPES[".html"], page, send_body)
         try:
-            content = file.read_bytes()
+            content = None if file is None else file.read_bytes()
         except OSError:
+            content = None
+        if content is None:
             return self._send(404, "text/plain; charset=utf-8", b"404 not found\n", send_body)
         if is_html:
             content = inject_reload(content, state.epoch)

@@ -11,6 +11,7 @@ HTML page with the list of problems until the next good build.
 from __future__ import annotations
 
 import errno
+import ipaddress
 import socket
 import sys
 import threading
@@ -25,7 +26,7 @@ from generator import korean
 from generator.build import CACHE_DIR, BuildOptions, build
 from generator.collector import BetweenBuilds
 from generator.config import load_config
-from generator.errors import BuildFailed, NewsgenError, UsageError
+from generator.errors import BuildFailed, NewsgenError, UsageError, printable
 from generator.model import BuildResult
 from generator.preview_http import PreviewHandler
 from generator.session import Session
@@ -44,6 +45,7 @@ class ServeOptions:
     port: int = 8000
     drafts: bool = True
     future: bool = False
+    allowed_hosts: tuple[str, ...] = ()
 
 
 def preview_dirs(site_dir: Path) -> tuple[Path, Path]:
@@ -156,6 +158,8 @@ class PreviewServer:
         self.state = BuildState(_base_path(options.site_dir, "/"))
         self.streams = threading.BoundedSemaphore(MAX_STREAMS)
         self.root, self.cache_dir = preview_dirs(options.site_dir)
+        self.allowed_hosts = allowed_host_names(options.host, options.allowed_hosts)
+        self.any_address = not _is_loopback(options.host)
         self.httpd = _bind(options.host, options.port, PreviewHandler, self)
         self.port = self.httpd.server_address[1]
         self.address = f"http://{_url_host(options.host)}:{self.port}"
@@ -214,19 +218,20 @@ class PreviewServer:
         problems: tuple[str, ...] = ()
         changed = False
         base_path = _base_path(self.options.site_dir, self.state.base_path)
+        reason = printable(reason)  # it names the saved files
         try:
             result = build(self._build_options(paths))
             changed = result.written + result.deleted > 0
             for warning in result.warnings:
-                self.log(str(warning))
+                self.log(printable(str(warning)))
             self.log(_summary(reason, result))
         except BuildFailed as failure:
-            problems = tuple(str(p) for p in failure.problems)
+            problems = tuple(printable(str(p)) for p in failure.problems)
             self.log("\n".join([*problems, f"{reason}: build failed; the preview shows the "
                                 "problems until the next good save"]))
         except NewsgenError as error:
-            problems = (str(error),)
-            self.log(f"{reason}: {error}")
+            problems = (printable(str(error)),)
+            self.log(f"{reason}: {problems[0]}")
         except Exception as error:  # a bug must not kill the preview; show it and go on
             problems = (f"internal error: {error!r}",)
             self.log(traceback.format_exc())
@@ -241,6 +246,24 @@ class PreviewServer:
 
     def _say_waiting(self) -> None:
         self.log("another preview of this site is building; waiting for it to finish")
+
+
+def allowed_host_names(host: str, extra: tuple[str, ...]) -> frozenset[str]:
+    """The Host header names the preview answers (any port): loopback names, the
+    address it listens on and the names the user allowed."""
+    names = {"localhost", "127.0.0.1", "[::1]", host, *extra}
+    return frozenset(f"[{name}]".lower() if ":" in name and not name.startswith("[")
+                     else name.lower() for name in names)
+
+
+def _is_loopback(host: str) -> bool:
+    """Listening on loopback only: then nobody types this machine's network address."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _bind(host: str, port: int, handler, preview: PreviewServer) -> PreviewHTTPServer:

@@ -16,7 +16,7 @@ from functools import partial
 from generator.cache import Cache
 from generator.content import parse_source, source_digest
 from generator.errors import Problem
-from generator.markdown import body_key, render_markdown
+from generator.markdown import BodyTooLarge, body_key, render_markdown
 from generator.model import Config, RenderedBody, Source, SourceEntry
 from generator.parallel import run_parts
 
@@ -118,7 +118,12 @@ def parse_file(config: Config, rel: str, stamp: str, raw: bytes):
     if source is None or any(not p.warning for p in problems):
         return None, None, problems
     key = body_key(source.body, config.raw_html, config.base_path, config.embed_hosts)
-    body = render_markdown(source.body, config.raw_html, config.base_path, config.embed_hosts)
+    try:
+        body = render_markdown(source.body, config.raw_html, config.base_path,
+                               config.embed_hosts)
+    except BodyTooLarge as error:
+        return None, None, [*problems, Problem(rel, source.body_line + error.line, "body",
+                                               str(error))]
     entry = SourceEntry(source.path, stamp, source.folder_section, source.meta, source.digest,
                         key, body.summary)
     return entry, body, problems

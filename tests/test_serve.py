@@ -120,7 +120,7 @@ def test_edit_on_disk_changes_the_served_page(site):
 def test_event_stream_sends_the_epoch_at_once_and_after_a_build(site):
     with serving(site) as preview:
         stream = socket.create_connection((preview.host, preview.port), timeout=15)
-        stream.sendall(b"GET /__newsgen__/events HTTP/1.1\r\nHost: x\r\n\r\n")
+        stream.sendall(b"GET /__newsgen__/events HTTP/1.1\r\nHost: localhost\r\n\r\n")
         reader = stream.makefile("rb")
         assert b"text/event-stream" in _read_until(reader, b"\r\n\r\n")
         first = _next_epoch(reader)
@@ -282,7 +282,7 @@ def _stream_accepted(preview) -> bool:
 
 def _open_stream(preview):
     connection = socket.create_connection((preview.host, preview.port), timeout=15)
-    connection.sendall(b"GET /__newsgen__/events HTTP/1.1\r\nHost: x\r\n\r\n")
+    connection.sendall(b"GET /__newsgen__/events HTTP/1.1\r\nHost: localhost\r\n\r\n")
     return connection, connection.makefile("rb")
 
 
@@ -291,7 +291,7 @@ def test_tabs_that_hang_up_mid_answer_leave_no_traceback(site):
         for _ in range(20):
             connection = socket.create_connection((preview.host, preview.port))
             connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            connection.sendall(f"GET {ARTICLE} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            connection.sendall(f"GET {ARTICLE} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
             connection.close()  # with linger 0: a reset, as when a tab is closed
         assert preview.get(ARTICLE)[0] == 200
     assert "Exception" not in preview.stderr and "Traceback" not in preview.stderr
