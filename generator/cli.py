@@ -7,6 +7,7 @@ newsgen (reported as one line, never a traceback, unless NEWSGEN_DEBUG is set).
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
 import os
 import re
@@ -19,11 +20,14 @@ from pathlib import Path
 
 from generator import __version__
 from generator.build import BuildOptions, build
-from generator.errors import BuildFailed, NewsgenError, UsageError
+from generator.errors import BuildFailed, BuildStopped, NewsgenError, UsageError
+from generator.output import JOURNAL, staging_dir
 
 PROGRESS_THRESHOLD = 500
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # one problem, one line: newlines too
+NO_SPACE = {errno.ENOSPC: "no space left on device",
+            getattr(errno, "EDQUOT", errno.ENOSPC): "disk quota exceeded"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -135,8 +139,31 @@ def run_build(args) -> int:
     # The process ends after this build: collecting its millions of objects when the
     # build re-enabled the collector would only add a second or so at 100,000 articles.
     gc.disable()
-    _report_build(_with_progress(options), output, preview)
+    try:
+        _report_build(_with_progress(options), output, preview)
+    except KeyboardInterrupt as stop:
+        print(f"newsgen: build stopped; {_output_state(stop)}", file=sys.stderr)
+        return 130
+    except OSError as error:
+        if error.errno not in NO_SPACE:
+            raise
+        written = error.filename2 or error.filename  # a copy names its source first
+        where = f" while writing {printable(str(written))}" if written else ""
+        print(f"newsgen: {NO_SPACE[error.errno]}{where}; {_output_state(error, output)}",
+              file=sys.stderr)
+        return 1
     return 0
+
+
+def _output_state(error: BaseException, output: Path | None = None) -> str:
+    """What a build that stopped early left in output/: nothing new, unless a swap
+    had begun (a swap is finished before a stop takes effect; one a full disk cut
+    short is finished by the next run)."""
+    if isinstance(error, BuildStopped) and error.output_changed:
+        return "output/ was updated before it stopped; build again before deploying"
+    if output is not None and (staging_dir(output) / JOURNAL).is_file():
+        return "the next build finishes updating output/"
+    return "output/ left unchanged"
 
 
 def _say_waiting(output: Path) -> None:
