@@ -180,9 +180,10 @@ def deploy(output_dir: Path, target: Target, dry_run: bool = False,
     Holds output/'s lock throughout, so no build swaps files in while they are
     copied: `waiting()` is called first if a build is running.
     """
-    check_deployable(output_dir)  # before the lock: nothing to wait for without a build
-    with output_lock(output_dir, waiting):
-        check_deployable(output_dir)  # the build waited for may have failed
+    if read_record(output_dir) is None:  # never built: no build to wait for
+        check_deployable(output_dir)
+    with output_lock(output_dir, waiting):  # a build running: deploy what it makes
+        check_deployable(output_dir)
         changes = target.plan(output_dir)
         if 0 <= max_deletes < len(changes.deletes) and not dry_run:
             raise DeployRefused(f"deploying would delete {len(changes.deletes)} files from "

@@ -26,6 +26,8 @@ from pathlib import Path
 import pytest
 from conftest import AUTHORS, ROOT
 
+from generator.buildrecord import BuildRecord, write_record
+from generator.deploy import LocalTarget, deploy
 from generator.output import output_lock
 from generator.parallel import Beside
 
@@ -351,3 +353,32 @@ def test_helpers_do_not_hold_the_output_lock(tmp_path):
                     time.sleep(0.05)
     finally:
         job.stop()
+
+
+def test_deploy_waits_for_a_running_build(tmp_path):
+    """As the README says: a deploy started during a build deploys that build after it."""
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "index.html").write_text("old")
+    write_record(output, BuildRecord("ok", False, False, None))
+    target = tmp_path / "www"
+    waited = threading.Event()
+    outcome: list = []
+
+    def run_deploy() -> None:
+        try:
+            outcome.append(deploy(output, LocalTarget(target), waiting=waited.set))
+        except Exception as error:  # noqa: BLE001 - the test reports it
+            outcome.append(error)
+
+    with output_lock(output, lambda: None):  # a build running
+        write_record(output, BuildRecord("building", False, False, None))
+        deployer = threading.Thread(target=run_deploy)
+        deployer.start()
+        assert waited.wait(timeout=30) or outcome, outcome
+        assert not outcome, f"deploy did not wait: {outcome}"
+        (output / "index.html").write_text("new")
+        write_record(output, BuildRecord("ok", False, False, None))
+    deployer.join(timeout=30)
+    assert outcome and not isinstance(outcome[0], Exception), outcome
+    assert (target / "index.html").read_text() == "new"
