@@ -12,6 +12,7 @@ import gc
 import os
 import re
 import signal
+import sqlite3
 import sys
 import threading
 from datetime import datetime
@@ -19,7 +20,7 @@ from functools import partial
 from pathlib import Path
 
 from generator import __version__
-from generator.build import BuildOptions, build
+from generator.build import CACHE_DIR, BuildOptions, build
 from generator.errors import BuildFailed, BuildStopped, NewsgenError, UsageError
 from generator.output import JOURNAL, staging_dir
 
@@ -150,6 +151,13 @@ def run_build(args) -> int:
         written = error.filename2 or error.filename  # a copy names its source first
         where = f" while writing {printable(str(written))}" if written else ""
         print(f"newsgen: {NO_SPACE[error.errno]}{where}; {_output_state(error, output)}",
+              file=sys.stderr)
+        return 1
+    except sqlite3.OperationalError as error:  # the cache's disk is full
+        if getattr(error, "sqlite_errorcode", None) != sqlite3.SQLITE_FULL:
+            raise
+        print(f"newsgen: no space left on device while writing "
+              f"{printable(str(site_dir / CACHE_DIR))}; {_output_state(error, output)}",
               file=sys.stderr)
         return 1
     return 0

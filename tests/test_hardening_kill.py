@@ -301,12 +301,7 @@ def test_build_on_a_full_disk_leaves_no_tmp_file(make_site, small_disk):
     """A disk with no room for even the build record: one line, nothing beside output/."""
     site = make_site({"content/local/a.md": "---\ntitle: 기사\ndate: 2025-01-02\n---\n\n본문.\n"})
     mount_tmpfs(small_disk, 1 << 20)
-    with open(small_disk / "filler", "wb") as filler:
-        try:
-            while True:
-                filler.write(b"\0" * 65536)
-        except OSError:
-            pass
+    fill(small_disk)
     code, err = build(site, "--output", str(small_disk / "output"))
     assert code == 1, err
     assert re.fullmatch(r"newsgen: no space left on device while writing \S+; "
@@ -314,6 +309,30 @@ def test_build_on_a_full_disk_leaves_no_tmp_file(make_site, small_disk):
     assert leftovers(small_disk) == []
     assert sorted(p.name for p in small_disk.iterdir()) in (
         ["filler"], [".output.newsgen-lock", "filler"])
+
+
+def fill(disk: Path) -> None:
+    with open(disk / "filler", "wb") as filler:
+        try:
+            while True:
+                filler.write(b"\0" * 65536)
+        except OSError:
+            pass
+
+
+def test_full_disk_under_the_cache_is_a_full_disk_too(tmp_path, small_disk):
+    """The site folder (and its cache) on a full disk, output/ elsewhere."""
+    mount_tmpfs(small_disk, 1 << 20)
+    site = small_disk / "site"
+    (site / "content/local").mkdir(parents=True)
+    (site / "site.toml").write_text(CONFIG.format(title="제목"), encoding="utf-8")
+    (site / "content/local/a.md").write_text("---\ntitle: 기사\ndate: 2025-01-02\n---\n\n본문.\n",
+                                             encoding="utf-8")
+    fill(small_disk)
+    code, err = build(site, "--output", str(tmp_path / "output"))
+    assert code == 1, err
+    assert re.fullmatch(r"newsgen: no space left on device while writing \S+\.newsgen-cache; "
+                        r"output/ left unchanged\n", err), err
 
 
 def _big_result() -> bytes:
