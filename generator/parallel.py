@@ -120,9 +120,12 @@ class Beside:
 
     def result(self) -> Result:
         try:
-            return list(_collect([self.reader]))[0]
-        finally:
+            answer = list(_collect([self.reader]))[0]
+        except BaseException:
             self.stop()
+            raise
+        _end([self.process], [self.reader], done=True)
+        return answer
 
     def stop(self) -> None:
         _end([self.process], [self.reader])
@@ -134,14 +137,16 @@ def _call(job: Callable[[], Result]) -> list[Result]:
 
 def _forked(work, parts) -> Iterator:
     readers, processes = [], []
+    done = False
     try:
         for part in parts:
             reader, process = _start(work, part)
             readers.append(reader)
             processes.append(process)
         yield from _collect(readers)
+        done = True
     finally:
-        _end(processes, readers)
+        _end(processes, readers, done)
 
 
 def _start(work, part, collect: bool = True):
@@ -158,13 +163,14 @@ def _start(work, part, collect: bool = True):
     return reader, process
 
 
-def _end(processes, readers) -> None:
-    """Close the pipes, then kill the helpers still running and reap them: one blocked
-    writing into a full pipe would never end by itself, so joining it would hang."""
+def _end(processes, readers, done: bool = False) -> None:
+    """Close the pipes and reap the helpers. Unless all of them sent everything (`done`),
+    those still running are killed first: one blocked writing into a full pipe would
+    never end by itself, so joining it would hang."""
     for reader in readers:
         reader.close()
     for process in processes:
-        if process.is_alive():
+        if not done and process.is_alive():
             process.kill()
         process.join()
 
