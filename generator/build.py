@@ -11,6 +11,7 @@ import operator
 import os
 import time
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -25,7 +26,7 @@ from generator.collector import collector_paused
 from generator.config import load_config, theme_dir
 from generator.content import CONTENT_DIR, make_article, scan_sources
 from generator.data import load_data
-from generator.errors import BuildFailed, Problem, raise_if_errors
+from generator.errors import BuildFailed, BuildStopped, Problem, raise_if_errors
 from generator.images import make_images, with_image_digests
 from generator.indexing import SearchFile
 from generator.model import Article, BuildResult, Config, RenderedBody, SourceEntry
@@ -92,15 +93,18 @@ def build(options: BuildOptions) -> BuildResult:
     check_output_dir(options.output_dir, options.site_dir)
     with output_lock(options.output_dir, options.waiting) as lock, collector_paused(), \
             recording(options.output_dir, options.drafts, options.future, options.base_url):
+        token = lock.token()
         if options.session is not None:
-            options.session.note_output(lock.token())
+            options.session.note_output(token)
         try:
             result = _build(options)
         except BuildFailed:
             raise  # the session's memos are still true: the next save fixes the input
-        except BaseException:
+        except BaseException as error:
             if options.session is not None:
                 options.session.forget()  # a build cut short may leave them behind the disk
+            if isinstance(error, KeyboardInterrupt):
+                raise BuildStopped(output_changed=lock.token() != token) from error
             raise
         if options.session is not None:
             options.session.output_token = lock.token()  # its own swap's, if it made one
@@ -539,11 +543,13 @@ def render_pages(model, todo, cache_folder: Path, writer: OutputWriter,
     in_runs = len(model.articles) > RUNS_ABOVE
     ordered = sorted(todo, key=_shown_age) if in_runs else todo
     staged = []
-    for done, (rel, was_staged) in enumerate(run_parts(work, ordered, options.workers,
-                                                       in_runs=in_runs), 1):
-        if was_staged:
-            staged.append(rel)
-        options.progress("pages", done, len(todo))
+    # closing: whatever stops this loop ends the workers at once, before the caller
+    # drops the staging folder they write into
+    with closing(run_parts(work, ordered, options.workers, in_runs=in_runs)) as results:
+        for done, (rel, was_staged) in enumerate(results, 1):
+            if was_staged:
+                staged.append(rel)
+            options.progress("pages", done, len(todo))
     return staged
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -46,8 +46,15 @@ def write_record(output_dir: Path, record: BuildRecord) -> None:
     path = record_path(output_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(asdict(record)) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json.dumps(asdict(record)) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException as error:
+        with suppress(OSError):  # a full disk must not leave it beside output/
+            tmp.unlink(missing_ok=True)
+        if isinstance(error, OSError) and error.filename is None:
+            error.filename = str(path)  # a failed write() names no file
+        raise
 
 
 @contextmanager
@@ -59,6 +66,9 @@ def recording(output_dir: Path, drafts: bool, future: bool,
     try:
         yield
     except BaseException:
-        write_record(output_dir, replace(record, status="failed"))
+        # On a full disk this may fail too: the build's own error is the one to report,
+        # and the record still says "building", which deploy refuses as well.
+        with suppress(OSError):
+            write_record(output_dir, replace(record, status="failed"))
         raise
     write_record(output_dir, replace(record, status="ok"))

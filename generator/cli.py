@@ -7,9 +7,11 @@ newsgen (reported as one line, never a traceback, unless NEWSGEN_DEBUG is set).
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
 import os
 import signal
+import sqlite3
 import sys
 import threading
 from datetime import datetime
@@ -17,11 +19,13 @@ from functools import partial
 from pathlib import Path
 
 from generator import __version__
-from generator.build import BuildOptions, build
-from generator.errors import BuildFailed, NewsgenError, UsageError, printable
+from generator.build import CACHE_DIR, BuildOptions, build
+from generator.errors import BuildFailed, BuildStopped, NewsgenError, UsageError, printable
 
 PROGRESS_THRESHOLD = 500
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+NO_SPACE = {errno.ENOSPC: "no space left on device",
+            getattr(errno, "EDQUOT", errno.ENOSPC): "disk quota exceeded"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -131,8 +135,35 @@ def run_build(args) -> int:
     # The process ends after this build: collecting its millions of objects when the
     # build re-enabled the collector would only add a second or so at 100,000 articles.
     gc.disable()
-    _report_build(_with_progress(options), output, preview)
+    try:
+        _report_build(_with_progress(options), output, preview)
+    except KeyboardInterrupt as stop:
+        print(f"newsgen: build stopped; {_output_state(stop)}", file=sys.stderr)
+        return 130
+    except OSError as error:
+        if error.errno not in NO_SPACE:
+            raise
+        written = error.filename2 or error.filename  # a copy names its source first
+        where = f" while writing {printable(str(written))}" if written else ""
+        print(f"newsgen: {NO_SPACE[error.errno]}{where}; {_output_state(error, output)}",
+              file=sys.stderr)
+        return 1
+    except sqlite3.OperationalError as error:  # the cache's disk is full
+        if getattr(error, "sqlite_errorcode", None) != sqlite3.SQLITE_FULL:
+            raise
+        print(f"newsgen: no space left on device while writing "
+              f"{printable(str(site_dir / CACHE_DIR))}; {_output_state(error, output)}",
+              file=sys.stderr)
+        return 1
     return 0
+
+
+def _output_state(error: BaseException, output: Path | None = None) -> str:
+    """What a build that stopped early left in output/: the last build, unless its
+    switch to the new site was done before the stop took effect."""
+    if isinstance(error, BuildStopped) and error.output_changed:
+        return "output/ was updated before it stopped; build again before deploying"
+    return "output/ left unchanged"
 
 
 def _say_waiting(output: Path) -> None:

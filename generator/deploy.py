@@ -249,9 +249,10 @@ def deploy(output_dir: Path, target: Target, dry_run: bool = False,
     if max_deletes < -1:
         raise UsageError(f"--max-deletes must be a number of files (0 or more), or -1 for "
                          f"no limit; not {max_deletes}")
-    check_deployable(output_dir)  # before the lock: nothing to wait for without a build
-    with output_lock(output_dir, waiting):
-        check_deployable(output_dir)  # the build waited for may have failed
+    if read_record(output_dir) is None:  # never built: no build to wait for
+        check_deployable(output_dir)
+    with output_lock(output_dir, waiting):  # a build running: deploy what it makes
+        check_deployable(output_dir)
         changes = target.plan(output_dir)
         if max_deletes != -1 and max_deletes < len(changes.deletes) and not dry_run:
             raise DeployRefused(f"deploying would delete {len(changes.deletes)} files from "

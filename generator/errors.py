@@ -5,6 +5,8 @@ Exception tree:
     NewsgenError            anything the CLI reports without a traceback
     ├── BuildFailed         one or more Problems in the site's input (exit 1)
     └── UsageError          a bad command line or output location (exit 2)
+    KeyboardInterrupt
+    └── BuildStopped        Ctrl-C or kill stopped a build (exit 130)
 
 A Problem is one line of the report: `path:line: field: message`. `printable`
 makes any such line safe to show in a terminal or a page.
@@ -51,6 +53,15 @@ class BuildFailed(NewsgenError):
 
 class UsageError(NewsgenError):
     """The command was called in a way that cannot work."""
+
+
+class BuildStopped(KeyboardInterrupt):
+    """Ctrl-C or kill stopped a build; `output_changed` if it came after files were
+    swapped into output/ (a swap is never cut short), so output/ is not as it was."""
+
+    def __init__(self, output_changed: bool):
+        self.output_changed = output_changed
+        super().__init__()
 
 
 def problem_order(problem: Problem) -> tuple:

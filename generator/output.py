@@ -11,7 +11,9 @@ Interrupting signals wait for the commit; if the process dies anyway, the next
 run finishes a switch that was ready and rebuilds a half-made spare. A real
 folder output/ of an older version becomes the first tree at the next build.
 One build at a time writes an output folder: a second one (a publish hook
-fired twice, `build` beside `build --watch`) waits for the first's lock.
+fired twice, `build` beside `build --watch`) waits for the first's lock. The
+lock is the kernel's (flock), so it ends with the process holding it; forked
+helpers close their copy at once, so none keeps a dead build's lock.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import re
 import shutil
 import signal
 import uuid
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -48,6 +51,21 @@ SITE_FOLDERS = ("content", "templates", "static", "data", "themes", ".git")
 CACHE_FOLDER = ".newsgen-cache"
 # Every build writes the home page, so a folder without it was not made by newsgen.
 BUILT_MARKER = "index.html"
+
+
+# The lock files this process holds open. flock belongs to the open file, which a
+# forked child shares: each child closes its copies at once, else a helper that
+# outlived its build would keep output/ locked.
+_HELD_LOCKS: weakref.WeakSet = weakref.WeakSet()
+
+
+def _close_held_locks() -> None:
+    for file in list(_HELD_LOCKS):
+        file.close()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_held_locks)
 
 
 def check_output_dir(output_dir: Path, site_dir: Path) -> None:
@@ -133,7 +151,8 @@ def output_lock(output_dir: Path, waiting: Callable[[], None]) -> Iterator[Outpu
     """Hold output/'s lock for the block, calling `waiting()` first if another holds it."""
     path = lock_path(output_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+", encoding="utf-8") as file:
+    with open(path, "a+", encoding="utf-8") as file:  # opened close-on-exec, as always
+        _HELD_LOCKS.add(file)
         if fcntl is not None:
             try:
                 fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -178,8 +197,7 @@ class OutputWriter:
                 return False
         except OSError:
             pass
-        with open(self._staged_path(rel), "wb") as staged:
-            staged.write(content)
+        write_file(self._staged_path(rel), content)
         self.staged[rel] = None
         return True
 
@@ -215,6 +233,7 @@ class OutputWriter:
         shutil.rmtree(self.staging, ignore_errors=True)
 
     def discard(self) -> None:
+        """Drop the staged files: output/ still links the whole last build."""
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
@@ -448,6 +467,18 @@ def _move_in(staged: str, tree: Path, rel: str) -> None:
     except IsADirectoryError:  # a folder once stood where this page goes
         shutil.rmtree(target)
     os.replace(staged, target)
+
+
+def write_file(path: str, content: bytes) -> None:
+    """Write a whole file; its error names it (a full disk fails in write(), whose
+    error names no file)."""
+    try:
+        with open(path, "wb") as file:
+            file.write(content)
+    except OSError as error:
+        if error.filename is None:
+            error.filename = path
+        raise
 
 
 def _read(path: str) -> bytes:

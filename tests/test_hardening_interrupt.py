@@ -114,7 +114,7 @@ def switched(site: Path) -> bool:
 
 
 MOMENTS = {
-    "early": lambda site, started, total: time.perf_counter() - started > 0.4,
+    "early": lambda site, started, total: time.perf_counter() - started > 0.15,
     "staging": lambda site, started, total: staging_dir(site / "output").exists(),
     "half-staged": lambda site, started, total: staged_count(site) >= total // 2,
     "commit": lambda site, started, total: committing(site),

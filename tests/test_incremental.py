@@ -54,7 +54,8 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def clean_copy_build(site: Path, where: Path, **options) -> dict[str, bytes]:
     """Copy the site's input (no output, no cache) and build it from scratch."""
     shutil.rmtree(where, ignore_errors=True)
-    shutil.copytree(site, where, ignore=shutil.ignore_patterns("output", ".newsgen-cache"))
+    shutil.copytree(site, where,
+                    ignore=shutil.ignore_patterns("output", ".output.*", ".newsgen-cache"))
     build_site(where, **options)
     return snapshot(where / "output")
 

@@ -293,7 +293,7 @@ class NewsroomMachine(RuleBasedStateMachine):
         assert built
         shutil.rmtree(self.clean_dir, ignore_errors=True)
         shutil.copytree(self.site, self.clean_dir,
-                        ignore=shutil.ignore_patterns("output", ".newsgen-cache"))
+                        ignore=shutil.ignore_patterns("output", ".output.*", ".newsgen-cache"))
         assert self._build(self.clean_dir, clean=True)
         incremental, clean = snapshot(self.site / "output"), snapshot(self.clean_dir / "output")
         assert sorted(incremental) == sorted(clean), "files differ from a clean build's"
