@@ -79,7 +79,7 @@ from generator.sitemap import (
     news_articles,
     sitemap_files,
 )
-from generator.sources import read_sources
+from generator.sources import read_settings, read_sources
 
 MAX_NEW = 20  # more new files than this: the full build
 
@@ -165,10 +165,15 @@ def _edited_articles(config: Config, data, cache: Cache, modified: list, index, 
     _, rows = articlestore.kept_rows(cache, config, data.digest, paths)
     rebuild = articlestore.rebuilder(config, dict(data.authors))
     positions = {source: position for position, source in enumerate(index.order)}
+    settings = read_settings(config)
     edited = {}
     for article in made:
         row = rows.get(article.source)
-        before = rebuild(row) if row is not None else None
+        # A failed build since the index was made may have recorded the file as it is
+        # now: only a record of the file as the index's build read it tells the edit.
+        as_indexed = row is not None and article.source in index.scan and \
+            row[1] == articlestore.row_stamp(*index.scan[article.source], settings)
+        before = rebuild(row) if as_indexed else None
         if before is None or article.source not in positions or _moved(before, article):
             return None
         edited[positions[article.source]] = article

@@ -239,3 +239,19 @@ def test_edits_after_publishing_take_the_append_path(make_site, tmp_path, append
     for name, rel, old, new in EDITS:
         edit(site, rel, old, new)
         appended_as_clean(site, tmp_path, appends, f"editing {name}")
+
+
+def test_a_change_saved_with_a_broken_file_is_built_once_the_file_is_fixed(
+        make_site, tmp_path, appends):
+    """The failed build read the retagged file; the build after the fix still shows the
+    new tags everywhere, as a clean build does."""
+    site = day_site(make_site)
+    edit(site, "content/local/a02.md", "tags: [복지, 교통]", "tags: [복지, 새태그]")
+    write(site, "content/local/broken.md", "---\ntitle: [unclosed\n---\n본문\n")
+    with pytest.raises(BuildFailed):
+        build_site(site)
+    (site / "content/local/broken.md").unlink()
+    build_site(site)
+    clean = clean_copy_build(site, tmp_path / "clean")
+    assert "tags/새태그/index.html" in clean
+    assert_same_output(snapshot(site / "output"), clean, "after the fix")
