@@ -81,8 +81,6 @@ from generator.sitemap import (
 )
 from generator.sources import read_settings, read_sources
 
-MAX_NEW = 20  # more new files than this: the full build
-
 
 def append_build(options: BuildOptions, config: Config, data, inputs: SiteInputs, cache: Cache,
                  now: datetime, fingerprint: str, context: str,
@@ -98,7 +96,8 @@ def append_build(options: BuildOptions, config: Config, data, inputs: SiteInputs
         return None
     added, modified = changes
     count = len(index.order)
-    if bool(added) == bool(modified) or len(added) + len(modified) > MAX_NEW or (
+    too_many = len(added) + len(modified) > options.tuning.append_max_new
+    if bool(added) == bool(modified) or too_many or (
             config.search and search.base_end(count + len(added)) != search.base_end(count)):
         return None  # only new files, or only edited ones
     found = _new_articles(config, data, cache, added, index, now, options) if added else \

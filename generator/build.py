@@ -54,14 +54,10 @@ from generator.sitefiles import check_site_files, is_inside
 from generator.sitemap import NEWS_WINDOW
 from generator.sources import parse_file, read_settings, read_sources
 from generator.stamps import file_stamp, settled_stat
+from generator.tuning import Tuning
 
 CACHE_DIR = ".newsgen-cache"
 PREFETCH = 200  # bodies fetched from the cache per query while rendering
-SEARCH_BESIDE_LIMIT = 20_000  # articles above which the search index waits for the pages
-RUNS_ABOVE = 20_000  # articles above which each render worker takes one run of pages by age
-COPIES_BESIDE = 200  # static files to copy above which a process of their own copies them
-CHECK_BESIDE = 12_000  # output files above which a process of its own checks them
-APPEND_ABOVE = 5_000  # published articles above which a build keeps the site index for append.py
 Progress = Callable[[str, int, int], None]
 RenderPage = Callable[[pages.PagePlan, Callable[[Article], str]], str]  # (plan, body_html)
 
@@ -86,6 +82,7 @@ class BuildOptions:
     changed: frozenset[str] | None = None
     # Called when another build holds output/, before this one waits for it.
     waiting: Callable[[], None] = field(default=lambda: None)
+    tuning: Tuning = Tuning()
 
 
 def build(options: BuildOptions) -> BuildResult:
@@ -124,7 +121,7 @@ def _build(options: BuildOptions) -> BuildResult:
     # On a big site, output/'s files are checked beside the build from its start.
     check = OutputCheck(cache.folder, options.output_dir) if (
         session.manifest is None and not options.clean
-        and cache.manifest_count() > CHECK_BESIDE) else None
+        and cache.manifest_count() > options.tuning.check_beside) else None
     try:
         data, problems = load_data(site_dir)
         inputs = session.site_inputs((config.digest, data.digest, options.drafts, options.future),
@@ -178,7 +175,7 @@ def _build(options: BuildOptions) -> BuildResult:
             if not session.lasting:
                 siteindex.save(cache, siteindex.make_index(
                     fingerprint, built_context, inputs.scan, model, sitemaps)
-                    if len(published) > APPEND_ABOVE else None)
+                    if len(published) > options.tuning.append_above else None)
     finally:
         if check is not None:
             check.stop()
@@ -424,7 +421,8 @@ def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions, gl
     copies = [rel for rel, key in static_keys.items() if not valid(rel, key)]
     copier = beside = None
     try:
-        if len(copies) > COPIES_BESIDE and planned_workers(len(todo), options.workers) > 1:
+        if len(copies) > options.tuning.copies_beside and \
+                planned_workers(len(todo), options.workers) > 1:
             copier = Beside(partial(_stage_copies, writer, assets, copies))
         if _search_beside(model, len(todo), options):
             beside = Beside(partial(_stage_search_beside, model, cache.folder, valid, writer))
@@ -497,13 +495,12 @@ def _search_beside(model, pages: int, options: BuildOptions) -> bool:
     """Whether to make the search index beside the render workers, in a process of its
     own, rather than after them on one core.
 
-    It pays when the pages go to workers: 10,000 articles built in about 0.85 of
-    the time. But the index process reads every article, and each object it reads
-    becomes its own copy of the parent's memory page: 150 MB more at 10,000
-    articles, 1 GB at 100,000, where the time saved was 5%. And a preview's
-    analyser would not learn the words analysed there, for its next builds.
+    It pays when the pages go to workers. But the index process reads every
+    article, and so copies each of the parent's memory pages holding them: above
+    `tuning.search_beside_limit` articles that memory outweighs the time saved.
+    And a preview's analyser would not learn the words analysed there.
     """
-    return (model.config.search and len(model.articles) <= SEARCH_BESIDE_LIMIT
+    return (model.config.search and len(model.articles) <= options.tuning.search_beside_limit
             and options.analyser is None and planned_workers(pages, options.workers) > 1)
 
 
@@ -533,14 +530,14 @@ def render_pages(model, todo, cache_folder: Path, writer: OutputWriter,
                  options: BuildOptions, render_page: RenderPage) -> list[str]:
     """Render the planned pages (over several processes when many); the staged files.
 
-    On a big site pages go to the workers by the age of what they show, older
-    ones to the first: a worker copies each of the parent's memory pages whose
-    objects it touches, and interleaved shares made each copy nearly every
-    article (600 MB at 100,000). Below RUNS_ABOVE articles that memory is
-    small, and interleaved shares built 10,000 articles in 0.83 of the time.
+    On a big site (above `tuning.runs_above` articles) pages go to the workers
+    by the age of what they show, older ones to the first: a forked worker copies
+    each of the parent's memory pages whose objects it touches, and interleaved
+    shares would make each copy nearly every article. Smaller sites take
+    interleaved shares, which even out the work.
     """
     work = partial(_render_part, render_page, model.config, cache_folder, writer)
-    in_runs = len(model.articles) > RUNS_ABOVE
+    in_runs = len(model.articles) > options.tuning.runs_above
     ordered = sorted(todo, key=_shown_age) if in_runs else todo
     staged = []
     # closing: whatever stops this loop ends the workers at once, before the caller

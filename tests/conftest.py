@@ -16,6 +16,7 @@ from PIL import Image
 
 from generator.build import BuildOptions, build
 from generator.korean import Analyser
+from generator.tuning import Tuning
 
 # A shell starts background jobs with SIGINT ignored, and an ignored signal stays ignored in
 # every process a test starts. The preview tests stop `newsgen serve` with Ctrl-C (SIGINT)
@@ -87,10 +88,16 @@ def make_site(tmp_path):
 SHARED_ANALYSER = Analyser()
 
 
+# The tuning build_site passes; a test takes the big-site ways on a small site with
+# monkeypatch.setattr(conftest, "TUNING", Tuning.all_big()).
+TUNING = Tuning()
+
+
 def build_site(site: Path, output: Path | None = None, **options):
     """Build with a fixed clock, the cache inside the site folder, one shared analyser."""
     options.setdefault("now", FIXED_NOW)
     options.setdefault("analyser", SHARED_ANALYSER)
+    options.setdefault("tuning", TUNING)
     return build(BuildOptions(site_dir=site, output_dir=output or site / "output", **options))
 
 

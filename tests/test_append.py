@@ -3,21 +3,21 @@ output is byte for byte what a clean build writes."""
 
 from __future__ import annotations
 
+import conftest
 import pytest
 from conftest import article_text, build_site, jpeg_bytes
 from test_incremental import assert_same_output, clean_copy_build, edit, newsroom, snapshot, write
 
 from generator import append as append_module
-from generator import build as build_module
 from generator import search as search_module
 from generator.errors import BuildFailed
+from generator.tuning import Tuning
 
 
 @pytest.fixture
 def appends(monkeypatch) -> list:
     """Big-site behaviour on a small site; records what each append_build returned."""
-    monkeypatch.setattr(build_module, "APPEND_ABOVE", 0)
-    monkeypatch.setattr(build_module, "CHECK_BESIDE", 0)
+    monkeypatch.setattr(conftest, "TUNING", Tuning(append_above=0, check_beside=0))
     results = []
     real = append_module.append_build
 

@@ -14,6 +14,7 @@ import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
+import conftest
 import jinja2
 import pytest
 from conftest import FIXED_NOW, SHARED_ANALYSER, article_text, build_site, jpeg_bytes
@@ -25,6 +26,7 @@ from generator.errors import BuildFailed
 from generator.output import lock_path
 from generator.parallel import Beside, split_in_runs
 from generator.session import Session
+from generator.tuning import Tuning
 
 TAGS = ["경기도", "교통", "복지", "예산", "축제"]
 
@@ -128,11 +130,10 @@ def besides(monkeypatch) -> list:
 def test_parallel_build_matches_single_process_build(make_site, tmp_path, monkeypatch, besides,
                                                      limit, analyser, besides_made):
     """Pages rendered by two workers, and the search index made beside them in a
-    process of its own (up to SEARCH_BESIDE_LIMIT articles, when no analyser is
+    process of its own (up to `search_beside_limit` articles, when no analyser is
     running yet) or after them, give the bytes of a build in one process."""
     site = make_site(newsroom(20))
-    monkeypatch.setattr(build_module, "SEARCH_BESIDE_LIMIT", limit)
-    build_site(site, workers=2, analyser=analyser)
+    build_site(site, workers=2, analyser=analyser, tuning=Tuning(search_beside_limit=limit))
     assert len(besides) == besides_made
     parallel = snapshot(site / "output")
     assert any(name.startswith("search-index/doc/") for name in parallel)
@@ -146,8 +147,7 @@ def test_static_files_copied_beside_the_render_workers_match_a_single_process_bu
     their own while the pages render; output/ is as a build in one process leaves
     it, and the next build copies nothing again."""
     site = make_site(newsroom(20))
-    monkeypatch.setattr(build_module, "SEARCH_BESIDE_LIMIT", 0)
-    monkeypatch.setattr(build_module, "COPIES_BESIDE", 10)
+    monkeypatch.setattr(conftest, "TUNING", Tuning(search_beside_limit=0, copies_beside=10))
     build_site(site, workers=2)
     assert besides == []  # the theme's few files are copied in this process
     photos = site / "static/photos"
@@ -169,7 +169,7 @@ def test_render_workers_get_consecutive_runs_of_pages_by_age(make_site, monkeypa
     """On a big site each worker renders the pages of one stretch of the archive,
     so it touches (and copies from its parent) only those articles."""
     site = make_site(newsroom(20))
-    monkeypatch.setattr(build_module, "RUNS_ABOVE", 10)
+    monkeypatch.setattr(conftest, "TUNING", Tuning(runs_above=10))
     given, run_parts = [], build_module.run_parts
 
     def recording(work, items, workers=None, in_runs=False):
@@ -284,7 +284,7 @@ def test_rebuild_restores_output_files_changed_by_hand(make_site, monkeypatch, b
     site = make_site(newsroom())
     build_site(site)
     if check_beside:
-        monkeypatch.setattr(build_module, "CHECK_BESIDE", 0)
+        monkeypatch.setattr(conftest, "TUNING", Tuning(check_beside=0))
     page = site / "output/local/2026/10/05/a04/index.html"
     listing = site / "output/society/index.html"
     originals = page.read_bytes(), listing.read_bytes()

@@ -7,7 +7,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 
 # Layer of each module; a module may import modules of its own or a lower layer.
 LAYERS = {
-    "__init__": 0, "errors": 0, "model": 0, "slugs": 0, "xmltext": 0, "sitefiles": 0, "stamps": 0,
+    "__init__": 0, "errors": 0, "model": 0, "slugs": 0, "xmltext": 0, "sitefiles": 0,
+    "stamps": 0, "tuning": 0,
     "config": 1,
     "frontmatter": 2, "markdown": 2, "content": 2, "data": 2,
     "site": 3,

@@ -26,6 +26,7 @@ from test_incremental import snapshot
 
 from generator.build import BuildOptions, build
 from generator.errors import BuildFailed
+from generator.tuning import Tuning
 
 SECTIONS = ("local", "society")
 TAGS = ("경기도", "교통", "복지", "축제", "도의회")
@@ -320,8 +321,5 @@ def test_random_changes_on_a_small_site_build_as_clean_builds(tmp_path):
 
 
 @pytest.mark.slow
-def test_random_changes_past_every_size_threshold_build_as_clean_builds(tmp_path, monkeypatch):
-    from generator import build as build_module
-    for name in ("APPEND_ABOVE", "CHECK_BESIDE", "COPIES_BESIDE", "RUNS_ABOVE"):
-        monkeypatch.setattr(build_module, name, 0)
-    run_machine(tmp_path, examples=12, steps=20, workers=2)
+def test_random_changes_past_every_size_threshold_build_as_clean_builds(tmp_path):
+    run_machine(tmp_path, examples=20, steps=20, workers=2, tuning=Tuning.all_big())
