@@ -40,7 +40,6 @@ from generator.assets import collect_assets
 from generator.build import (
     BodyStore,
     BuildOptions,
-    global_key_of,
     make_one_article,
     page_renderer,
     render_pages,
@@ -49,6 +48,7 @@ from generator.build import (
 )
 from generator.cache import Cache
 from generator.images import make_images, with_image_digests
+from generator.inputs import BuildInputs
 from generator.model import Article, Config, Listing, SiteModel, SourceEntry
 from generator.output import OutputWriter, relative_file
 from generator.session import Session, SiteInputs
@@ -83,12 +83,13 @@ from generator.sources import read_settings, read_sources
 
 
 def append_build(options: BuildOptions, config: Config, data, inputs: SiteInputs, cache: Cache,
-                 now: datetime, fingerprint: str, context: str,
+                 now: datetime, declared: BuildInputs,
                  changed_output: Callable[[], set[str] | None]) -> tuple | None:
     """Publish the new articles or the edits: (articles, written, unchanged, deleted,
     parsed, rendered), or None when this build is not one that only adds or only edits."""
     index = siteindex.load(cache)
-    due = _due(cache, index, now) if index is not None and index.context == context else False
+    same_context = index is not None and index.context == declared.context()
+    due = _due(cache, index, now) if same_context else False
     if due is False:
         return None
     changes = _changed_files(index.scan, inputs.scan)
@@ -111,7 +112,7 @@ def append_build(options: BuildOptions, config: Config, data, inputs: SiteInputs
     if changed is None or changed:
         return None  # output/ is not as the last build left it: the full build mends it
     try:
-        return plan.write(options, inputs, fingerprint)
+        return plan.write(options, inputs, declared)
     except _Declined:
         return None
 
@@ -253,7 +254,8 @@ class _Plan:
             old[position] = found.edited.get(position, article)
         return cls(config, data, cache, index, found, (now, due), (context, rows), old, wanted)
 
-    def write(self, options: BuildOptions, inputs: SiteInputs, fingerprint: str) -> tuple | None:
+    def write(self, options: BuildOptions, inputs: SiteInputs,
+              declared: BuildInputs) -> tuple | None:
         shown = self.found.articles + [self.old[p] for p in sorted(self.old)]
         rows = self.rows[1]
         lines = {e.path: e.meta.lines.get("image") for e in self.found.entries}
@@ -268,10 +270,9 @@ class _Plan:
         new, old = stamped[:len(self.found.articles)], stamped[len(self.found.articles):]
         old = dict(zip(sorted(self.old), old, strict=True))
         model = self._model(new, old)
-        global_key = global_key_of(self.config, self.data.digest + assets.digest, inputs.templates,
-                                 options)
-        return _Writer(self, model, (new, old), assets, global_key).write(options, inputs,
-                                                                          fingerprint)
+        global_key = declared.page_key(assets.digest)
+        return _Writer(self, model, (new, old), assets, global_key).write(
+            options, inputs, declared.fingerprint())
 
     def _model(self, new: list[Article], old: dict[int, Article]) -> SiteModel:
         config = self.config

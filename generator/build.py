@@ -6,7 +6,6 @@ which bodies to render, which pages to render and which files to write.
 
 from __future__ import annotations
 
-import hashlib
 import operator
 import os
 import time
@@ -17,7 +16,7 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from generator import __version__, indexing, korean, pages, render, siteindex, unchanged
+from generator import indexing, korean, pages, render, siteindex, unchanged
 from generator.articlestore import read_articles
 from generator.assets import Assets, collect_assets
 from generator.buildrecord import recording
@@ -29,6 +28,7 @@ from generator.data import load_data
 from generator.errors import BuildFailed, BuildStopped, Problem, raise_if_errors
 from generator.images import make_images, with_image_digests
 from generator.indexing import SearchFile
+from generator.inputs import BuildInputs
 from generator.model import Article, BuildResult, Config, RenderedBody, SourceEntry
 from generator.output import (
     OutputWriter,
@@ -127,7 +127,8 @@ def _build(options: BuildOptions) -> BuildResult:
         inputs = session.site_inputs((config.digest, data.digest, options.drafts, options.future),
                                      site_dir, partial(read_site_inputs, config))
         problems += inputs.problems
-        fingerprint = _fingerprint(config, data.digest, inputs, options, now)
+        declared = declare_inputs(config, data.digest, inputs, options, now)
+        fingerprint = declared.fingerprint()
         # A preview fills an empty session rather than take the shortcut: else its first
         # save would pay for reading everything.
         fill = options.session is not None and session.entries is None
@@ -137,11 +138,10 @@ def _build(options: BuildOptions) -> BuildResult:
             count, files = same
             return BuildResult(count, 0, files, 0, time.perf_counter() - started)
         output_changes = check.changed if check else lambda: None
-        built_context = _site_context(config, data.digest, inputs, options, now)
         if not (session.lasting or options.clean or problems):
             from generator import append  # it builds on this module's stages
             appended = append.append_build(options, config, data, inputs, cache, now,
-                                           fingerprint, built_context, output_changes)
+                                           declared, output_changes)
             if appended is not None:
                 count, written, kept, deleted, parsed, rendered = appended
                 return BuildResult(count, written, kept, deleted, time.perf_counter() - started,
@@ -167,14 +167,13 @@ def _build(options: BuildOptions) -> BuildResult:
         unchanged.forget(cache)  # output/ is about to change: until done, trust no shortcut
         sitemaps: list = []
         *counts, rendered = write_site(model, BodyStore(config, cache), cache, options,
-                                       global_key_of(config, data.digest + assets.digest,
-                                                     inputs.templates, options),
+                                       declared.page_key(assets.digest),
                                        assets, render_page, session, output_changes, sitemaps)
         if not problems:
             unchanged.remember(cache, fingerprint, due, len(published))
             if not session.lasting:
                 siteindex.save(cache, siteindex.make_index(
-                    fingerprint, built_context, inputs.scan, model, sitemaps)
+                    fingerprint, declared.context(), inputs.scan, model, sitemaps)
                     if len(published) > options.tuning.append_above else None)
     finally:
         if check is not None:
@@ -214,20 +213,12 @@ def read_site_inputs(config: Config) -> SiteInputs:
                       render.templates_digest(config), problems)
 
 
-def _fingerprint(config: Config, data_digest: str, inputs: SiteInputs, options: BuildOptions,
-                 now: datetime) -> str:
-    return unchanged.fingerprint(
-        inputs.scan, inputs.static_stamp, read_settings(config), config.digest, data_digest,
-        inputs.templates, str(options.drafts), str(options.future), now.date().isoformat())
-
-
-def _site_context(config: Config, data_digest: str, inputs: SiteInputs,
-                  options: BuildOptions, now: datetime) -> str:
-    """What a build reads besides the content files: the site index holds for the builds
-    that read the same."""
-    return siteindex.context(config.digest, data_digest, inputs.templates, inputs.static_stamp,
-                             read_settings(config), str(options.drafts), str(options.future),
-                             now.date().isoformat())
+def declare_inputs(config: Config, data_digest: str, inputs: SiteInputs,
+                   options: BuildOptions, now: datetime) -> BuildInputs:
+    """The build's inputs, declared once."""
+    return BuildInputs(config.digest, data_digest, read_settings(config), inputs.templates,
+                       inputs.static_stamp, options.drafts, options.future,
+                       now.date().isoformat(), tuple(inputs.scan))
 
 
 def _next_due(articles: list[Article], now: datetime, options: BuildOptions) -> datetime | None:
@@ -686,12 +677,6 @@ def _next_manifest(manifest, changed, deleted) -> dict[str, tuple[str, int, int]
     for rel in deleted:
         kept.pop(rel, None)
     return kept
-
-
-def global_key_of(config: Config, data_digest: str, templates: str, options: BuildOptions) -> str:
-    parts = [__version__, config.digest, data_digest, templates,
-             str(options.drafts), str(options.future)]
-    return hashlib.blake2b("\0".join(parts).encode(), digest_size=8).hexdigest()
 
 
 def static_files(config: Config) -> dict[str, Path]:

@@ -14,12 +14,11 @@ so after any other build (a preview's, a failed one) it is not used.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, replace
 from datetime import datetime
 from operator import attrgetter
 
-from generator import __version__, search
+from generator import search
 from generator.cache import Cache
 from generator.model import Article, SiteModel
 from generator.sitemap import Entry, SitemapIndex, UrlSet
@@ -55,12 +54,6 @@ CHANGED_ONLY = ("base", "added", "rescanned", "related_added")
 STORED = tuple(name for name in SiteIndex.__slots__ if name not in CHANGED_ONLY)
 CHANGED = ("fingerprint", "newest", "totals", "tag_names", "sitemap", "search_codes", "added",
            "rescanned", "related_added")  # and those of the changes stored since
-
-
-def context(*parts: str) -> str:
-    """A digest of what a build read besides the content files."""
-    return hashlib.blake2b("\0".join([FORMAT, __version__, *parts]).encode(),
-                           digest_size=16).hexdigest()
 
 
 def slot(kind: str, key: str) -> str:

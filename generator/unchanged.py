@@ -16,19 +16,10 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
-from generator import __version__
 from generator.cache import Cache
 from generator.stamps import file_stamp, settled_stat
 
 FINGERPRINT = "fingerprint"
-
-
-def fingerprint(scan: list[tuple[str, int, int]], *settings: str) -> str:
-    """A digest of every input a build reads, by stamps rather than contents."""
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update("\0".join([__version__, *settings]).encode())
-    digest.update("\n".join(f"{rel}\0{size}\0{mtime}" for rel, size, mtime in scan).encode())
-    return digest.hexdigest()
 
 
 def stamp_files(files: dict[str, Path]) -> str:

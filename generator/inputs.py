@@ -1,0 +1,56 @@
+"""What a build reads, declared once: every digest of "what the build read" is taken here.
+
+The content files are declared by their stamps, the rest by digests of their
+bytes (config, data, templates) or stamps (static files), with the options
+that change the output and the day the pages print. A key names the parts it
+covers, so two digests never disagree on what they cover.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from generator import __version__
+
+FORMAT = "build-inputs/1"
+
+
+@dataclass(frozen=True, slots=True)
+class BuildInputs:
+    config: str  # digest of site.toml as loaded
+    data: str  # digest of data/
+    parse_settings: str  # what reading a content file depends on besides its bytes
+    templates: str  # digest of the templates' bytes
+    static: str  # digest of the static files' names, sizes and stamps
+    drafts: bool
+    future: bool
+    day: str  # the build's date, as pages print it
+    content: tuple[tuple[str, int, str], ...]  # each content file: (site path, size, stamp)
+
+    def fingerprint(self) -> str:
+        """Every part: equal for two builds that read the same."""
+        digest = hashlib.blake2b(self.context().encode(), digest_size=16)
+        digest.update("\n".join(f"{rel}\0{size}\0{stamp}"
+                                for rel, size, stamp in self.content).encode())
+        return digest.hexdigest()
+
+    def context(self) -> str:
+        """Every part but the content files: what the site index holds for."""
+        return _digest(self.config, self.data, self.parse_settings, self.templates, self.static,
+                       str(self.drafts), str(self.future), self.day)
+
+    def page_key(self, assets: str) -> str:
+        """The part of every page's key that is not the page's own: what all pages read
+        (config, data, templates, the assets they link) and the options."""
+        return _digest(self.config, self.data, assets, self.templates, str(self.drafts),
+                       str(self.future), size=8)
+
+    def records_context(self) -> str:
+        """What an Article made from a file depends on besides the file."""
+        return _digest(self.config, self.data, self.parse_settings)
+
+
+def _digest(*parts: str, size: int = 16) -> str:
+    return hashlib.blake2b("\0".join([FORMAT, __version__, *parts]).encode(),
+                           digest_size=size).hexdigest()
