@@ -26,6 +26,8 @@ from test_incremental import snapshot
 
 from generator.build import BuildOptions, build
 from generator.errors import BuildFailed
+from generator.korean import Analyser
+from generator.session import Session
 from generator.tuning import Tuning
 
 SECTIONS = ("local", "society")
@@ -83,6 +85,8 @@ class NewsroomMachine(RuleBasedStateMachine):
 
     root: Path  # set by the test that runs the machine
     build_options: dict = {}
+    # As `build --watch` builds: one lasting session, told the paths each change touched.
+    watching = False
 
     def __init__(self):
         super().__init__()
@@ -95,7 +99,9 @@ class NewsroomMachine(RuleBasedStateMachine):
             self._add(START + timedelta(days=number * 3), tags=TAGS[number % 3:number % 3 + 2],
                       author="oh-kyungha" if number % 2 else None)
         self.broken = False
-        self.built_once = False
+        self.touched: set[str] | None = None  # None: the first build reads everything
+        self.session = Session() if self.watching else None
+        self.analyser = Analyser() if self.watching else None
         self._write_all()
 
     # Writing the site -----------------------------------------------------------------
@@ -122,10 +128,24 @@ class NewsroomMachine(RuleBasedStateMachine):
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
+            self._saw(path)
+
+    def _saw(self, path: Path) -> None:
+        """What a watcher reports: the paths changed since the last build."""
+        if self.touched is not None:
+            self.touched.add(str(path))
+
+    def _unlink(self, rel: str) -> None:
+        (self.site / rel).unlink()
+        self._saw(self.site / rel)
+
+    def _set_times(self, rel: str, ns: tuple[int, int] | None = None) -> None:
+        os.utime(self.site / rel, **({} if ns is None else {"ns": ns}))
+        self._saw(self.site / rel)
 
     def _replace(self, old: Draft, new: Draft) -> None:
         if old.rel != new.rel:
-            (self.site / old.rel).unlink()
+            self._unlink(old.rel)
         del self.state.articles[old.name]
         self.state.articles[new.name] = new
         self._put(new.rel, new.text())
@@ -197,7 +217,7 @@ class NewsroomMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def delete(self, data):
         article = self._pick(data)
-        (self.site / article.rel).unlink()
+        self._unlink(article.rel)
         del self.state.articles[article.name]
 
     @rule(data=st.data())
@@ -256,13 +276,13 @@ class NewsroomMachine(RuleBasedStateMachine):
             changed = replace(article, title=article.title.replace("기사", "소식", 1))
             self._replace(article, changed)
             assert path.stat().st_size == stat.st_size
-            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+            self._set_times(article.rel, (stat.st_atime_ns, stat.st_mtime_ns))
 
     @rule(data=st.data())
     def touch_without_change(self, data):
         article = self._pick(data)
         if article:
-            os.utime(self.site / article.rel)
+            self._set_times(article.rel)
 
     @rule(data=st.data())
     def broken_save_then_fix(self, data):
@@ -283,14 +303,22 @@ class NewsroomMachine(RuleBasedStateMachine):
             return False
         return True
 
+    def _build_incrementally(self) -> bool:
+        if not self.watching:
+            return self._build(self.site)
+        changed = None if self.touched is None else frozenset(self.touched)
+        self.touched = set()
+        return self._build(self.site, session=self.session, changed=changed,
+                           analyser=self.analyser)
+
     @invariant()
     def incremental_equals_clean(self):
-        built = self._build(self.site)
+        built = self._build_incrementally()
         if self.broken:
             assert not built, "a broken file must fail the build"
-            (self.site / "content/local/broken.md").unlink()
+            self._unlink("content/local/broken.md")
             self.broken = False
-            built = self._build(self.site)
+            built = self._build_incrementally()
         assert built
         shutil.rmtree(self.clean_dir, ignore_errors=True)
         shutil.copytree(self.site, self.clean_dir,
@@ -302,13 +330,16 @@ class NewsroomMachine(RuleBasedStateMachine):
         assert differing == [], f"differ from a clean build: {differing}"
 
     def teardown(self):
+        if self.analyser is not None:
+            self.analyser.close()
         shutil.rmtree(self.site, ignore_errors=True)
         shutil.rmtree(self.clean_dir, ignore_errors=True)
 
 
-def run_machine(root: Path, examples: int, steps: int, **build_options) -> None:
-    machine = type("Machine", (NewsroomMachine,), {"root": root,
-                                                    "build_options": build_options})
+def run_machine(root: Path, examples: int, steps: int, watching: bool = False,
+                **build_options) -> None:
+    machine = type("Machine", (NewsroomMachine,), {
+        "root": root, "build_options": build_options, "watching": watching})
     test = machine.TestCase
     test.settings = settings(max_examples=examples, stateful_step_count=steps, deadline=None,
                              suppress_health_check=list(HealthCheck), derandomize=True,
@@ -320,6 +351,16 @@ def test_random_changes_on_a_small_site_build_as_clean_builds(tmp_path):
     run_machine(tmp_path, examples=6, steps=14, workers=1)
 
 
+def test_random_changes_under_build_watch_build_as_clean_builds(tmp_path):
+    run_machine(tmp_path, examples=6, steps=14, watching=True, workers=1)
+
+
 @pytest.mark.slow
 def test_random_changes_past_every_size_threshold_build_as_clean_builds(tmp_path):
     run_machine(tmp_path, examples=20, steps=20, workers=2, tuning=Tuning.all_big())
+
+
+@pytest.mark.slow
+def test_random_changes_under_build_watch_past_every_size_threshold(tmp_path):
+    run_machine(tmp_path, examples=10, steps=20, watching=True, workers=2,
+                tuning=Tuning.all_big())

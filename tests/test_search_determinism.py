@@ -80,7 +80,7 @@ def test_index_after_backdated_publish_and_retitle_equals_a_clean_build(tmp_path
     build_site(site, analyser=None)
 
     clean = tmp_path / "clean"
-    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", CACHE_DIR))
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".output.*", CACHE_DIR))
     build_site(clean, analyser=None)
     index = f"output/{search.FOLDER}"
     assert files(site / index) == files(clean / index)
