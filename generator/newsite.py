@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from generator import __version__
 from generator.config import load_config
-from generator.errors import BuildFailed, NewsgenError, UsageError
+from generator.errors import BuildFailed, NewsgenError, Problem, UsageError
 
 STARTER = Path(__file__).resolve().parent / "starter"
 # Starter files whose names start with a dot would be hidden in this repository
@@ -26,6 +26,7 @@ STARTER = Path(__file__).resolve().parent / "starter"
 DOT_PREFIX = "dot-"
 TIMEZONE = ZoneInfo("Asia/Seoul")  # the starter site.toml's timezone
 LOGO = "static/images/logo.svg"
+OPTIONS = {"title": "--title", "base_url": "--base-url"}  # site.toml keys set from the command line
 
 
 def create_site(target: Path, title: str, base_url: str, now: datetime) -> tuple[Path, ...]:
@@ -90,9 +91,13 @@ def _check_config(site: Path) -> None:
     try:
         load_config(site)
     except BuildFailed as failure:
-        raise UsageError("; ".join(f"--{p.field.replace('_', '-')}: {p.message}"
-                                   if p.field else p.message
-                                   for p in failure.problems)) from None
+        raise UsageError("; ".join(_as_option(p) for p in failure.problems)) from None
+
+
+def _as_option(problem: Problem) -> str:
+    if problem.field in OPTIONS:
+        return f"{OPTIONS[problem.field]}: {problem.message}"
+    return str(problem)
 
 
 def _move_into(staging: Path, target: Path) -> tuple[Path, ...]:
