@@ -158,7 +158,7 @@ def _build(options: BuildOptions) -> BuildResult:
                          problems)
         raise_if_errors(problems)
         # Unless a lasting session holds them, the front matter and the unstamped
-        # articles are free from here: 100 MB at 100,000 articles, before the pages.
+        # articles are free from here, so their memory is not held while pages render.
         del articles, image_line
         published = session.each("stamped", published,
                                  lambda a: with_image_digests([a], assets.images)[0],
@@ -497,11 +497,12 @@ def _search_beside(model, pages: int, options: BuildOptions) -> bool:
     """Whether to make the search index beside the render workers, in a process of its
     own, rather than after them on one core.
 
-    It pays when the pages go to workers: 10,000 articles built in about 0.85 of
-    the time. But the index process reads every article, and each object it reads
-    becomes its own copy of the parent's memory page: 150 MB more at 10,000
-    articles, 1 GB at 100,000, where the time saved was 5%. And a preview's
-    analyser would not learn the words analysed there, for its next builds.
+    It pays when the pages go to workers: the index is made while they render.
+    But the index process reads every article, and each object it reads becomes
+    its own copy of the parent's memory page, a cost that grows with the archive
+    faster than the time saved: above SEARCH_BESIDE_LIMIT articles it is made
+    after the pages. And a preview's analyser would not learn the words analysed
+    there, for its next builds.
     """
     return (model.config.search and len(model.articles) <= SEARCH_BESIDE_LIMIT
             and options.analyser is None and planned_workers(pages, options.workers) > 1)
@@ -535,9 +536,9 @@ def render_pages(model, todo, cache_folder: Path, writer: OutputWriter,
 
     On a big site pages go to the workers by the age of what they show, older
     ones to the first: a worker copies each of the parent's memory pages whose
-    objects it touches, and interleaved shares made each copy nearly every
-    article (600 MB at 100,000). Below RUNS_ABOVE articles that memory is
-    small, and interleaved shares built 10,000 articles in 0.83 of the time.
+    objects it touches, and interleaved shares make each copy nearly every
+    article. Below RUNS_ABOVE articles that memory is small, and interleaved
+    shares balance the workers' load better.
     """
     work = partial(_render_part, render_page, model.config, cache_folder, writer)
     in_runs = len(model.articles) > RUNS_ABOVE
@@ -589,8 +590,8 @@ def _render(render_page: RenderPage, plan, bodies, config) -> str:
 def _stage_copies(writer: OutputWriter, assets: Assets, rels: list[str]) -> bytes:
     """Stage copies of these static files; for each, 1 if output/ did not hold it as it is.
 
-    A cold build copies thousands of photos (4,400 at 10,000 articles, about
-    4 s): a process of their own copies them while the pages render. Its answer
+    A cold build copies thousands of photos and their variants: a process of
+    their own copies them while the pages render, instead of after. Its answer
     is a byte per file, so that it fits the pipe and the process can end before
     the pages are done.
     """
@@ -623,8 +624,8 @@ class OutputCheck:
     """The files of the last build's manifest that output/ no longer holds as it left
     them, found by a process beside the build from its start.
 
-    240,000 files at 100,000 articles: 1.3 s of stat calls, on the build's
-    path until they ran beside its reading of the site's inputs.
+    A big site's output holds a few files per article; checking each with a stat
+    call runs beside the reading of the site's inputs instead of before it.
     """
 
     def __init__(self, cache_folder: Path, output_dir: Path):

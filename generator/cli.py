@@ -140,7 +140,7 @@ def run_build(args) -> int:
     if args.watch:
         return _watch(options, preview)
     # The process ends after this build: collecting its millions of objects when the
-    # build re-enabled the collector would only add a second or so at 100,000 articles.
+    # build re-enabled the collector would only delay the exit.
     gc.disable()
     try:
         _report_build(_with_progress(options), output, preview)
