@@ -116,7 +116,7 @@ def logo_svg(title: str) -> str:
     label = escape(title, {'"': "&quot;"})
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="60" '
             f'viewBox="0 0 {width} 60" role="img" aria-label="{label}">'
-            '<rect x="0" y="8" width="8" height="44" fill="#0b57d0"/>'
+            '<rect x="0" y="8" width="8" height="44" fill="#0a3d8f"/>'
             '<text x="22" y="45" font-size="40" font-weight="800" fill="#1a1a1a" '
             'font-family="Apple SD Gothic Neo, Malgun Gothic, Noto Sans KR, NanumGothic, '
             f'sans-serif">{escape(title)}</text></svg>\n')
