@@ -51,6 +51,9 @@ bench-serve: $(TEST_STAMP)
 	$(BIN)/python bench/bench_serve.py
 
 $(TOOLS_STAMP): $(TOOLS)/package.json $(TOOLS)/package-lock.json
+	@command -v npm >/dev/null || { echo "make tools: npm is needed to install the HTML" \
+		"checkers: apt-get install npm default-jre-headless chromium fonts-nanum nginx rsync" \
+		"(or run .ci/run as root)" >&2; exit 1; }
 	cd $(TOOLS) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 

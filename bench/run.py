@@ -449,7 +449,7 @@ def cases(site: Path, total: int, runs: int):
     template = site / "templates" / "article.html"
 
     def change_template(number: int) -> None:
-        theme = ROOT / "themes" / "default" / "templates" / "article.html"
+        theme = ROOT / "generator" / "themes" / "default" / "templates" / "article.html"
         template.parent.mkdir(exist_ok=True)
         template.write_text(theme.read_text(encoding="utf-8") + f"{{# bench {number} #}}\n",
                             encoding="utf-8")

@@ -1,9 +1,9 @@
 """The Articles of the last build, kept by content folder, for `newsgen build`.
 
-A one-shot build of a 100,000-article site spent about 6 s before its first
-page on making every Article again: reading 100,000 cached entries one row
-at a time, rebuilding their front matter, validating each against the
-sections and reporters. Publishing one article paid for all of it. Here each
+Without it a one-shot build makes every Article again before its first page:
+it reads every cached entry one row at a time, rebuilds its front matter and
+validates it against the sections and reporters, so publishing one article
+costs as much as reading the whole archive. Here each
 content folder's valid Articles are one record, made from the same entries
 and the same config and data (the record says which), so a build reads a few
 dozen records and makes Articles only for the files whose stamp changed.

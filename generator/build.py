@@ -155,7 +155,7 @@ def _build(options: BuildOptions) -> BuildResult:
                          problems)
         raise_if_errors(problems)
         # Unless a lasting session holds them, the front matter and the unstamped
-        # articles are free from here: 100 MB at 100,000 articles, before the pages.
+        # articles are free from here, so their memory is not held while pages render.
         del articles, image_line
         published = session.each("stamped", published,
                                  lambda a: with_image_digests([a], assets.images)[0],
@@ -577,8 +577,8 @@ def _render(render_page: RenderPage, plan, bodies, config) -> str:
 def _stage_copies(writer: OutputWriter, assets: Assets, rels: list[str]) -> bytes:
     """Stage copies of these static files; for each, 1 if output/ did not hold it as it is.
 
-    A cold build copies thousands of photos (4,400 at 10,000 articles, about
-    4 s): a process of their own copies them while the pages render. Its answer
+    A cold build copies thousands of photos and their variants: a process of
+    their own copies them while the pages render, instead of after. Its answer
     is a byte per file, so that it fits the pipe and the process can end before
     the pages are done.
     """
@@ -611,8 +611,8 @@ class OutputCheck:
     """The files of the last build's manifest that output/ no longer holds as it left
     them, found by a process beside the build from its start.
 
-    240,000 files at 100,000 articles: 1.3 s of stat calls, on the build's
-    path until they ran beside its reading of the site's inputs.
+    A big site's output holds a few files per article; checking each with a stat
+    call runs beside the reading of the site's inputs instead of before it.
     """
 
     def __init__(self, cache_folder: Path, output_dir: Path):

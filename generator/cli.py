@@ -94,6 +94,13 @@ def _parser() -> argparse.ArgumentParser:
                            "others get 403, against DNS rebinding")
     serve_cmd.set_defaults(run=run_serve)
 
+    init_cmd = commands.add_parser("init", help="start a new site in an empty or new folder")
+    init_cmd.add_argument("folder", type=Path, help="where to write the site")
+    init_cmd.add_argument("--title", help="the outlet's name, 제호 (default: the folder's name)")
+    init_cmd.add_argument("--base-url", default="https://example.com/",
+                          help="where the site will be served (default: https://example.com/)")
+    init_cmd.set_defaults(run=run_init)
+
     new_cmd = commands.add_parser("new", help="create a new article file")
     _site_arguments(new_cmd)
     new_cmd.add_argument("title", help="the headline")
@@ -133,7 +140,7 @@ def run_build(args) -> int:
     if args.watch:
         return _watch(options, preview)
     # The process ends after this build: collecting its millions of objects when the
-    # build re-enabled the collector would only add a second or so at 100,000 articles.
+    # build re-enabled the collector would only delay the exit.
     gc.disable()
     try:
         _report_build(_with_progress(options), output, preview)
@@ -258,6 +265,17 @@ def run_new(args) -> int:
     path = create_article(site_dir, args.title, args.section, args.author, args.slug,
                           datetime.now())
     print(path)
+    return 0
+
+
+def run_init(args) -> int:
+    from generator.newsite import create_site
+
+    title = args.title if args.title is not None else args.folder.resolve().name
+    files = create_site(args.folder, title, args.base_url, datetime.now().astimezone())
+    print(f"created a new site in {args.folder} ({len(files)} files); next:\n"
+          f"  cd {args.folder}\n  newsgen serve    # preview at http://127.0.0.1:8000/\n"
+          "  newsgen build    # the site into output/")
     return 0
 
 

@@ -1,8 +1,8 @@
 """When Python's cyclic garbage collector runs, so that it never delays a build.
 
 A build makes few reference cycles, while a big site's session holds
-millions of objects that every full collection walks: 1.3 s at 100,000
-articles. Builds pause the collector; a process that keeps a session between
+millions of objects that every full collection walks, for longer than a
+small build takes. Builds pause the collector; a process that keeps a session between
 builds (`build --watch`, the preview) also freezes what each build leaves
 (`gc.freeze`), so that no full collection starts between builds, where it
 would delay the next publish by its whole length. Reference counting still

@@ -327,7 +327,8 @@ def _check_theme(site_dir: Path, theme: str, problem) -> None:
     if not SLUG_RE.match(theme):
         problem("theme", f"'{theme}' is not a theme name")
     elif not (theme_dir(site_dir, theme) / "templates").is_dir():
-        problem("theme", f"no theme named '{theme}' (looked in themes/)")
+        problem("theme", f"no theme named '{theme}' (looked in themes/ and among the themes "
+                "that come with newsgen)")
 
 
 def theme_dir(site_dir: Path, theme: str) -> Path:
@@ -336,7 +337,8 @@ def theme_dir(site_dir: Path, theme: str) -> Path:
     return local if local.is_dir() else BUNDLED_THEMES / theme
 
 
-BUNDLED_THEMES = Path(__file__).resolve().parent.parent / "themes"
+# Package data: installed with the package, so a site outside this repository finds it.
+BUNDLED_THEMES = Path(__file__).resolve().parent / "themes"
 
 
 def _toml_line(err: Exception) -> int | None:

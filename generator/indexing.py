@@ -48,7 +48,7 @@ class Files:
     """The index's files, each staged as soon as it is made.
 
     Doc files hold every article's text: keeping their bytes until the end of
-    the stage took 130 MB at 30,000 articles.
+    the stage would hold the whole archive's text in memory at once.
     """
 
     def __init__(self, still_valid: StillValid, stage: Stage):
@@ -100,7 +100,7 @@ def index_files(model: SiteModel, cache: Cache, bodies, analyser: korean.Analyse
             left.append(made)
         if own is not analyser:
             # A first build has analysed every article by now: the rest reads the cache,
-            # and the dictionary's 50 MB would only add to the build's peak.
+            # and the dictionary's memory would only add to the build's peak.
             own.release()
         BaseIndex(cache, texts).files(docs[:search.base_end(len(docs))], files)
         files.put_by_digest(recent_and_sections(docs, model, texts))

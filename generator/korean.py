@@ -40,11 +40,10 @@ class Analyser:
     """MeCab in this process, loaded on first use and kept, with the words it has
     analysed, for later builds.
 
-    MeCab maps its dictionary from disk instead of reading it (about 50 MB
-    once used, shared with the page cache) and loads in milliseconds, so it
-    needs no process of its own. One build at a time uses an analyser; `close`
-    may come from another thread (a preview shutting down), and the build's
-    next request then fails.
+    MeCab maps its dictionary from disk instead of reading it (shared with the
+    page cache) and loads at once, so it needs no process of its own. One build
+    at a time uses an analyser; `close` may come from another thread (a preview
+    shutting down), and the build's next request then fails.
     """
 
     def __init__(self) -> None:

@@ -50,8 +50,8 @@ def _build_once(options: BuildOptions, reason: str, report: Report, log: Log,
     try:
         with collector.build():
             result = build(options)
-        # After the collector's turn (a full collection follows the first build: 1.3 s
-        # at 100,000 articles), so the line means the next save builds at once.
+        # After the collector's turn (a full collection follows the first build), so
+        # the line means the next save builds at once.
         report(reason, result)
     except BuildFailed as failure:
         for problem in failure.problems:

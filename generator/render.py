@@ -52,7 +52,7 @@ def templates_digest(config: Config) -> str:
 
 def make_environment(config: Config, assets: Assets | None = None,
                      compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
-    """The theme's Jinja environment with newsgen's filters and globals (see README).
+    """The theme's Jinja environment with newsgen's filters and globals (see docs/theme.md).
 
     `compiled` keeps compiled templates for the next environment of a long-lived
     preview: a new lead image makes new assets, not new templates.

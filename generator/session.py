@@ -58,8 +58,8 @@ class Session:
     """Memos of one preview's builds; one build at a time uses it.
 
     A session that is not `lasting` serves a single build (`newsgen build`): it
-    keeps nothing meant only for the next build, whose memory (a fifth of the
-    build's at 100,000 articles) is then free for this one.
+    keeps nothing meant only for the next build, whose memory is then free for
+    this one.
     """
 
     def __init__(self, lasting: bool = True):

@@ -1,8 +1,8 @@
 """What a build of a big site leaves for a next build that only adds new articles.
 
-Publishing into a 100,000-article archive changes a few dozen files, but a
-build that reads the whole site to find them spends 10 s on making 100,000
-Articles and 240,000 page plans. The site index keeps, in the cache, what
+Publishing into a big archive changes a few dozen files, but a build that
+reads the whole site to find them makes an Article for every article and a
+plan for every page. The site index keeps, in the cache, what
 such a build needs instead: the site's order of articles with the listings
 each belongs to, the listings' sizes, the sitemap's newest part and the
 search index's newest block. `append.py` reads it.
@@ -136,8 +136,8 @@ def save(cache: Cache, index: SiteIndex | None) -> None:
 
 
 def save_changes(cache: Cache, index: SiteIndex) -> None:
-    """Store what builds of append.py changed since the full build's index: 20 MB of
-    index are not written again for every article published."""
+    """Store what builds of append.py changed since the full build's index, so the
+    whole index is not written again for every article published."""
     added = index.added
     cache.put_value(CHANGES, [FORMAT, index.base, index.order[:added], index.members[:added],
                               index.dates[:added], *(getattr(index, name) for name in CHANGED)])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import signal
 import textwrap
@@ -124,3 +125,22 @@ def sample_site(tmp_path_factory) -> Path:
             shutil.copy(source, site / name)
     build_site(site)
     return site / "output"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under .ci/run (NEWSGEN_CI set) a skipped test fails: a missing checker must not pass."""
+    _fail_skips_in_ci((yield).get_result())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    """The same for a test module skipped whole (a module-level importorskip)."""
+    _fail_skips_in_ci((yield).get_result())
+
+
+def _fail_skips_in_ci(report) -> None:
+    if os.environ.get("NEWSGEN_CI") and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"skipped under .ci/run, where every checker must run: {reason}"

@@ -96,7 +96,7 @@ CHANGES = [
     ("touch a file without changing it", lambda s: os.utime(
         s / "content/local/a10.md", ns=(1, 1))),
     ("change a template", lambda s: write(s, "templates/article.html", (
-        Path(__file__).parent.parent / "themes/default/templates/article.html").read_text(
+        Path(__file__).parent.parent / "generator/themes/default/templates/article.html").read_text(
         encoding="utf-8").replace('<article class="article">',
                                   '<article class="article changed">'))),
     ("change a data file", lambda s: edit(s, "data/authors.yaml", "name: 오경하",
@@ -196,7 +196,7 @@ def test_template_change_renders_pages_without_parsing_markdown(make_site):
     site = make_site(newsroom())
     build_site(site)
     write(site, "templates/article.html", (
-        Path(__file__).parent.parent / "themes/default/templates/article.html").read_text(
+        Path(__file__).parent.parent / "generator/themes/default/templates/article.html").read_text(
         encoding="utf-8").replace('<article class="article">', '<article class="article x">'))
     result = build_site(site)
     assert result.parsed == 0

@@ -17,7 +17,7 @@ LAYERS = {
     "output": 5, "cache": 5, "buildrecord": 5, "inputs": 5,
     "parallel": 6, "sources": 6, "unchanged": 6, "indexing": 6, "session": 6, "build": 6,
     "collector": 6, "articlestore": 6, "siteindex": 6, "append": 6,
-    "scaffold": 6,
+    "scaffold": 6, "newsite": 6,
     "serve": 7, "watch": 7, "rebuild": 7, "livereload": 7, "preview_http": 7, "deploy": 7,
     "cli": 8, "__main__": 8,
 }

@@ -34,7 +34,7 @@ SECTIONS = ("local", "society")
 TAGS = ("경기도", "교통", "복지", "축제", "도의회")
 WORDS = ("도의회", "예산", "심사", "주민", "버스", "노선", "개편", "축제", "지사", "복지관")
 START = datetime(2026, 10, 1, 9, 0, tzinfo=FIXED_NOW.tzinfo)
-TEMPLATE = ROOT / "themes/default/templates/article.html"
+TEMPLATE = ROOT / "generator/themes/default/templates/article.html"
 
 
 @dataclass(frozen=True)
