@@ -37,15 +37,6 @@ from typing import NamedTuple
 
 from generator import articlestore, indexing, korean, pages, search, siteindex, unchanged
 from generator.assets import collect_assets
-from generator.build import (
-    BodyStore,
-    BuildOptions,
-    make_one_article,
-    page_renderer,
-    render_pages,
-    stamp_written,
-    static_key,
-)
 from generator.cache import Cache
 from generator.images import make_images, with_image_digests
 from generator.inputs import BuildInputs
@@ -80,6 +71,15 @@ from generator.sitemap import (
     sitemap_files,
 )
 from generator.sources import read_settings, read_sources
+from generator.stages import (
+    BodyStore,
+    BuildOptions,
+    make_one_article,
+    page_renderer,
+    render_pages,
+    stamp_written,
+    static_key,
+)
 
 
 def append_build(options: BuildOptions, config: Config, data, inputs: SiteInputs, cache: Cache,

@@ -9,27 +9,25 @@ from __future__ import annotations
 import operator
 import os
 import time
-from collections.abc import Callable, Iterator
-from contextlib import closing
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from generator import indexing, korean, pages, render, siteindex, unchanged
+from generator import append, indexing, korean, pages, render, siteindex, unchanged
 from generator.articlestore import read_articles
 from generator.assets import Assets, collect_assets
 from generator.buildrecord import recording
 from generator.cache import Cache
 from generator.collector import collector_paused
 from generator.config import load_config, theme_dir
-from generator.content import CONTENT_DIR, make_article, scan_sources
+from generator.content import CONTENT_DIR, scan_sources
 from generator.data import load_data
 from generator.errors import BuildFailed, BuildStopped, Problem, raise_if_errors
 from generator.images import make_images, with_image_digests
 from generator.indexing import SearchFile
 from generator.inputs import BuildInputs
-from generator.model import Article, BuildResult, Config, RenderedBody, SourceEntry
+from generator.model import Article, BuildResult, Config, SourceEntry
 from generator.output import (
     OutputWriter,
     check_output_dir,
@@ -38,7 +36,7 @@ from generator.output import (
     output_lock,
     relative_file,
 )
-from generator.parallel import Beside, planned_workers, run_parts
+from generator.parallel import Beside, planned_workers
 from generator.session import Session, SiteInputs
 from generator.site import (
     build_site_model,
@@ -52,37 +50,21 @@ from generator.site import (
 )
 from generator.sitefiles import check_site_files, is_inside
 from generator.sitemap import NEWS_WINDOW
-from generator.sources import parse_file, read_settings, read_sources
-from generator.stamps import file_stamp, settled_stat
-from generator.tuning import Tuning
+from generator.sources import read_settings, read_sources
+from generator.stages import (
+    BodyStore,
+    BuildOptions,
+    RenderPage,
+    make_one_article,
+    page_renderer,
+    render_pages,
+    stamp_written,
+    static_keys_of,
+)
 
 CACHE_DIR = ".newsgen-cache"
-PREFETCH = 200  # bodies fetched from the cache per query while rendering
-Progress = Callable[[str, int, int], None]
-RenderPage = Callable[[pages.PagePlan, Callable[[Article], str]], str]  # (plan, body_html)
 
 
-@dataclass(frozen=True)
-class BuildOptions:
-    site_dir: Path
-    output_dir: Path
-    drafts: bool = False
-    future: bool = False
-    base_url: str | None = None
-    clean: bool = False
-    now: datetime | None = None
-    cache_dir: Path | None = None
-    workers: int | None = None  # processes for big batches; None: as many as pay off
-    progress: Progress = field(default=lambda stage, done, total: None)
-    # A long-lived process (serve, tests) passes one, which remembers the words it analysed.
-    analyser: korean.Analyser | None = None
-    # The preview keeps a session between builds and names the paths that changed since
-    # the last one; without both, every input is read again.
-    session: Session | None = None
-    changed: frozenset[str] | None = None
-    # Called when another build holds output/, before this one waits for it.
-    waiting: Callable[[], None] = field(default=lambda: None)
-    tuning: Tuning = Tuning()
 
 
 def build(options: BuildOptions) -> BuildResult:
@@ -139,7 +121,6 @@ def _build(options: BuildOptions) -> BuildResult:
             return BuildResult(count, 0, files, 0, time.perf_counter() - started)
         output_changes = check.changed if check else lambda: None
         if not (session.lasting or options.clean or problems):
-            from generator import append  # it builds on this module's stages
             appended = append.append_build(options, config, data, inputs, cache, now,
                                            declared, output_changes)
             if appended is not None:
@@ -230,14 +211,6 @@ def _next_due(articles: list[Article], now: datetime, options: BuildOptions) -> 
     return min(waiting + leaving, default=None)
 
 
-def make_one_article(config: Config, authors: dict, problems: list[Problem],
-                     entry: SourceEntry) -> Article | None:
-    """The entry's Article, or None with its problems appended to `problems`."""
-    made = make_article(entry, RenderedBody("", entry.summary), entry.body_key, config, authors)
-    if isinstance(made, list):
-        problems.extend(made)
-        return None
-    return made
 
 
 def _check_urls(session: Session, published: list[Article], config: Config) -> list[Problem]:
@@ -311,56 +284,10 @@ def _cached_related(cache: Cache) -> tuple[list, list]:
     return [], []
 
 
-class BodyStore:
-    """Rendered bodies from the cache, fetched in batches for the pages being rendered.
-
-    A body missing from the cache (a damaged or deleted cache) is rendered
-    again from its file, so the cache never changes what is built.
-    """
-
-    def __init__(self, config: Config, cache: Cache):
-        self.config = config
-        self.cache = cache
-        self.loaded: dict[str, str] = {}
-
-    def prefetch(self, articles: list[Article]) -> None:
-        keys = sorted({a.body_key for a in articles} - self.loaded.keys())
-        self.loaded.update({k: b.html for k, b in self.cache.bodies(keys).items()})
-
-    def html(self, article: Article) -> str:
-        html = self.loaded.pop(article.body_key, None)
-        if html is None:
-            body = self.cache.bodies([article.body_key]).get(article.body_key)
-            html = None if body is None else body.html
-        return self._render_again(article) if html is None else html
-
-    def _render_again(self, article: Article) -> str:
-        rel = article.source
-        raw = (self.config.site_dir / rel).read_bytes()
-        entry, body, _ = parse_file(self.config, rel, "", raw)
-        if entry is None or entry.body_key != article.body_key:
-            raise BuildFailed([Problem(rel, None, None, "changed during the build; build again")])
-        self.cache.put_bodies({entry.body_key: body})
-        return body.html
 
 
-def page_renderer(session: Session, model, assets: Assets, templates: str) -> RenderPage:
-    """Render one planned page; the session keeps the compiled templates and sitemap entries."""
-    config = model.config
-    compiled = session.memo("compiled templates", (config.digest,), render.CompiledTemplates)
-    env = session.memo("environment", (config.digest, templates, assets),
-                       partial(_environment, config, assets, compiled, session.lasting))
-    sitemap_urls = session.memo("sitemap urls", (config.digest,), dict)
-    return partial(pages.render_plan, env, model, sitemap_urls=sitemap_urls)
 
 
-def _environment(config: Config, assets: Assets, compiled, lasting: bool):
-    """A lasting session compiles every template at once, so that the first save after
-    a build that rendered nothing does not wait for it."""
-    env = render.make_environment(config, assets, compiled)
-    if lasting:
-        render.compile_all(env)
-    return env
 
 
 def _assets(session: Session, config: Config, published: list[Article],
@@ -408,7 +335,7 @@ def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions, gl
     expected, todo, planned = _plan_files(model, global_key, valid, session, trusted,
                                           sitemaps)
     touched = [rel for rel, _ in todo]
-    static_keys = session.memo("static keys", (assets,), partial(_static_keys, assets))
+    static_keys = session.memo("static keys", (assets,), partial(static_keys_of, assets))
     copies = [rel for rel, key in static_keys.items() if not valid(rel, key)]
     copier = beside = None
     try:
@@ -517,61 +444,12 @@ def _stage_search_beside(model, cache_folder: Path, valid: Callable[[str, str], 
         cache.close()
 
 
-def render_pages(model, todo, cache_folder: Path, writer: OutputWriter,
-                 options: BuildOptions, render_page: RenderPage) -> list[str]:
-    """Render the planned pages (over several processes when many); the staged files.
-
-    On a big site (above `tuning.runs_above` articles) pages go to the workers
-    by the age of what they show, older ones to the first: a forked worker copies
-    each of the parent's memory pages whose objects it touches, and interleaved
-    shares would make each copy nearly every article. Smaller sites take
-    interleaved shares, which even out the work.
-    """
-    work = partial(_render_part, render_page, model.config, cache_folder, writer)
-    in_runs = len(model.articles) > options.tuning.runs_above
-    ordered = sorted(todo, key=_shown_age) if in_runs else todo
-    staged = []
-    # closing: whatever stops this loop ends the workers at once, before the caller
-    # drops the staging folder they write into
-    with closing(run_parts(work, ordered, options.workers, in_runs=in_runs)) as results:
-        for done, (rel, was_staged) in enumerate(results, 1):
-            if was_staged:
-                staged.append(rel)
-            options.progress("pages", done, len(todo))
-    return staged
 
 
-def _shown_age(item: tuple[str, pages.PagePlan]) -> float:
-    """When the oldest article a page shows was published; pages of no one article last."""
-    plan = item[1]
-    if plan.article is not None:
-        return plan.article.date.timestamp()
-    if plan.page is not None and plan.page.articles:
-        return plan.page.articles[-1].date.timestamp()
-    return float("inf")
 
 
-def _render_part(render_page: RenderPage, config: Config, cache_folder: Path,
-                 writer: OutputWriter, part) -> Iterator:
-    """Render and stage one share of the pages; yields (file, whether its bytes changed)."""
-    cache = Cache(cache_folder)  # a connection of its own: this may run in a forked worker
-    bodies = BodyStore(config, cache)
-    try:
-        for start in range(0, len(part), PREFETCH):
-            chunk = part[start:start + PREFETCH]
-            bodies.prefetch([plan.article for _, plan in chunk if plan.article is not None])
-            for rel, plan in chunk:
-                html = _render(render_page, plan, bodies, config)
-                yield rel, writer.stage(rel, html.encode("utf-8"))
-    finally:
-        cache.close()
 
 
-def _render(render_page: RenderPage, plan, bodies, config) -> str:
-    try:
-        return render_page(plan, bodies.html)
-    except Exception as error:  # any template error becomes a located problem
-        raise BuildFailed([render.template_problem(error, config)]) from None
 
 
 def _stage_copies(writer: OutputWriter, assets: Assets, rels: list[str]) -> bytes:
@@ -586,15 +464,8 @@ def _stage_copies(writer: OutputWriter, assets: Assets, rels: list[str]) -> byte
     return bytes(writer.stage_copy(rel, verified(rel, assets.files[rel])) for rel in rels)
 
 
-def _static_keys(assets: Assets) -> dict[str, str]:
-    """The key of each static file in output/."""
-    return {rel: static_key(source) for rel, source in assets.files.items()}
 
 
-def static_key(source: Path) -> str:
-    """The key of a static file's copy in output/: its source's size and stamp."""
-    found = settled_stat(source)
-    return f"static:{found.st_size}:{file_stamp(found)}"
 
 
 def _validator(manifest, output_prefix: str, trusted: bool,
@@ -662,13 +533,6 @@ def _still_valid(entry, key: str, target: str) -> bool:
     return stat.st_size == entry[1] and stat.st_mtime_ns == entry[2]
 
 
-def stamp_written(output_prefix: str, expected, touched) -> dict[str, tuple[str, int, int]]:
-    """Record size and mtime of what was (re)checked, so tampered output is noticed."""
-    changed = {}
-    for rel in touched:
-        stat = os.stat(output_prefix + rel)
-        changed[rel] = (expected[rel], stat.st_size, stat.st_mtime_ns)
-    return changed
 
 
 def _next_manifest(manifest, changed, deleted) -> dict[str, tuple[str, int, int]]:

@@ -22,6 +22,7 @@ from conftest import FIXED_NOW, SHARED_ANALYSER, article_text, build_site, jpeg_
 from generator import build as build_module
 from generator import search as search_module
 from generator import session as session_module
+from generator import stages
 from generator.errors import BuildFailed
 from generator.output import lock_path
 from generator.parallel import Beside, split_in_runs
@@ -170,13 +171,13 @@ def test_render_workers_get_consecutive_runs_of_pages_by_age(make_site, monkeypa
     so it touches (and copies from its parent) only those articles."""
     site = make_site(newsroom(20))
     monkeypatch.setattr(conftest, "TUNING", Tuning(runs_above=10))
-    given, run_parts = [], build_module.run_parts
+    given, run_parts = [], stages.run_parts
 
     def recording(work, items, workers=None, in_runs=False):
         given.append((list(items), in_runs))
         return run_parts(work, items, workers, in_runs)
 
-    monkeypatch.setattr(build_module, "run_parts", recording)
+    monkeypatch.setattr(stages, "run_parts", recording)
     build_site(site, workers=2)
     (items, in_runs), = given
     assert in_runs

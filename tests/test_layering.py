@@ -15,7 +15,7 @@ LAYERS = {
     "render": 4, "pages": 4, "feeds": 4, "sitemap": 4, "search": 4, "korean": 4,
     "images": 4, "assets": 4, "redirects": 4, "seo": 4,
     "output": 5, "cache": 5, "buildrecord": 5, "inputs": 5,
-    "parallel": 6, "sources": 6, "unchanged": 6, "indexing": 6, "session": 6, "build": 6,
+    "parallel": 6, "stages": 6, "sources": 6, "unchanged": 6, "indexing": 6, "session": 6, "build": 6,
     "collector": 6, "articlestore": 6, "siteindex": 6, "append": 6,
     "scaffold": 6, "newsite": 6,
     "serve": 7, "watch": 7, "rebuild": 7, "livereload": 7, "preview_http": 7, "deploy": 7,
