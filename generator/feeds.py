@@ -20,7 +20,7 @@ from pathlib import Path
 from generator import xmltext as x
 from generator.config import theme_dir
 from generator.model import Article, Config, Section, SiteModel
-from generator.render import absolute_url
+from generator.urls import absolute_url
 
 RSS_NAMESPACES = (
     ("xmlns:atom", "http://www.w3.org/2005/Atom"),

@@ -24,7 +24,7 @@ from generator import korean, search
 from generator.cache import Cache
 from generator.errors import BuildFailed, Problem
 from generator.model import Article, SiteModel
-from generator.render import site_url
+from generator.urls import site_url
 
 STATE = "search-base"
 BATCH = 500  # bodies fetched from the cache and texts analysed per round

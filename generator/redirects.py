@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from html import escape
 
 from generator.model import SiteModel
-from generator.render import absolute_url, site_url
+from generator.urls import absolute_url, site_url
 
 REDIRECTS_FILE = "/_redirects"
 

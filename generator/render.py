@@ -6,13 +6,11 @@ Each render function takes the site model and one subject and returns HTML text.
 from __future__ import annotations
 
 import hashlib
-import re
 import traceback
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup, escape
@@ -21,14 +19,13 @@ from generator import seo
 from generator.config import theme_dir
 from generator.errors import Problem
 from generator.model import Article, Config, Listing, ListingPage, SiteModel
+from generator.urls import absolute_url, site_url
 
 if TYPE_CHECKING:
     from generator.assets import Assets
     from generator.images import ImageSet, Variant
 
 WEEKDAYS = {"ko": "월화수목금토일", "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
-URL_SAFE = "/%#?=&~-._:"
-UNQUOTED = re.compile(r"[A-Za-z0-9_.~/%#?=&:-]*")  # what quote(…, safe=URL_SAFE) leaves as is
 # The footer prints the publisher's fields in this order; other keys follow as written.
 PUBLISHER_ORDER = ("name", "registration", "registered", "publisher", "editor", "address",
                    "phone", "email", "youth_officer")
@@ -146,22 +143,6 @@ def publisher_fields(config: Config) -> tuple[tuple[str, str, str], ...]:
     labels = config.labels
     return tuple((key, labels.get(f"publisher_{key}") or key.replace("_", " ").capitalize(),
                   config.publisher[key]) for key in keys)
-
-
-def site_url(config: Config, path: str) -> str:
-    """A site path ('/local/') as a link that works under the base path ('/news/local/')."""
-    if path.startswith(("http://", "https://", "//", "#", "mailto:")):
-        return path
-    joined = config.base_path.rstrip("/") + path
-    # Most paths hold only characters quote() keeps, and a sitemap has one per article.
-    return joined if UNQUOTED.fullmatch(joined) else quote(joined, safe=URL_SAFE)
-
-
-def absolute_url(config: Config, path: str) -> str:
-    if path.startswith(("http://", "https://")):
-        return path
-    origin = config.base_url[: len(config.base_url) - len(config.base_path)]
-    return origin + site_url(config, path)
 
 
 def format_day(moment: datetime, config: Config) -> str:

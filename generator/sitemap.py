@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from generator import xmltext as x
 from generator.model import Article, SiteModel
-from generator.render import absolute_url
+from generator.urls import absolute_url
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
