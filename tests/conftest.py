@@ -15,9 +15,9 @@ import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
 
-from generator.build import BuildOptions, build
-from generator.korean import Analyser
-from generator.tuning import Tuning
+from generator.core.tuning import Tuning
+from generator.engine.build import BuildOptions, build
+from generator.outputs.korean import Analyser
 
 # A shell starts background jobs with SIGINT ignored, and an ignored signal stays ignored in
 # every process a test starts. The preview tests stop `newsgen serve` with Ctrl-C (SIGINT)

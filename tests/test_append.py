@@ -8,10 +8,10 @@ import pytest
 from conftest import article_text, build_site, jpeg_bytes
 from test_incremental import assert_same_output, clean_copy_build, edit, newsroom, snapshot, write
 
-from generator import append as append_module
-from generator import search as search_module
-from generator.errors import BuildFailed
-from generator.tuning import Tuning
+from generator.core.errors import BuildFailed
+from generator.core.tuning import Tuning
+from generator.engine import append as append_module
+from generator.outputs import search as search_module
 
 
 @pytest.fixture
@@ -118,7 +118,7 @@ def test_a_file_changed_in_output_by_hand_takes_the_full_build(make_site, tmp_pa
 
 
 def test_after_a_preview_build_the_index_is_not_used(make_site, tmp_path, appends):
-    from generator.session import Session
+    from generator.engine.session import Session
     site = day_site(make_site)
     publish(site, 1)
     build_site(site, session=Session())

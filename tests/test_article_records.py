@@ -13,8 +13,8 @@ import sqlite3
 from conftest import article_text, build_site
 from test_incremental import assert_same_output, clean_copy_build, edit, newsroom, snapshot
 
-from generator import build as build_module
-from generator.cache import seal, unseal
+from generator.engine import build as build_module
+from generator.engine.cache import seal, unseal
 
 
 def made_articles(monkeypatch) -> list[str]:

@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 from conftest import article_text, build_site, jpeg_bytes
 
-from generator import images, search
-from generator.build import CACHE_DIR
-from generator.cache import Cache
+from generator.engine.build import CACHE_DIR
+from generator.engine.cache import Cache
+from generator.outputs import search
+from generator.render import images
 
 CACHE_IMAGES = f"{CACHE_DIR}/images"
 

@@ -6,9 +6,9 @@ from datetime import datetime
 
 from conftest import SEOUL, article_text, build_site
 
-from generator.cli import main
-from generator.output import output_lock
-from generator.scaffold import create_article
+from generator.cli.main import main
+from generator.commands.scaffold import create_article
+from generator.engine.output import output_lock
 
 
 def test_build_prints_a_summary_and_exits_0(make_site, capsys):

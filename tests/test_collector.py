@@ -9,9 +9,9 @@ import weakref
 import pytest
 from conftest import article_text
 
-from generator import rebuild
-from generator.build import BuildOptions
-from generator.collector import BUILD_TO_COLLECTION, BetweenBuilds
+from generator.engine.build import BuildOptions
+from generator.engine.collector import BUILD_TO_COLLECTION, BetweenBuilds
+from generator.preview import rebuild
 
 
 class Node:

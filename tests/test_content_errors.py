@@ -3,8 +3,8 @@
 import pytest
 from conftest import article_text, build_site
 
-from generator.cli import main
-from generator.errors import BuildFailed
+from generator.cli.main import main
+from generator.core.errors import BuildFailed
 
 GOOD = article_text("좋은 기사")
 

@@ -6,8 +6,8 @@ import threading
 import pytest
 from conftest import article_text, build_site
 
-from generator.cli import main
-from generator.deploy import (
+from generator.cli.main import main
+from generator.commands.deploy import (
     DeployPlan,
     DeployRefused,
     LocalTarget,
@@ -17,8 +17,8 @@ from generator.deploy import (
     parse_itemized,
     plan,
 )
-from generator.errors import BuildFailed
-from generator.output import output_lock
+from generator.core.errors import BuildFailed
+from generator.engine.output import output_lock
 
 needs_rsync = pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync not installed")
 

@@ -108,7 +108,7 @@ def test_feeds_do_not_change_with_the_build_time(make_site):
 
 
 def test_rejects_unknown_feed_content_setting(make_site, capsys):
-    from generator.cli import main
+    from generator.cli.main import main
 
     site = make_site({"site.toml": 'feed_content = "everything"\n' + MINIMAL_CONFIG})
     assert main(["build", "--site", str(site)]) == 1

@@ -23,10 +23,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from test_hardening_escaping import check_html
 
-from generator.cli import printable
-from generator.content import KNOWN_KEYS
-from generator.errors import BuildFailed
-from generator.markdown import render_markdown
+from generator.cli.main import printable
+from generator.core.errors import BuildFailed
+from generator.render.markdown import render_markdown
+from generator.sources.content import KNOWN_KEYS
 
 FUZZ = settings(max_examples=50, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -15,8 +15,8 @@ import sys
 import pytest
 from conftest import MINIMAL_CONFIG, ROOT, build_site, parse_html
 
-from generator.cli import main
-from generator.errors import BuildFailed
+from generator.cli.main import main
+from generator.core.errors import BuildFailed
 
 GOOD = "---\ntitle: 좋은 기사\ndate: 2026-11-20 09:00\n---\n\n본문.\n"
 
@@ -63,7 +63,7 @@ def test_rejects_wrong_type_for_every_front_matter_key(make_site, key):
 
 
 def test_every_front_matter_key_is_covered_by_a_type_test():
-    from generator.content import KNOWN_KEYS
+    from generator.sources.content import KNOWN_KEYS
 
     assert set(KNOWN_KEYS) == set(WRONG_TYPES)
 
@@ -261,7 +261,7 @@ def test_section_problems_point_at_their_own_table(make_site):
     ("{% extends 'base.html' %}\n{% block main %}\n\n{{ no_such_thing.name }}\n{% endblock %}\n",
      "templates/article.html:4: 'no_such_thing' is undefined"),
     ("{% extends 'base.html' %}\n{% block main %}\n{{ article.no_such_field }}\n{% endblock %}\n",
-     "templates/article.html:3: 'generator.model.Article object' has no attribute "
+     "templates/article.html:3: 'generator.core.objects.Article object' has no attribute "
      "'no_such_field'"),
     ("{% extends 'base.html' %}\n{% block main %}\n{% include 'partials/nope.html' %}\n"
      "{% endblock %}\n", "templates/article.html:3: template 'partials/nope.html' not found"),
@@ -312,12 +312,12 @@ def test_terminal_escape_codes_in_file_names_are_shown_not_obeyed(make_site, cap
 
 
 def test_unexpected_errors_are_one_line_not_a_traceback(make_site, capsys, monkeypatch):
-    import generator.cli
+    import generator.cli.main
 
     def broken(options):
         raise RuntimeError("something inside newsgen broke")
 
-    monkeypatch.setattr(generator.cli, "build", broken)
+    monkeypatch.setattr(generator.cli.main, "build", broken)
     site = make_site({"content/local/a.md": GOOD})
     assert main(["build", "--site", str(site)]) == 70
     err = capsys.readouterr().err

@@ -27,8 +27,8 @@ from pathlib import Path
 import pytest
 from conftest import AUTHORS, MINIMAL_CONFIG, ROOT, article_text, build_site
 
-from generator.errors import BuildFailed
-from generator.output import finish_interrupted, staging_dir, trees_dir
+from generator.core.errors import BuildFailed
+from generator.engine.output import finish_interrupted, staging_dir, trees_dir
 
 BUILD_MARK = re.compile(r"빌드(\d+)")
 PAGE_LINK = re.compile(r'href="(/[^"#?]*/)"')
@@ -155,8 +155,8 @@ def test_a_reader_never_sees_two_builds_mixed(served):
 # changes the file system once the commit has begun (the moment after it is a step too).
 CRASHING_BUILD = """
 import os, signal, sys
-from generator import output
-from generator.cli import main
+from generator.engine import output
+from generator.cli.main import main
 
 crash_at, steps, committing = int(sys.argv[2]), 0, False
 
@@ -312,10 +312,14 @@ def test_a_first_build_links_output_to_a_tree_and_a_failed_one_keeps_it(make_sit
     assert os.readlink(site / "output") == link and snapshot(site / "output") == whole
 
 
-def test_git_ignores_output_and_everything_beside_it():
+def test_git_ignores_output_and_everything_beside_it(tmp_path):
+    """Checked in a repository holding only the project's .gitignore: the checkout's own
+    output/ may be a link already, beyond which git checks nothing."""
     paths = ["output", "output/index.html", ".output.newsgen-trees/a/index.html",
              ".output.newsgen-trees/spare.json", ".output.newsgen-lock",
              ".output.newsgen-build.json", ".output.newsgen-staging/index.html"]
-    checked = subprocess.run(["git", "check-ignore", "--no-index", *paths], cwd=ROOT,
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    shutil.copy(ROOT / ".gitignore", tmp_path / ".gitignore")
+    checked = subprocess.run(["git", "check-ignore", "--no-index", *paths], cwd=tmp_path,
                              capture_output=True, text=True)
     assert checked.stdout.split() == paths

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from conftest import FIXED_NOW, ROOT, build_site
 
-from generator.build import CACHE_DIR
-from generator.cache import SEAL
+from generator.engine.build import CACHE_DIR
+from generator.engine.cache import SEAL
 
 ARTICLES = {
     f"content/{section}/{name}.md": f"---\ntitle: 기사 제목 원본 {name}\n"
@@ -80,7 +80,7 @@ def test_two_clean_builds_are_byte_identical(tmp_path):
             source = ROOT / name
             (shutil.copytree if source.is_dir() else shutil.copy)(source, site / name)
         script = ("import sys, datetime; from pathlib import Path; "
-                  "from generator.build import BuildOptions, build; "
+                  "from generator.engine.build import BuildOptions, build; "
                   "build(BuildOptions(site_dir=Path(sys.argv[1]), output_dir=Path(sys.argv[1]) "
                   "/ 'output', now=datetime.datetime.fromisoformat(sys.argv[2])))")
         subprocess.run([sys.executable, "-c", script, str(site), FIXED_NOW.isoformat()],

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from conftest import article_text, build_site
 
-from generator.cli import main
-from generator.deploy import LocalTarget, RsyncTarget, deploy, digest_tree
+from generator.cli.main import main
+from generator.commands.deploy import LocalTarget, RsyncTarget, deploy, digest_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -134,7 +134,7 @@ def test_a_fifo_or_a_broken_link_in_the_target_neither_hangs_nor_stops_the_deplo
 DEPLOY_IN_CHILD = """
 import sys
 from pathlib import Path
-from generator.deploy import LocalTarget, RsyncTarget, deploy
+from generator.commands.deploy import LocalTarget, RsyncTarget, deploy
 kind, output, www = sys.argv[1:]
 deploy(Path(output), RsyncTarget(www) if kind == "rsync" else LocalTarget(Path(www)))
 """

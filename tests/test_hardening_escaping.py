@@ -18,7 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import MINIMAL_CONFIG, build_site, jpeg_bytes, parse_html
 
-from generator.markdown import render_markdown, sanitize_html
+from generator.render.markdown import render_markdown, sanitize_html
 
 DANGEROUS = {"javascript", "vbscript", "data"}
 # Each payload would create an element whose id starts with "pwned" if it were not escaped.

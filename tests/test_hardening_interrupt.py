@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from conftest import AUTHORS, MINIMAL_CONFIG, ROOT
 
-from generator.output import finish_interrupted, staging_dir, trees_dir
+from generator.engine.output import finish_interrupted, staging_dir, trees_dir
 
 ARTICLES = 60
 BODY = "경기도가 31개 시군과 함께 AI 데이터 협의체를 출범했다. " * 30

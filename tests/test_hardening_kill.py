@@ -26,10 +26,10 @@ from pathlib import Path
 import pytest
 from conftest import AUTHORS, ROOT
 
-from generator.buildrecord import BuildRecord, write_record
-from generator.deploy import LocalTarget, deploy
-from generator.output import output_lock
-from generator.parallel import Beside
+from generator.commands.deploy import LocalTarget, deploy
+from generator.engine.buildrecord import BuildRecord, write_record
+from generator.engine.output import output_lock
+from generator.engine.parallel import Beside
 
 ARTICLES = 1600
 SECTIONS = ("local", "politics-economy", "society", "life-culture")

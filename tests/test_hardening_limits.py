@@ -15,9 +15,9 @@ from pathlib import Path
 import yaml
 from conftest import AUTHORS, article_text
 
-from generator import frontmatter
-from generator.cli import main
-from generator.frontmatter import load_yaml
+from generator.cli.main import main
+from generator.sources import frontmatter
+from generator.sources.frontmatter import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 MEMORY_LIMIT = 1024 * 1024 * 1024  # a bomb let through fails fast instead of swapping

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from conftest import build_site
 
-from generator.cli import main
-from generator.errors import BuildFailed, UsageError
-from generator.output import JOURNAL, OutputWriter, finish_interrupted, staging_dir
+from generator.cli.main import main
+from generator.core.errors import BuildFailed, UsageError
+from generator.engine.output import JOURNAL, OutputWriter, finish_interrupted, staging_dir
 
 GOOD = "---\ntitle: 좋은 기사\ndate: 2026-11-20 09:00\n---\n\n본문.\n"
 

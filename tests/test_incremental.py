@@ -19,15 +19,15 @@ import jinja2
 import pytest
 from conftest import FIXED_NOW, SHARED_ANALYSER, article_text, build_site, jpeg_bytes
 
-from generator import build as build_module
-from generator import search as search_module
-from generator import session as session_module
-from generator import stages
-from generator.errors import BuildFailed
-from generator.output import lock_path
-from generator.parallel import Beside, split_in_runs
-from generator.session import Session
-from generator.tuning import Tuning
+from generator.core.errors import BuildFailed
+from generator.core.tuning import Tuning
+from generator.engine import build as build_module
+from generator.engine import session as session_module
+from generator.engine import stages
+from generator.engine.output import lock_path
+from generator.engine.parallel import Beside, split_in_runs
+from generator.engine.session import Session
+from generator.outputs import search as search_module
 
 TAGS = ["경기도", "교통", "복지", "예산", "축제"]
 

@@ -5,9 +5,9 @@ import tomllib
 
 from conftest import parse_html
 
-from generator.cli import main
-from generator.config import TOP_KEYS
-from generator.render import PUBLISHER_ORDER
+from generator.cli.main import main
+from generator.render.templates import PUBLISHER_ORDER
+from generator.sources.config import TOP_KEYS
 
 
 def test_init_writes_a_site_that_builds_without_a_warning(tmp_path, capsys):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
+from generator.cli.main import main
 
 CASES = sorted(p for p in (Path(__file__).parent / "sites/invalid").iterdir() if p.is_dir())
 

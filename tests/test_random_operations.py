@@ -24,11 +24,11 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from test_incremental import snapshot
 
-from generator.build import BuildOptions, build
-from generator.errors import BuildFailed
-from generator.korean import Analyser
-from generator.session import Session
-from generator.tuning import Tuning
+from generator.core.errors import BuildFailed
+from generator.core.tuning import Tuning
+from generator.engine.build import BuildOptions, build
+from generator.engine.session import Session
+from generator.outputs.korean import Analyser
 
 SECTIONS = ("local", "society")
 TAGS = ("경기도", "교통", "복지", "축제", "도의회")

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from generator.content import named_tag
-from generator.model import Article, Section
-from generator.site import find_related, related_positions
+from generator.core.objects import Article, Section
+from generator.model.site import find_related, related_positions
+from generator.sources.content import named_tag
 
 SECTIONS = (Section("local", "지방자치", 0), Section("society", "사회", 1))
 TAGS = ["경기도", "교통", "복지", "예산", "축제", "교육", "환경"]

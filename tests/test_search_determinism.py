@@ -15,9 +15,9 @@ from pathlib import Path
 
 from conftest import ROOT, build_site
 
-from generator import search
-from generator.build import CACHE_DIR
-from generator.korean import Analyser
+from generator.engine.build import CACHE_DIR
+from generator.outputs import search
+from generator.outputs.korean import Analyser
 
 ARTICLES = 300
 

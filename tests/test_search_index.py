@@ -7,10 +7,11 @@ from itertools import accumulate
 import pytest
 from conftest import MINIMAL_CONFIG, article_text, build_site, parse_html
 
-from generator import indexing, search
-from generator.cache import Cache
-from generator.output import OutputWriter
-from generator.search import plain_text, words
+from generator.engine import indexing
+from generator.engine.cache import Cache
+from generator.engine.output import OutputWriter
+from generator.outputs import search
+from generator.outputs.search import plain_text, words
 
 PUBLISHED = article_text("경기도 AI데이터 협의체 출범", "2026-11-20 09:00",
                          "경기도가 31개 시군과 AI데이터 협의체를 꾸렸다. 사업비는 1,860억원이다.",

@@ -5,8 +5,8 @@ import sys
 import pytest
 from conftest import SHARED_ANALYSER
 
-from generator import search
-from generator.korean import Analyser, AnalyserError, applies_to
+from generator.outputs import search
+from generator.outputs.korean import Analyser, AnalyserError, applies_to
 
 
 @pytest.fixture

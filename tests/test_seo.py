@@ -158,7 +158,7 @@ def test_aliases_become_redirect_pages_and_a_redirects_file(make_site):
 
 
 def test_rejects_alias_on_a_generated_file(make_site):
-    from generator.errors import BuildFailed
+    from generator.core.errors import BuildFailed
 
     site = make_site({"content/local/a.md": article_text(aliases='["/feed.xml"]')})
     try:

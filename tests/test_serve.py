@@ -12,8 +12,8 @@ from bs4 import BeautifulSoup
 from conftest import AUTHORS, MINIMAL_CONFIG, article_text
 from previewing import edit, serving, start_serve
 
-from generator.preview_http import resolve_path
-from generator.serve import MAX_STREAMS
+from generator.preview.preview_http import resolve_path
+from generator.preview.serve import MAX_STREAMS
 
 ARTICLE = "/local/2026/11/20/a/"
 FILES = {

@@ -9,7 +9,7 @@ import pytest
 from conftest import article_text, build_site, parse_html
 from PIL import Image
 
-from generator.errors import BuildFailed
+from generator.core.errors import BuildFailed
 
 FINGERPRINTED = re.compile(r"^/assets/(style|site|search)\.([0-9a-f]{8})\.(css|js)$")
 

@@ -8,8 +8,8 @@ import pytest
 from conftest import article_text, build_site, jpeg_bytes, parse_html
 from PIL import Image
 
-from generator import images
-from generator.errors import BuildFailed
+from generator.core.errors import BuildFailed
+from generator.render import images
 
 ARTICLE = "local/2026/11/20/suwon-bus-route-reform/index.html"
 

@@ -1,0 +1,306 @@
+"""The command line: parse arguments, call a stage, print results, choose the exit code.
+
+Exit codes: 0 success, 1 problems in the site's input, 2 usage errors, 70 a bug in
+newsgen (reported as one line, never a traceback, unless NEWSGEN_DEBUG is set).
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import gc
+import os
+import signal
+import sqlite3
+import sys
+import threading
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+
+from generator import __version__
+from generator.core.errors import BuildFailed, BuildStopped, NewsgenError, UsageError, printable
+from generator.engine.build import CACHE_DIR, BuildOptions, build
+
+PROGRESS_THRESHOLD = 500
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+NO_SPACE = {errno.ENOSPC: "no space left on device",
+            getattr(errno, "EDQUOT", errno.ENOSPC): "disk quota exceeded"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except BuildFailed as failure:
+        for problem in failure.problems:
+            print(printable(str(problem)), file=sys.stderr)
+        errors = sum(not p.warning for p in failure.problems)
+        print(f"build failed: {errors} problem{'s' * (errors != 1)}; output/ left unchanged",
+              file=sys.stderr)
+        return 1
+    except UsageError as error:
+        print(f"newsgen: {printable(str(error))}", file=sys.stderr)
+        return 2
+    except NewsgenError as error:
+        print(f"newsgen: {printable(str(error))}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except OSError as error:  # a disk full, a folder without permission: not our bug
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"newsgen: {printable(where)}{error.strerror or error}", file=sys.stderr)
+        return 1
+    except Exception as error:  # the last resort: one line, never a traceback
+        if os.environ.get("NEWSGEN_DEBUG"):
+            raise
+        print(f"newsgen: internal error: {type(error).__name__}: {printable(str(error))}\n"
+              "this is a bug in newsgen; run again with NEWSGEN_DEBUG=1 for the details "
+              "and report it", file=sys.stderr)
+        return 70
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsgen", description="A static news-site generator.")
+    parser.add_argument("--version", action="version", version=f"newsgen {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build_cmd = commands.add_parser("build", help="build the site into output/")
+    _site_arguments(build_cmd)
+    build_cmd.add_argument("--output", type=Path, help="output folder (default: SITE/output)")
+    build_cmd.add_argument("--drafts", action="store_true", help="include drafts")
+    build_cmd.add_argument("--future", action="store_true", help="include future-dated articles")
+    build_cmd.add_argument("--base-url", help="override base_url from site.toml")
+    build_cmd.add_argument("--clean", action="store_true",
+                           help="ignore the cache and re-render every page")
+    build_cmd.add_argument("--watch", action="store_true",
+                           help="keep running and build again after every change "
+                           "(publishing one article then takes seconds on any archive)")
+    build_cmd.set_defaults(run=run_build)
+
+    serve_cmd = commands.add_parser("serve", help="preview the site live while you edit")
+    _site_arguments(serve_cmd)
+    serve_cmd.add_argument("--host", default="127.0.0.1",
+                           help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve_cmd.add_argument("--port", type=int, default=8000,
+                           help="port to listen on (default: 8000; 0 picks a free one)")
+    serve_cmd.add_argument("--no-drafts", dest="drafts", action="store_false",
+                           help="hide drafts (shown by default, marked DRAFT)")
+    serve_cmd.add_argument("--future", action="store_true", help="include future-dated articles")
+    serve_cmd.add_argument("--allowed-host", action="append", default=[], metavar="NAME",
+                           help="also answer requests for this host name (repeatable); "
+                           "others get 403, against DNS rebinding")
+    serve_cmd.set_defaults(run=run_serve)
+
+    init_cmd = commands.add_parser("init", help="start a new site in an empty or new folder")
+    init_cmd.add_argument("folder", type=Path, help="where to write the site")
+    init_cmd.add_argument("--title", help="the outlet's name, 제호 (default: the folder's name)")
+    init_cmd.add_argument("--base-url", default="https://example.com/",
+                          help="where the site will be served (default: https://example.com/)")
+    init_cmd.set_defaults(run=run_init)
+
+    new_cmd = commands.add_parser("new", help="create a new article file")
+    _site_arguments(new_cmd)
+    new_cmd.add_argument("title", help="the headline")
+    new_cmd.add_argument("--section", required=True, help="section slug, like 'society'")
+    new_cmd.add_argument("--author", help="reporter key from data/authors.yaml")
+    new_cmd.add_argument("--slug", help="URL slug (default: made from the title)")
+    new_cmd.set_defaults(run=run_new)
+
+    deploy_cmd = commands.add_parser(
+        "deploy", help="copy output/ to a folder or user@host:path (rsync), only what changed")
+    _site_arguments(deploy_cmd)
+    deploy_cmd.add_argument("target", help="a local folder, or user@host:path for rsync")
+    deploy_cmd.add_argument("--output", type=Path, help="the built folder (default: SITE/output)")
+    deploy_cmd.add_argument("--dry-run", action="store_true",
+                            help="list what would be uploaded and deleted; change nothing")
+    deploy_cmd.add_argument("--max-deletes", type=int, default=256, metavar="N",
+                            help="refuse to delete more than N files (default 256; -1: no limit)")
+    deploy_cmd.set_defaults(run=run_deploy)
+    return parser
+
+
+def _site_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--site", type=Path, default=Path("."),
+                         help="the site folder holding site.toml (default: .)")
+
+
+def run_build(args) -> int:
+    # `kill` then drops the staging folder like Ctrl-C does; a swap in progress finishes first
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _stop_on_terminate)
+    site_dir = _site_dir(args.site)
+    output = args.output if args.output is not None else site_dir / "output"
+    options = BuildOptions(site_dir=site_dir, output_dir=output, drafts=args.drafts,
+                           future=args.future, base_url=args.base_url, clean=args.clean,
+                           waiting=partial(_say_waiting, output))
+    preview = " (preview: includes drafts/future)" if args.drafts or args.future else ""
+    if args.watch:
+        return _watch(options, preview)
+    # The process ends after this build: collecting its millions of objects when the
+    # build re-enabled the collector would only delay the exit.
+    gc.disable()
+    try:
+        _report_build(_with_progress(options), output, preview)
+    except KeyboardInterrupt as stop:
+        print(f"newsgen: build stopped; {_output_state(stop)}", file=sys.stderr)
+        return 130
+    except OSError as error:
+        if error.errno not in NO_SPACE:
+            raise
+        written = error.filename2 or error.filename  # a copy names its source first
+        where = f" while writing {printable(str(written))}" if written else ""
+        print(f"newsgen: {NO_SPACE[error.errno]}{where}; {_output_state(error, output)}",
+              file=sys.stderr)
+        return 1
+    except sqlite3.OperationalError as error:  # the cache's disk is full
+        if getattr(error, "sqlite_errorcode", None) != sqlite3.SQLITE_FULL:
+            raise
+        print(f"newsgen: no space left on device while writing "
+              f"{printable(str(site_dir / CACHE_DIR))}; {_output_state(error, output)}",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def _output_state(error: BaseException, output: Path | None = None) -> str:
+    """What a build that stopped early left in output/: the last build, unless its
+    switch to the new site was done before the stop took effect."""
+    if isinstance(error, BuildStopped) and error.output_changed:
+        return "output/ was updated before it stopped; build again before deploying"
+    return "output/ left unchanged"
+
+
+def _say_waiting(output: Path) -> None:
+    print(f"another build is writing {output}; waiting for it to finish", file=sys.stderr,
+          flush=True)
+
+
+def _report_build(result, output: Path, preview: str, reason: str = "") -> None:
+    for warning in result.warnings:
+        print(printable(str(warning)), file=sys.stderr)
+    print(f"{reason}built {result.articles} articles into {output}{preview}: "
+          f"{result.written} files written, {result.unchanged} unchanged, "
+          f"{result.deleted} removed in {result.seconds:.2f} s "
+          f"({result.parsed} parsed, {result.rendered} rendered)", flush=True)
+
+
+def _watch(options: BuildOptions, preview: str) -> int:
+    from generator.preview.rebuild import watch_builds
+
+    def report(reason: str, result) -> None:
+        _report_build(result, options.output_dir, preview, f"{printable(reason)}: ")
+
+    print(f"watching {options.site_dir.resolve()} for changes; Ctrl-C stops", flush=True)
+    try:
+        watch_builds(options, report,
+                     lambda line: print(printable(line), file=sys.stderr, flush=True))
+    except KeyboardInterrupt:
+        pass
+    print("stopped", file=sys.stderr)
+    return 0
+
+
+def _with_progress(options: BuildOptions):
+    if not sys.stdout.isatty():
+        return build(options)
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = None
+
+        def report(stage: str, done: int, total: int) -> None:
+            nonlocal task
+            if total < PROGRESS_THRESHOLD:
+                return
+            if task is None:
+                task = bar.add_task(f"rendering {stage}", total=total)
+            if done % 100 == 0 or done == total:
+                bar.update(task, completed=done)
+
+        return build(BuildOptions(**{**options.__dict__, "progress": report}))
+
+
+def run_serve(args) -> int:
+    from generator.preview.serve import PreviewServer, ServeOptions
+
+    site_dir = _site_dir(args.site)
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port must be between 0 and 65535, not {args.port}")
+    options = ServeOptions(site_dir=site_dir, host=args.host, port=args.port,
+                           drafts=args.drafts, future=args.future,
+                           allowed_hosts=tuple(args.allowed_host))
+    signal.signal(signal.SIGTERM, _stop_on_terminate)  # `kill` stops as cleanly as Ctrl-C
+    server = PreviewServer(options, log=lambda line: print(line, file=sys.stderr, flush=True))
+    try:  # from here on, Ctrl-C or kill always goes through close()
+        _announce(server, args, site_dir)
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    print("stopped", file=sys.stderr)
+    return 0
+
+
+def _announce(server, args, site_dir: Path) -> None:
+    if args.host not in LOCAL_HOSTS:
+        print(f"warning: listening on {args.host}: anyone who can reach this machine can "
+              "read the preview, drafts included", file=sys.stderr)
+    shown = "drafts shown" if args.drafts else "drafts hidden"
+    print(f"Serving the preview of {site_dir.resolve()} at {server.url} ({shown}); "
+          "Ctrl-C stops", flush=True)
+
+
+def _stop_on_terminate(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def run_new(args) -> int:
+    from generator.commands.scaffold import create_article
+
+    site_dir = _site_dir(args.site)
+    path = create_article(site_dir, args.title, args.section, args.author, args.slug,
+                          datetime.now())
+    print(path)
+    return 0
+
+
+def run_init(args) -> int:
+    from generator.commands.newsite import create_site
+
+    title = args.title if args.title is not None else args.folder.resolve().name
+    files = create_site(args.folder, title, args.base_url, datetime.now().astimezone())
+    print(f"created a new site in {args.folder} ({len(files)} files); next:\n"
+          f"  cd {args.folder}\n  newsgen serve    # preview at http://127.0.0.1:8000/\n"
+          "  newsgen build    # the site into output/")
+    return 0
+
+
+def run_deploy(args) -> int:
+    from generator.commands.deploy import deploy, make_target
+
+    site_dir = _site_dir(args.site)
+    output = args.output if args.output is not None else site_dir / "output"
+    target = make_target(args.target, site_dir, output)
+    changes = deploy(output, target, dry_run=args.dry_run, max_deletes=args.max_deletes,
+                     waiting=partial(_say_waiting, output))
+    if args.dry_run:
+        for path in changes.uploads:
+            print(f"upload  {path}")
+        for path in changes.deletes:
+            print(f"delete  {path}")
+    verb = "would upload" if args.dry_run else "uploaded"
+    print(f"{'dry run: ' if args.dry_run else ''}{target.name}: {verb} {len(changes.uploads)}, "
+          f"{'would delete' if args.dry_run else 'deleted'} {len(changes.deletes)}, "
+          f"{changes.unchanged} unchanged")
+    return 0
+
+
+def _site_dir(site: Path) -> Path:
+    if not (site / "site.toml").is_file():
+        raise UsageError(f"no site.toml in {site.resolve()}; run from the site folder or "
+                         "pass --site DIR")
+    return site

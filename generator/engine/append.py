@@ -1,0 +1,738 @@
+"""A one-shot build that only publishes new articles or edits articles in place,
+planned from the site index the last full build left.
+
+These are a newsroom's everyday changes. Listings are numbered from the
+oldest article, the sitemap and the search index list the oldest first, and
+related lists look only at older articles, so a publish changes only the
+newest end of each: the new articles' pages, the front and last few pages of
+the listings they join, the shared boxes and the pages showing them inline,
+the feeds, the sitemap's newest part and index, the news sitemap, and the
+search index's new doc files, recent/ postings, last sections/ block and
+meta.json. An edit that keeps an article's URL, dates, section, tags,
+reporters and photo changes its page, the one page of each listing showing
+it, the pages whose related lists name it, the boxes, feeds and news sitemap
+when they show it, and its search doc and postings.
+
+Such a build makes Articles for the few hundred articles those pages show,
+from the cache's records, and takes every other file's key from the
+manifest, instead of making 100,000 Articles and 240,000 page plans.
+Anything else (a deletion, a back-dated or draft article, one with aliases
+or with problems, an edit that moves an article, a listing growing its first
+archive pages, the search index moving a block into base/, a change to
+anything but content/) returns None, and the full build runs as always.
+The output is the same either way.
+"""
+
+from __future__ import annotations
+
+import os
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from itertools import islice
+from operator import attrgetter
+from types import MappingProxyType
+from typing import NamedTuple
+
+from generator.core.inputs import BuildInputs
+from generator.core.objects import Article, Config, Listing, SiteModel, SourceEntry
+from generator.engine import articlestore, indexing, siteindex, unchanged
+from generator.engine.cache import Cache
+from generator.engine.output import OutputWriter, relative_file
+from generator.engine.reading import read_settings, read_sources
+from generator.engine.session import Session, SiteInputs
+from generator.engine.stages import (
+    BodyStore,
+    BuildOptions,
+    make_one_article,
+    page_renderer,
+    render_pages,
+    stamp_written,
+    static_key,
+)
+from generator.model.site import (
+    NEARBY_PAGES,
+    RELATED_COUNT,
+    RELATED_WINDOW,
+    archive_page,
+    archive_page_span,
+    archive_pages,
+    check_unique_urls,
+    listing_heading,
+    newest_pages,
+    related_positions,
+    reserved_owners,
+    resolve_related,
+    select_published,
+)
+from generator.outputs import korean, pages, search
+from generator.outputs.sitemap import (
+    NEWS_LIMIT,
+    NEWS_URL,
+    NEWS_WINDOW,
+    Entry,
+    UrlSet,
+    article_entry,
+    front_entry,
+    home_entry,
+    news_articles,
+    sitemap_files,
+)
+from generator.render.assets import collect_assets
+from generator.render.images import make_images, with_image_digests
+
+
+def append_build(options: BuildOptions, config: Config, data, inputs: SiteInputs, cache: Cache,
+                 now: datetime, declared: BuildInputs,
+                 changed_output: Callable[[], set[str] | None]) -> tuple | None:
+    """Publish the new articles or the edits: (articles, written, unchanged, deleted,
+    parsed, rendered), or None when this build is not one that only adds or only edits."""
+    index = siteindex.load(cache)
+    same_context = index is not None and index.context == declared.context()
+    due = _due(cache, index, now) if same_context else False
+    if due is False:
+        return None
+    changes = _changed_files(index.scan, inputs.scan)
+    if changes is None:
+        return None
+    added, modified = changes
+    count = len(index.order)
+    too_many = len(added) + len(modified) > options.tuning.append_max_new
+    if bool(added) == bool(modified) or too_many or (
+            config.search and search.base_end(count + len(added)) != search.base_end(count)):
+        return None  # only new files, or only edited ones
+    found = _new_articles(config, data, cache, added, index, now, options) if added else \
+        _edited_articles(config, data, cache, modified, index, now, options)
+    if found is None:
+        return None
+    plan = _Plan.make(config, data, cache, index, found, now, due)
+    if plan is None:
+        return None
+    changed = changed_output()
+    if changed is None or changed:
+        return None  # output/ is not as the last build left it: the full build mends it
+    try:
+        return plan.write(options, inputs, declared)
+    except _Declined:
+        return None
+
+
+def _due(cache: Cache, index: siteindex.SiteIndex, now: datetime) -> datetime | None | bool:
+    """When the last build said the site changes by the clock next (None: never), if the
+    index is that build's and that is still to come; else False."""
+    saved = cache.value(unchanged.FINGERPRINT)
+    if not (isinstance(saved, list) and len(saved) == 3 and saved[0] == index.fingerprint):
+        return False
+    due = datetime.fromisoformat(saved[1]) if saved[1] else None
+    return False if due is not None and now >= due else due
+
+
+class _Declined(Exception):
+    """Found while writing: this build needs the full one (nothing was written)."""
+
+
+def _changed_files(before: dict, now: list) -> tuple[list, list] | None:
+    """The files scanned now and not before, and those whose stamp changed; None if a
+    file went away."""
+    known = dict(before)
+    added, modified = [], []
+    for rel, size, mtime in now:
+        held = known.pop(rel, None)
+        if held is None:
+            added.append((rel, size, mtime))
+        elif held != (size, mtime):
+            modified.append((rel, size, mtime))
+    return None if known else (added, modified)
+
+
+class _Found(NamedTuple):
+    articles: list[Article]  # new ones, newest first, as made (before lead-image digests)
+    entries: list[SourceEntry]  # of the files read
+    parsed: int
+    edited: dict[int, Article] = {}  # edited ones by their position in index.order
+
+
+def _edited_articles(config: Config, data, cache: Cache, modified: list, index, now: datetime,
+                     options: BuildOptions) -> _Found | None:
+    """The edited files' Articles; None unless each was published and stays so, valid,
+    without warnings, and shown in the same place: the same URL, dates, section, tags,
+    reporters and lead image, and no aliases (whose pages show the title)."""
+    read = _read(config, data, cache, modified, now, options)
+    if read is None:
+        return None
+    made, entries, parsed = read
+    paths = [rel for rel, _, _ in modified]
+    _, rows = articlestore.kept_rows(cache, config, data.digest, paths)
+    rebuild = articlestore.rebuilder(config, dict(data.authors))
+    positions = {source: position for position, source in enumerate(index.order)}
+    settings = read_settings(config)
+    edited = {}
+    for article in made:
+        row = rows.get(article.source)
+        # A failed build since the index was made may have recorded the file as it is
+        # now: only a record of the file as the index's build read it tells the edit.
+        as_indexed = row is not None and article.source in index.scan and \
+            row[1] == articlestore.row_stamp(*index.scan[article.source], settings)
+        before = rebuild(row) if as_indexed else None
+        if before is None or article.source not in positions or _moved(before, article):
+            return None
+        edited[positions[article.source]] = article
+    return _Found([], entries, parsed, edited)
+
+
+def _read(config: Config, data, cache: Cache, scanned: list, now: datetime,
+          options: BuildOptions) -> tuple[list[Article], list[SourceEntry], int] | None:
+    """These files' Articles, newest first, their entries and how many were parsed; None
+    unless each is valid, without warnings, and published (the full build reports the
+    problems, as always)."""
+    problems = []
+    known = cache.sources_at([rel for rel, _, _ in scanned], config.timezone)
+    entries, parsed, _ = read_sources(config, cache, scanned, problems, 1, known)
+    made = [make_one_article(config, dict(data.authors), problems, e) for e in entries]
+    if problems or len(made) != len(scanned) or None in made:
+        return None
+    published = select_published(made, now, options.drafts, options.future)
+    return (published, entries, parsed) if len(published) == len(made) else None
+
+
+def _moved(before: Article, after: Article) -> bool:
+    """Whether an edit changes where the article is shown, or its sitemap entry."""
+    fields = attrgetter("url", "date", "updated", "section", "tags", "authors", "draft",
+                        "image")
+    return bool(before.aliases or after.aliases) or fields(before) != fields(after)
+
+
+def _new_articles(config: Config, data, cache: Cache, added: list, index, now: datetime,
+                  options: BuildOptions) -> _Found | None:
+    """The new files' Articles, newest first; None unless each is valid, without warnings
+    or aliases, published, and newer than every other."""
+    read = _read(config, data, cache, added, now, options)
+    if read is None:
+        return None
+    published, entries, parsed = read
+    newest = datetime.fromisoformat(index.newest) if index.newest else None
+    if any(a.aliases for a in published) or (
+            newest is not None and any(a.date <= newest for a in published)):
+        return None
+    # Among themselves as the full build checks them; against the site, by the files
+    # output/ holds: any page, alias or listing at a new URL would clash with it.
+    if check_unique_urls(published, config, reserved_owners(config)) or cache.keys_at(
+            [relative_file(a.url) for a in published]):
+        return None
+    return _Found(published, entries, parsed)
+
+
+class _Plan:
+    """The part of the site the new articles reach: the old Articles it shows, by their
+    position in the site's order, and the positions each listing shows."""
+
+    def __init__(self, config: Config, data, cache: Cache, index, found: _Found,
+                 moments: tuple[datetime, datetime | None], rows: tuple[str, dict],
+                 old: dict[int, Article], wanted: _Wanted):
+        self.config, self.data, self.cache, self.index = config, data, cache, index
+        self.found, self.rows = found, rows
+        self.now, self.due = moments
+        self.old, self.wanted = old, wanted
+        self.positions = wanted.positions
+
+    @classmethod
+    def make(cls, config: Config, data, cache: Cache, index, found: _Found, now: datetime,
+             due: datetime | None) -> _Plan | None:
+        wanted = _Wanted(config, index, found, now)
+        if not wanted.find(cache):
+            return None
+        shown = sorted(wanted.shown())
+        context, rows = articlestore.kept_rows(cache, config, data.digest, [
+            *(index.order[p] for p in shown), *(a.source for a in found.articles)])
+        rebuild = articlestore.rebuilder(config, dict(data.authors))
+        old = {}
+        for position in shown:
+            row = rows.get(index.order[position])
+            article = rebuild(row) if row is not None else None
+            if article is None:
+                return None
+            old[position] = found.edited.get(position, article)
+        return cls(config, data, cache, index, found, (now, due), (context, rows), old, wanted)
+
+    def write(self, options: BuildOptions, inputs: SiteInputs,
+              declared: BuildInputs) -> tuple | None:
+        shown = self.found.articles + [self.old[p] for p in sorted(self.old)]
+        rows = self.rows[1]
+        lines = {e.path: e.meta.lines.get("image") for e in self.found.entries}
+        lines.update((rel, row[2]) for rel, row in rows.items() if rel not in lines)
+        problems = []
+        images = make_images(shown, lines.get, inputs.static, self.cache.folder / "images",
+                             problems)
+        if problems:
+            return None
+        assets = collect_assets(inputs.static, images)
+        stamped = with_image_digests(shown, images)
+        new, old = stamped[:len(self.found.articles)], stamped[len(self.found.articles):]
+        old = dict(zip(sorted(self.old), old, strict=True))
+        model = self._model(new, old)
+        global_key = declared.page_key(assets.digest)
+        return _Writer(self, model, (new, old), assets, global_key).write(
+            options, inputs, declared.fingerprint())
+
+    def _model(self, new: list[Article], old: dict[int, Article]) -> SiteModel:
+        config = self.config
+        newest_first = new + [old[p] for p in sorted(old)]
+        by_section = {s.slug: tuple(a for a in newest_first if a.section.slug == s.slug)
+                      for s in config.sections}
+        listings = tuple(self._listing(slot, new, old) for slot in self.positions)
+        oldest_first = newest_first[::-1]
+        ranked = related_positions(oldest_first, [()] * len(old))
+        related = resolve_related(oldest_first, ranked, start=len(old))
+        related.update((old[p].url, tuple(old[r] for r in ranked))
+                       for p, ranked in self.wanted.related.items())
+        return SiteModel(config, tuple(newest_first), MappingProxyType(by_section), listings, (),
+                         MappingProxyType(dict(self.data.authors)), MappingProxyType(related),
+                         dict(self.data.values), self.now)
+
+    def _listing(self, slot: str, new: list[Article], old: dict[int, Article]) -> Listing:
+        kind, key = slot.split(":", 1)
+        joined = [a for a in new if _joins(a, kind, key)]
+        items = tuple(joined + [old[p] for p in self.positions[slot]])
+        before = self.index.totals.get(slot, 0)
+        title, url = _listing_heading(self.config, self.data, self.index, new, kind, key)
+        size = self.config.page_size
+        total = before + len(joined)
+        first = _first_page(before, len(joined), size)
+        front, *newest = newest_pages(url, items, size, total, first)
+        last = archive_pages(total, size)
+        deep = [archive_page(url, number, tuple(old[p] for p in shown), last)
+                for number, shown in sorted(self.wanted.deep.get(slot, {}).items())]
+        return Listing(kind, key, title, url, (front, *deep, *newest), total)
+
+
+def _joins(article: Article, kind: str, key: str) -> bool:
+    return _taker(kind, key)(siteindex.members_of(article))
+
+
+def _first_page(before: int, joined: int, size: int) -> int:
+    """The first archive page that may change when `joined` articles join a listing of
+    `before`: the one the oldest of them lands on, or the first whose links reach the end."""
+    return max(1, min(archive_pages(before, size) - NEARBY_PAGES, before // size + 1))
+
+
+def _needed(before: int, joined: int, size: int) -> int:
+    """How many of a listing's old articles its pages from _first_page on show."""
+    total = before + joined
+    return min(before, total - (_first_page(before, joined, size) - 1) * size - joined)
+
+
+def _listing_heading(config: Config, data, index, new: list[Article], kind: str,
+                     key: str) -> tuple[str, str]:
+    """As the full build titles the listing: a tag by the spelling of its oldest use (an
+    old one's, else the oldest new one's)."""
+    if kind == "section":
+        name = config.section(key).name
+    elif kind == "tag":
+        name = index.tag_names.get(key) or next(
+            t.name for a in reversed(new) for t in a.tags if t.slug == key)
+    else:
+        name = data.authors[key].name if kind == "author" else ""
+    return listing_heading(config, kind, key, name)
+
+
+class _Wanted:
+    """Which old articles the pages a change reaches show, by position in index.order:
+    the site's newest, each listing's newest pages, the archive pages an edited
+    article is on, and the articles whose related lists name an edited one."""
+
+    def __init__(self, config: Config, index, found: _Found, now: datetime):
+        self.config, self.index, self.now = config, index, now
+        self.new, self.edited = found.articles, found.edited
+        self.site = set(range(min(len(index.order), self._site_count())))
+        self.positions: dict[str, list[int]] = {}  # slot -> its newest articles
+        self.deep: dict[str, dict[int, list[int]]] = {}  # slot -> older page -> its articles
+        self.related: dict[int, tuple[int, ...]] = {}  # article -> its related ones
+
+    def shown(self) -> set[int]:
+        found = set(self.site).union(*self.positions.values())
+        found.update(p for pages in self.deep.values() for shown in pages.values()
+                     for p in shown)
+        found.update(self.related)
+        found.update(p for ranked in self.related.values() for p in ranked)
+        return found
+
+    def _site_count(self) -> int:
+        """The newest articles of the site that feeds, boxes, the news sitemap and the
+        search index's recent/ show."""
+        config, order = self.config, self.index.order
+        total = len(order) + len(self.new)
+        recent = total - search.base_end(total) - len(self.new) if config.search else 0
+        since, dates = (self.now - NEWS_WINDOW).timestamp(), self.index.dates
+        fresh = 0
+        while fresh < min(len(order), NEWS_LIMIT) and dates[fresh] >= since:
+            fresh += 1
+        count = max(config.latest_count, config.feed_count, fresh, recent)
+        # Doc ids follow (date, URL): take every article as old as the last one needed.
+        while 0 < count < len(order) and dates[count] == dates[count - 1]:
+            count += 1
+        return count
+
+    def find(self, cache: Cache) -> bool:
+        """Find the listings' articles and the related lists; False if the change needs
+        the full build: a listing growing its first archive pages (its oldest article
+        then starts a sitemap entry), or related lists the cache does not hold."""
+        return self._listings() and self._related(cache)
+
+    def _slots(self) -> list[str]:
+        slots = [siteindex.slot("section", s.slug) for s in self.config.sections]
+        slots.append(siteindex.slot("latest", "latest"))
+        tags = {t.slug for a in self.new for t in a.tags}
+        authors = {a.key for n in self.new for a in n.authors if a.key}
+        for position in self.edited:
+            _, tag_slugs, keys = self.index.members[position]
+            tags.update(tag_slugs)
+            authors.update(keys)
+        slots += sorted(siteindex.slot("tag", slug) for slug in tags)
+        return slots + sorted(siteindex.slot("author", key) for key in authors)
+
+    def _listings(self) -> bool:
+        config, index = self.config, self.index
+        size = config.page_size
+        for slot in self._slots():
+            kind, key = slot.split(":", 1)
+            before = index.totals.get(slot, 0)
+            joined = sum(1 for a in self.new if _joins(a, kind, key))
+            if before <= size < before + joined:
+                return False
+            count = _needed(before, joined, size)
+            if joined and kind in ("tag", "section"):
+                count = max(count, RELATED_WINDOW, 2 * RELATED_COUNT)  # related candidates
+            if kind == "section":
+                count = max(count, config.feed_count, config.box_count)
+            self.positions[slot] = list(islice(self._members(kind, key), min(count, before)))
+        if self.edited:
+            self._deep()
+        return True
+
+    def _deep(self) -> None:
+        """The archive pages showing an edited article that the newest pages do not
+        cover: one walk down the site's order for every listing, as far as they reach."""
+        size, totals = self.config.page_size, self.index.totals
+        walks: dict[str, _Walk] = {}
+        for position in self.edited:
+            for slot in _slots_of(self.index.members[position]):
+                if slot not in walks:
+                    total = totals.get(slot, 0)
+                    walks[slot] = _Walk(slot, total, size, _first_page(total, 0, size))
+                walks[slot].edited.add(position)
+        walking = list(walks.values())
+        for position, member in enumerate(self.index.members):
+            walking = [w for w in walking if not (w.takes(member) and w.add(position))]
+            if not walking:
+                break
+        self.deep = {slot: walk.shown() for slot, walk in walks.items() if walk.pages}
+
+    def _members(self, kind: str, key: str):
+        takes = _taker(kind, key)
+        return (position for position, member in enumerate(self.index.members)
+                if takes(member))
+
+    def _related(self, cache: Cache) -> bool:
+        """The related lists of the edited articles and of those whose lists name one."""
+        if not self.edited:
+            return True
+        value = cache.value("related")
+        count = len(self.index.order)
+        if not (isinstance(value, list) and len(value) == 2):
+            return False
+        lists = value[1] + self.index.related_added  # oldest first
+        if len(lists) != count:
+            return False
+        oldest = {count - 1 - p: p for p in self.edited}  # oldest-first positions
+        for at, ranked in enumerate(lists):
+            if at in oldest or not oldest.keys().isdisjoint(ranked):
+                self.related[count - 1 - at] = tuple(count - 1 - r for r in ranked)
+        return True
+
+
+def _taker(kind: str, key: str) -> Callable[[tuple], bool]:
+    """Whether a listing takes an article, from its (section, tags, reporters) member."""
+    if kind == "section":
+        return lambda member: member[0] == key
+    if kind == "tag":
+        return lambda member: key in member[1]
+    if kind == "author":
+        return lambda member: key in member[2]
+    return lambda member: True
+
+
+def _slots_of(member: tuple) -> list[str]:
+    section, tags, authors = member
+    return [siteindex.slot("section", section), siteindex.slot("latest", "latest"),
+            *(siteindex.slot("tag", slug) for slug in tags),
+            *(siteindex.slot("author", key) for key in authors)]
+
+
+def index_stamp(stamp: str) -> tuple[int, str]:
+    """An entry's stamp ('size:file stamp:settings') as the scan gives it."""
+    size, file, _ = stamp.split(":", 2)
+    return int(size), file
+
+
+class _Walk:
+    """One listing's articles down the site's order, newest first, until the archive
+    pages (before `first`) of the edited articles among them are complete."""
+
+    def __init__(self, slot: str, total: int, size: int, first: int):
+        self.slot, self.total, self.size, self.first = slot, total, size, first
+        self.takes = _taker(*slot.split(":", 1))
+        self.edited: set[int] = set()
+        self.members: list[int] = []  # positions, newest first
+        self.pages: dict[int, range] = {}  # archive page -> which members it shows
+        self.met = self.end = 0
+
+    def add(self, position: int) -> bool:
+        """Take the listing's next article; True once the walk has all it needs."""
+        rank = len(self.members)
+        self.members.append(position)
+        if position in self.edited:
+            self.met += 1
+            number = (self.total - 1 - rank) // self.size + 1
+            if number < self.first:
+                self.pages[number] = span = archive_page_span(self.total, self.size, number)
+                self.end = max(self.end, span.stop)
+        return self.met == len(self.edited) and len(self.members) >= self.end
+
+    def shown(self) -> dict[int, list[int]]:
+        return {number: self.members[span.start:span.stop]
+                for number, span in self.pages.items()}
+
+
+class _Writer:
+    """Plan, render and write the files the new articles change; update the records,
+    the site index and the fingerprint as a full build would."""
+
+    def __init__(self, plan: _Plan, model: SiteModel,
+                 articles: tuple[list[Article], dict[int, Article]], assets,
+                 global_key: str):
+        self.plan, self.model, self.assets = plan, model, assets
+        self.new, self.old = articles
+        self.deleted: list[str] = []  # search index files emptied by an edit
+        self.edited = {p: self.old[p] for p in plan.found.edited}  # with lead-image digests
+        self.global_key = global_key
+        self.cache = plan.cache
+
+    def write(self, options: BuildOptions, inputs: SiteInputs, fingerprint: str) -> tuple:
+        subjects, fronts = self._sitemaps()
+        planned = [(relative_file(p.url), p) for p in self._pages(subjects)]
+        expected = {rel: f"{self.global_key}:{p.key}" for rel, p in planned}
+        copies = self._new_image_files()
+        held = self.cache.keys_at([*expected, *copies])
+        todo = [(rel, p) for rel, p in planned if held.get(rel) != expected[rel]]
+        copies = {rel: key for rel, key in copies.items() if held.get(rel) != key}
+        writer = OutputWriter(options.output_dir)
+        render_page = page_renderer(Session(lasting=False), self.model, self.assets,
+                                     inputs.templates)
+        try:
+            writer.adopt(render_pages(self.model, todo, self.cache.folder, writer, options,
+                                      render_page))
+            writer.adopt([rel for rel in copies
+                          if writer.stage_copy(rel, self.assets.images.verified(
+                              rel, self.assets.files[rel]))])
+            searched = self._search(writer, options.analyser)
+            written = len(writer.staged)
+            unchanged.forget(self.cache)  # output/ is about to change
+            writer.commit(self.deleted)
+        except BaseException:
+            writer.discard()
+            raise
+        expected.update(copies)
+        expected.update((rel, found.key) for rel, found in searched.items())
+        touched = [rel for rel, _ in todo] + list(copies) + [
+            rel for rel, found in searched.items() if found.made]
+        self.cache.save_manifest(stamp_written(f"{options.output_dir}{os.sep}", expected, touched),
+                                 self.deleted)
+        self._remember(inputs, fingerprint, subjects, fronts)
+        total = self.cache.manifest_count()
+        return (len(self.plan.index.order) + len(self.new), written, total - written,
+                len(self.deleted), self.plan.found.parsed, len(todo))
+
+    def _pages(self, subjects: list) -> list[pages.PagePlan]:
+        model = self.model
+        shared = pages.shared_key(model)
+        planned = pages.fixed_plans(model, shared)
+        for listing in model.listings:
+            planned += pages.listing_plans(listing, shared, ())
+        shown = self.new + [self.old[p] for p in self.plan.wanted.related]
+        planned += [pages.article_plan(a, model.related.get(a.url, ())) for a in shown]
+        planned += pages.feed_plans(model)
+        return planned + [pages.sitemap_plan(subject) for subject in subjects]
+
+    def _sitemaps(self) -> tuple[list, int]:
+        """The sitemap's files from its stored tail on, with the new articles' entries
+        (and the archive pages they start) before the listings' front pages; and how many
+        front pages end them."""
+        model, index = self.model, self.plan.index
+        if self.edited:
+            # An edit that keeps its dates and photo leaves the sitemap's bytes as they are.
+            news = news_articles(model)
+            return ([UrlSet(NEWS_URL, (), news)] if news else []), 0
+        earlier, tail, fronts = index.sitemap
+        born: dict[str, list[str]] = {}
+        new = {id(a) for a in self.new}
+        for listing in model.listings:
+            for page in listing.pages[1:]:
+                if page.articles and id(page.articles[-1]) in new:
+                    born.setdefault(page.articles[-1].url, []).append(page.url)
+        entries = [siteindex.entry_from(p) for p in tail]
+        for article in reversed(self.new):  # oldest first
+            entries.append(article_entry(article))
+            entries.extend(Entry(url) for url in sorted(born.get(article.url, ())))
+        fronts = self._fronts(fronts)
+        return sitemap_files(model, entries + fronts, self.plan.config.sitemap_limit, None,
+                             tuple(siteindex.entry_from(p) for p in earlier)), len(fronts)
+
+    def _fronts(self, stored: list) -> list[Entry]:
+        """Home's and every listing's front page entry, in the site model's listing order."""
+        config, model = self.plan.config, self.model
+        known = {plain[0]: siteindex.entry_from(plain) for plain in stored}
+        known.update((listing.url, front_entry(listing.pages[0])) for listing in model.listings)
+        tags = set(self.plan.index.tag_names) | {t.slug for a in self.new for t in a.tags}
+        urls = [f"/{s.slug}/" for s in config.sections] + ["/latest/"]
+        urls += [f"/tags/{slug}/" for slug in sorted(tags)]
+        urls += [author.url for _, author in sorted(self.plan.data.authors.items())]
+        return [home_entry(model), *(known[url] for url in urls)]
+
+    def _new_image_files(self) -> dict[str, str]:
+        """The new articles' lead-image variants, with their static keys."""
+        sets = self.assets.images.sets
+        found = {}
+        for article in self.new:
+            image_set = sets.get(article.image) if article.image else None
+            for variant in (*image_set.webp, *image_set.fallback) if image_set else ():
+                rel = variant.url.lstrip("/")
+                found[rel] = static_key(self.assets.files[rel])
+        return found
+
+    def _search(self, writer: OutputWriter, analyser: korean.Analyser | None) -> dict:
+        """The new doc files, recent/, the last sections/ block and meta.json."""
+        model, index, cache = self.model, self.plan.index, self.cache
+        if not model.config.search:
+            return {}
+        count, total = len(index.order), len(index.order) + len(self.new)
+        version = cache.value(indexing.VERSION)
+        if not isinstance(version, int):
+            raise _Declined
+        keys: dict[str, str | None] = {}  # the manifest's keys of the files looked at
+
+        def last_key(rel: str) -> str | None:
+            if rel not in keys:
+                keys[rel] = cache.keys_at([rel]).get(rel)
+            return keys[rel]
+
+        files = indexing.Files(lambda rel, key: last_key(rel) == key, writer.stage)
+        with indexing.analysing(analyser) as own:
+            texts = indexing.TextSource(model, cache, BodyStore(model.config, cache), own)
+            start = search.base_end(total)
+            if self.edited:
+                self._edited_docs(texts, files, start)
+            else:
+                docs = sorted(self.new, key=attrgetter("date", "url"))
+                indexing.doc_files(docs, model, texts, files, first_id=count)
+                old = siteindex.newest_by_id(list(model.articles[len(self.new):]), count - start)
+                files.put_by_digest(indexing.recent(old + docs, start, texts))
+                codes = index.search_codes + indexing.section_codes(docs, model)
+                files.put_by_digest(search.sections_files(codes, count // search.BLOCK))
+        for rel, found in files.found.items():
+            old_key = last_key(rel)
+            version ^= indexing.file_mark(rel, found.key) ^ (
+                indexing.file_mark(rel, old_key) if old_key is not None else 0)
+        for rel in self.deleted:
+            version ^= indexing.file_mark(rel, last_key(rel))
+        cache.put_value(indexing.VERSION, version)
+        files.put_by_digest(indexing.meta_file(total, model, version))
+        return files.found
+
+    def _edited_docs(self, texts: indexing.TextSource, files: indexing.Files,
+                     start: int) -> None:
+        """The edited articles' doc files, and their postings in base/ or recent/."""
+        ids = {self._doc_id(p, article): article for p, article in self.edited.items()}
+        for doc_id, article in ids.items():
+            indexing.doc_files([article], self.model, texts, files, first_id=doc_id)
+        in_base = {doc_id: a for doc_id, a in ids.items() if doc_id < start}
+        if in_base:
+            emptied = indexing.BaseIndex(self.cache, texts).patch(in_base, files)
+            if emptied is None:
+                raise _Declined
+            self.deleted += emptied
+        if len(in_base) < len(ids):
+            count = len(self.plan.index.order)
+            recent = siteindex.newest_by_id(list(self.model.articles), count - start)
+            files.put_by_digest(indexing.recent(recent, start, texts))
+
+    def _doc_id(self, position: int, article: Article) -> int:
+        """The article's search doc id: how many articles come before it by (date, URL)."""
+        dates = self.plan.index.dates[::-1]  # oldest first
+        moment = article.date.timestamp()
+        before, through = bisect_left(dates, moment), bisect_right(dates, moment)
+        count = len(dates)
+        same = [self.old.get(count - 1 - at) for at in range(before, through)]
+        if None in same:
+            raise _Declined  # another article of the same minute that this build did not read
+        return before + sum(1 for other in same if other.url < article.url)
+
+    def _remember(self, inputs: SiteInputs, fingerprint: str, subjects: list,
+                  fronts: int) -> None:
+        """The records, the site index and the fingerprint, as the full build leaves them."""
+        plan, index, config = self.plan, self.plan.index, self.plan.config
+        context, rows = plan.rows
+        articlestore.keep_new(self.cache, context, rows, plan.found.entries,
+                              [*plan.found.articles, *plan.found.edited.values()])
+        limit = config.sitemap_limit
+        sitemap = self._edited_sitemap() if self.edited else siteindex.sitemap_state(
+            subjects, fronts, limit, len(index.sitemap[0]) * limit)
+        totals = dict(index.totals)
+        for listing in self.model.listings:
+            totals[siteindex.slot(listing.kind, listing.key)] = listing.total
+        tag_names = dict(index.tag_names)
+        for listing in self.model.listings:
+            if listing.kind == "tag":
+                tag_names.setdefault(listing.key, listing.title[1:])
+        order = [a.source for a in self.new] + index.order
+        codes = index.search_codes + indexing.section_codes(
+            sorted(self.new, key=attrgetter("date", "url")), self.model)
+        codes = codes[len(codes) - len(order) % search.BLOCK:] if len(order) % search.BLOCK \
+            else []
+        rescanned = dict(index.rescanned)
+        rescanned.update((e.path, index_stamp(e.stamp)) for e in plan.found.entries)
+        siteindex.save_changes(self.cache, replace(
+            index, fingerprint=fingerprint, added=index.added + len(self.new),
+            rescanned=rescanned, related_added=index.related_added + self._new_related(),
+            order=order,
+            members=[siteindex.members_of(a) for a in self.new] + index.members,
+            dates=[a.date.timestamp() for a in self.new] + index.dates,
+            newest=self.new[0].date.isoformat() if self.new else index.newest,
+            totals=totals, tag_names=tag_names,
+            sitemap=sitemap, search_codes=codes))
+        unchanged.remember(self.cache, fingerprint, self._next_due(), len(order))
+
+    def _new_related(self) -> list[tuple[int, ...]]:
+        """The new articles' related lists, oldest first, as positions in the site's
+        order oldest first: an old article keeps its position, new ones follow."""
+        count = len(self.plan.index.order)
+        position = {id(article): count - 1 - p for p, article in self.old.items()}
+        position.update((id(a), count + n) for n, a in enumerate(reversed(self.new)))
+        return [tuple(position[id(r)] for r in self.model.related.get(a.url, ()))
+                for a in reversed(self.new)]
+
+    def _edited_sitemap(self) -> tuple:
+        """The stored sitemap tail with the edited articles' new digests."""
+        earlier, tail, fronts = self.plan.index.sitemap
+        digests = {a.url: a.digest for a in self.edited.values()}
+        tail = [(loc, lastmod, digests.get(loc, stamp), image)
+                for loc, lastmod, stamp, image in tail]
+        return earlier, tail, fronts
+
+    def _next_due(self) -> datetime | None:
+        """As the full build's: the last build's, or sooner when a new article leaves the
+        news sitemap first."""
+        due = [self.plan.due] if self.plan.due else []
+        now = self.plan.now
+        due += [a.date + NEWS_WINDOW for a in self.new if now - NEWS_WINDOW <= a.date <= now]
+        return min(due, default=None)

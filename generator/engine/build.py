@@ -1,0 +1,581 @@
+"""One build, as a list of stages: config, data, sources, bodies, model, pages, output.
+
+It owns the cache and the incremental decisions: which sources to parse again,
+which bodies to render, which pages to render and which files to write.
+"""
+
+from __future__ import annotations
+
+import operator
+import os
+import time
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+
+from generator.core.errors import BuildFailed, BuildStopped, Problem, raise_if_errors
+from generator.core.inputs import BuildInputs
+from generator.core.objects import Article, BuildResult, Config, SourceEntry
+from generator.core.sitefiles import check_site_files, is_inside
+from generator.engine import append, indexing, siteindex, unchanged
+from generator.engine.articlestore import read_articles
+from generator.engine.buildrecord import recording
+from generator.engine.cache import Cache
+from generator.engine.collector import collector_paused
+from generator.engine.indexing import SearchFile
+from generator.engine.output import (
+    OutputWriter,
+    check_output_dir,
+    existing_files,
+    finish_interrupted,
+    output_lock,
+    relative_file,
+)
+from generator.engine.parallel import Beside, planned_workers
+from generator.engine.reading import read_settings, read_sources
+from generator.engine.session import Session, SiteInputs
+from generator.engine.stages import (
+    BodyStore,
+    BuildOptions,
+    RenderPage,
+    make_one_article,
+    page_renderer,
+    render_pages,
+    stamp_written,
+    static_keys_of,
+)
+from generator.model.site import (
+    build_site_model,
+    check_unique_urls,
+    related_identity,
+    related_positions,
+    reserved_owners,
+    resolve_related,
+    select_published,
+    url_claims,
+)
+from generator.outputs import korean, pages
+from generator.outputs.sitemap import NEWS_WINDOW
+from generator.render import templates as render
+from generator.render.assets import Assets, collect_assets
+from generator.render.images import make_images, with_image_digests
+from generator.sources.config import load_config, theme_dir
+from generator.sources.content import CONTENT_DIR, scan_sources
+from generator.sources.data import load_data
+
+CACHE_DIR = ".newsgen-cache"
+
+
+
+
+def build(options: BuildOptions) -> BuildResult:
+    """Build the site; raise BuildFailed (nothing written) when the input has problems."""
+    check_output_dir(options.output_dir, options.site_dir)
+    with output_lock(options.output_dir, options.waiting) as lock, collector_paused(), \
+            recording(options.output_dir, options.drafts, options.future, options.base_url):
+        token = lock.token()
+        if options.session is not None:
+            options.session.note_output(token)
+        try:
+            result = _build(options)
+        except BuildFailed:
+            raise  # the session's memos are still true: the next save fixes the input
+        except BaseException as error:
+            if options.session is not None:
+                options.session.forget()  # a build cut short may leave them behind the disk
+            if isinstance(error, KeyboardInterrupt):
+                raise BuildStopped(output_changed=lock.token() != token) from error
+            raise
+        if options.session is not None:
+            options.session.output_token = lock.token()  # its own swap's, if it made one
+        return result
+
+
+def _build(options: BuildOptions) -> BuildResult:
+    started = time.perf_counter()
+    site_dir = options.site_dir
+    session = options.session or Session(lasting=False)
+    session.note(None if options.clean else options.changed)
+    check_output_dir(options.output_dir, site_dir)
+    finish_interrupted(options.output_dir)
+    config = load_config(site_dir, options.base_url)
+    now = (options.now or datetime.now()).astimezone(config.timezone)
+    cache = Cache(options.cache_dir or site_dir / CACHE_DIR, empty=options.clean)
+    # On a big site, output/'s files are checked beside the build from its start.
+    check = OutputCheck(cache.folder, options.output_dir) if (
+        session.manifest is None and not options.clean
+        and cache.manifest_count() > options.tuning.check_beside) else None
+    try:
+        data, problems = load_data(site_dir)
+        inputs = session.site_inputs((config.digest, data.digest, options.drafts, options.future),
+                                     site_dir, partial(read_site_inputs, config))
+        problems += inputs.problems
+        declared = declare_inputs(config, data.digest, inputs, options, now)
+        fingerprint = declared.fingerprint()
+        # A preview fills an empty session rather than take the shortcut: else its first
+        # save would pay for reading everything.
+        fill = options.session is not None and session.entries is None
+        same = None if options.clean or problems or fill else unchanged.nothing_changed(
+            cache, fingerprint, now, options.output_dir, check and check.result)
+        if same is not None:
+            count, files = same
+            return BuildResult(count, 0, files, 0, time.perf_counter() - started)
+        output_changes = check.changed if check else lambda: None
+        if not (session.lasting or options.clean or problems):
+            appended = append.append_build(options, config, data, inputs, cache, now,
+                                           declared, output_changes)
+            if appended is not None:
+                count, written, kept, deleted, parsed, rendered = appended
+                return BuildResult(count, written, kept, deleted, time.perf_counter() - started,
+                                   (), parsed, rendered)
+        articles, image_line, parsed = _read_articles(session, config, data, cache, inputs.scan,
+                                                      problems, options.workers)
+        published = select_published(articles, now, options.drafts, options.future)
+        due = _next_due(articles, now, options)
+        problems += _check_urls(session, published, config)
+        assets = _assets(session, config, published, image_line, inputs.static, cache.folder,
+                         problems)
+        raise_if_errors(problems)
+        # Unless a lasting session holds them, the front matter and the unstamped
+        # articles are free from here, so their memory is not held while pages render.
+        del articles, image_line
+        published = session.each("stamped", published,
+                                 lambda a: with_image_digests([a], assets.images)[0],
+                                 depends=(assets.images,))
+        related = related_lists(published, cache, session)
+        model = build_site_model(config, published, dict(data.authors), dict(data.values), now,
+                                 related, session.memo("listings", (config.digest,), dict))
+        render_page = page_renderer(session, model, assets, inputs.templates)
+        unchanged.forget(cache)  # output/ is about to change: until done, trust no shortcut
+        sitemaps: list = []
+        *counts, rendered = write_site(model, BodyStore(config, cache), cache, options,
+                                       declared.page_key(assets.digest),
+                                       assets, render_page, session, output_changes, sitemaps)
+        if not problems:
+            unchanged.remember(cache, fingerprint, due, len(published))
+            if not session.lasting:
+                siteindex.save(cache, siteindex.make_index(
+                    fingerprint, declared.context(), inputs.scan, model, sitemaps)
+                    if len(published) > options.tuning.append_above else None)
+    finally:
+        if check is not None:
+            check.stop()
+        cache.close()
+    warnings = tuple(p for p in problems if p.warning)
+    return BuildResult(len(published), *counts, time.perf_counter() - started, warnings,
+                       parsed, rendered)
+
+
+def _read_articles(session: Session, config: Config, data, cache: Cache,
+                   scan: list[tuple[str, int, int]], problems: list[Problem],
+                   workers: int | None) -> tuple[list[Article], Callable, int]:
+    """Every valid Article, a function giving the `image:` line of a file, and how many
+    files were parsed. A preview's session keeps entries and Articles between builds;
+    `newsgen build` takes Articles of unchanged files from the cache's records."""
+    make = partial(make_one_article, config, dict(data.authors), problems)
+    if not session.lasting:
+        read = read_articles(config, data.digest, dict(data.authors), cache, scan, problems,
+                             make, workers)
+        return read.articles, read.image_lines.get, read.parsed
+    entries, parsed, session.entries = read_sources(config, cache, scan, problems, workers,
+                                                    session.entries)
+    return session.each("articles", entries, make), partial(_image_line, entries), parsed
+
+
+def _image_line(entries: list[SourceEntry], path: str) -> int | None:
+    return next((e.meta.lines.get("image") for e in entries if e.path == path), None)
+
+
+def read_site_inputs(config: Config) -> SiteInputs:
+    """Every content file's stamp, the static files and templates, and problems with them."""
+    site_dir = config.site_dir
+    problems = tuple(check_site_files(site_dir))
+    static = static_files(config)
+    return SiteInputs(scan_sources(site_dir), static, unchanged.stamp_files(static),
+                      render.templates_digest(config), problems)
+
+
+def declare_inputs(config: Config, data_digest: str, inputs: SiteInputs,
+                   options: BuildOptions, now: datetime) -> BuildInputs:
+    """The build's inputs, declared once."""
+    return BuildInputs(config.digest, data_digest, read_settings(config), inputs.templates,
+                       inputs.static_stamp, options.drafts, options.future,
+                       now.date().isoformat(), tuple(inputs.scan))
+
+
+def _next_due(articles: list[Article], now: datetime, options: BuildOptions) -> datetime | None:
+    """When the site changes by the clock alone: the next future-dated article appears,
+    or an article grows too old for news-sitemap.xml."""
+    shown = [a for a in articles if options.drafts or not a.draft]
+    waiting = [] if options.future else [a.date for a in shown if a.date > now]
+    leaving = [a.date + NEWS_WINDOW for a in shown if now - NEWS_WINDOW <= a.date <= now]
+    return min(waiting + leaving, default=None)
+
+
+
+
+def _check_urls(session: Session, published: list[Article], config: Config) -> list[Problem]:
+    """check_unique_urls; after a build without clashes, only for the articles that are
+    not the very objects of that build (new or edited), against the URLs it left taken."""
+    held = session.last("urls")
+    problems = None  # None: not checked against the last build's URLs
+    if held is not None and held[0] == config.digest:
+        last_ids, owners = dict(held[1]), dict(held[2])
+        added = [a for a in published if last_ids.pop(id(a), None) is not a]
+        for gone in last_ids.values():
+            for key, _, _ in url_claims(gone):
+                if owners.get(key) == gone.source:
+                    del owners[key]
+        problems = check_unique_urls(added, config, owners)
+    if problems is None or problems:
+        owners = reserved_owners(config)  # a clash, or no earlier check: check all, in order
+        problems = check_unique_urls(published, config, owners)
+    session.keep("urls", None if problems else (config.digest, {id(a): a for a in published},
+                                                 owners))
+    return problems
+
+
+def related_lists(published: list[Article], cache: Cache,
+                  session: Session) -> dict[str, tuple[Article, ...]]:
+    """Related articles, recomputed only from the oldest article that differs from last build.
+
+    The session keeps the last lists; a new build reuses them for the oldest
+    articles that are the very same objects, which only the session can know.
+    """
+    oldest_first = published[::-1]
+    held = session.last("related")
+    last_articles, last_ids, last_positions, last_lists = held or ([], [], [], {})
+    kept = _common_prefix(oldest_first, last_articles, same=operator.is_)
+    identities = last_ids[:kept] + [related_identity(a) for a in oldest_first[kept:]]
+    if not held:
+        last_ids, last_positions = _cached_related(cache)
+    # The same objects have the same identities: compare only from the first other one.
+    same = kept + _common_prefix(identities[kept:], last_ids[kept:])
+    positions = related_positions(oldest_first, last_positions[:same])
+    if same < len(identities) or len(last_ids) != len(identities):
+        cache.put_value("related", [identities, positions])
+    # Below `kept` the articles and all they point to are the same objects as last time.
+    start = min(kept, same)
+    lists = dict(last_lists)
+    for gone in last_articles[start:]:
+        lists.pop(gone.url, None)
+    for url, related in resolve_related(oldest_first, positions, start=start).items():
+        held = last_lists.get(url)
+        # The very tuple of last build where it holds the same objects: the page plans
+        # of articles newer than an edited one are then reused, not keyed again.
+        same_objects = held is not None and len(held) == len(related) and all(
+            map(operator.is_, held, related))
+        lists[url] = held if same_objects else related
+    session.keep("related", (oldest_first, identities, positions, lists))
+    return lists
+
+
+def _common_prefix(first: list, second: list, same=operator.eq) -> int:
+    for index, (one, other) in enumerate(zip(first, second, strict=False)):
+        if not same(one, other):
+            return index
+    return min(len(first), len(second))
+
+
+def _cached_related(cache: Cache) -> tuple[list, list]:
+    value = cache.value("related")
+    if (isinstance(value, list) and len(value) == 2 and isinstance(value[0], list)
+            and isinstance(value[1], list) and len(value[0]) == len(value[1])):
+        return value[0], value[1]
+    return [], []
+
+
+
+
+
+
+
+
+def _assets(session: Session, config: Config, published: list[Article],
+            image_line: Callable[[str], int | None], static: dict[str, Path], cache_dir: Path,
+            problems: list[Problem]) -> Assets:
+    """The assets, kept by the session while the same lead images are in use."""
+    found = len(problems)
+    images = frozenset(a.image for a in published if a.image)
+    assets = session.memo("assets", (static, images), partial(
+        prepare_assets, config, published, image_line, static, cache_dir, problems))
+    if len(problems) > found:
+        session.drop("assets")  # made with problems: make it again, and them too
+    return assets
+
+
+def prepare_assets(config: Config, published: list[Article],
+                   image_line: Callable[[str], int | None],
+                   static: dict[str, Path], cache_dir: Path, problems: list[Problem]) -> Assets:
+    """Static files as served: fingerprinted CSS/JS and lead-image variants (made once)."""
+    images = make_images(published, image_line, static, cache_dir / "images", problems)
+    return collect_assets(static, images)
+
+
+def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions, global_key: str,
+               assets: Assets, render_page: RenderPage, session: Session,
+               output_changes: Callable[[], set[str] | None] = lambda: None,
+               sitemaps: list | None = None) -> tuple[int, int, int, int]:
+    """Render what changed, stage files whose bytes differ, swap them into output/.
+
+    `check`, when given, is finding the files output/ no longer holds as the
+    last build left them. Returns the files written, unchanged and deleted,
+    and the pages rendered.
+    """
+    # The session's manifest is what its last build left in output/; otherwise each
+    # file is checked against the cache's, so tampered output is noticed.
+    trusted = session.manifest is not None and not options.clean
+    changed_files = output_changes()
+    # With the files checked beside it, a one-shot build needs only the last keys.
+    keys_only = changed_files is not None and not session.lasting
+    manifest = session.manifest if trusted else {} if options.clean else cache.manifest(
+        keys_only)
+    writer = OutputWriter(options.output_dir)
+    output_prefix = f"{options.output_dir}{os.sep}"
+    valid = _validator(manifest, output_prefix, trusted, changed_files)
+    expected, todo, planned = _plan_files(model, global_key, valid, session, trusted,
+                                          sitemaps)
+    touched = [rel for rel, _ in todo]
+    static_keys = session.memo("static keys", (assets,), partial(static_keys_of, assets))
+    copies = [rel for rel, key in static_keys.items() if not valid(rel, key)]
+    copier = beside = None
+    try:
+        if len(copies) > options.tuning.copies_beside and \
+                planned_workers(len(todo), options.workers) > 1:
+            copier = Beside(partial(_stage_copies, writer, assets, copies))
+        if _search_beside(model, len(todo), options):
+            beside = Beside(partial(_stage_search_beside, model, cache.folder, valid, writer))
+        writer.adopt(render_pages(model, todo, cache.folder, writer, options, render_page))
+        copied = copier.result() if copier else _stage_copies(writer, assets, copies)
+        writer.adopt([rel for rel, staged in zip(copies, copied, strict=True) if staged])
+        expected.update(static_keys)
+        touched += copies
+        # The doc files a preview's last build left, if output/ is still as it left it.
+        held = session.last("doc files") if trusted else None
+        known = held[1] if held is not None and held[0] is manifest else None
+        left: list[indexing.DocFiles] = []
+        searched = beside.result() if beside else _stage_search(
+            model, bodies, options.analyser, valid, writer, known, left)
+        for rel, found in searched.items():
+            expected[rel] = found.key
+            if found.made:
+                touched.append(rel)
+        writer.adopt([rel for rel, found in searched.items() if found.staged])
+        previous = manifest.keys() if manifest else existing_files(options.output_dir)
+        deleted = sorted(set(previous) - expected.keys())
+        written = len(writer.staged)
+        writer.commit(deleted)
+    except BaseException:
+        for job in (copier, beside):
+            if job is not None:
+                job.stop()
+        writer.discard()
+        raise
+    changed = stamp_written(output_prefix, expected, touched)
+    cache.save_manifest(changed, deleted)
+    session.manifest = _next_manifest(manifest, changed, deleted)
+    session.keep("planned", (global_key, planned))
+    session.keep("doc files", (session.manifest, left[0]) if left else None)
+    return written, len(expected) - written, len(deleted), len(todo)
+
+
+def _plan_files(model, global_key: str, valid: Callable[[str, str], bool], session: Session,
+                trusted: bool, sitemaps: list | None = None) -> tuple[dict[str, str], list, dict]:
+    """Every page's file and key, the pages to render, and the plans by identity;
+    the sitemap files' contents are appended to `sitemaps`.
+
+    A plan that is the very object the session's last finished build wrote (with
+    the same global key) needs no check: output/ holds its file as it was left.
+    """
+    held = session.last("planned") if trusted else None
+    session.keep("planned", None)  # until this build has finished writing
+    last = held[1] if held is not None and held[0] == global_key else {}
+    expected: dict[str, str] = {}
+    todo: list[tuple[str, pages.PagePlan]] = []
+    planned = {}
+    for plan in pages.plan_pages(model, session.memo("plans", (model.config.digest,), dict)):
+        known = last.get(id(plan))
+        if known is not None and known[0] is plan:
+            _, rel, key = known
+            expected[rel] = key
+        else:
+            rel = relative_file(plan.url)
+            expected[rel] = key = f"{global_key}:{plan.key}"
+            if not valid(rel, key):
+                todo.append((rel, plan))
+        if session.lasting:
+            planned[id(plan)] = (plan, rel, key)
+        if plan.kind == "sitemap" and sitemaps is not None:
+            sitemaps.append(plan.subject)
+    return expected, todo, planned
+
+
+def _search_beside(model, pages: int, options: BuildOptions) -> bool:
+    """Whether to make the search index beside the render workers, in a process of its
+    own, rather than after them on one core.
+
+    It pays when the pages go to workers. But the index process reads every
+    article, and so copies each of the parent's memory pages holding them: above
+    `tuning.search_beside_limit` articles that memory outweighs the time saved.
+    And a preview's analyser would not learn the words analysed there.
+    """
+    return (model.config.search and len(model.articles) <= options.tuning.search_beside_limit
+            and options.analyser is None and planned_workers(pages, options.workers) > 1)
+
+
+def _stage_search(model, bodies: BodyStore, analyser: korean.Analyser | None,
+                  valid: Callable[[str, str], bool], writer: OutputWriter,
+                  known: indexing.DocFiles | None = None,
+                  left: list | None = None) -> dict[str, SearchFile]:
+    """The search index's files, staged where their bytes changed."""
+    if not model.config.search:
+        return {}
+    return indexing.index_files(model, bodies.cache, bodies, analyser, valid, writer.stage,
+                                known, left)
+
+
+def _stage_search_beside(model, cache_folder: Path, valid: Callable[[str, str], bool],
+                         writer: OutputWriter) -> dict[str, SearchFile]:
+    """_stage_search in a forked process: with a cache connection and an analyser of
+    its own, as a render worker has."""
+    cache = Cache(cache_folder)
+    try:
+        return _stage_search(model, BodyStore(model.config, cache), None, valid, writer)
+    finally:
+        cache.close()
+
+
+
+
+
+
+
+
+
+
+def _stage_copies(writer: OutputWriter, assets: Assets, rels: list[str]) -> bytes:
+    """Stage copies of these static files; for each, 1 if output/ did not hold it as it is.
+
+    A cold build copies thousands of photos and their variants: a process of
+    their own copies them while the pages render, instead of after. Its answer
+    is a byte per file, so that it fits the pipe and the process can end before
+    the pages are done.
+    """
+    verified = assets.images.verified  # a cached image copy is checked before it is copied
+    return bytes(writer.stage_copy(rel, verified(rel, assets.files[rel])) for rel in rels)
+
+
+
+
+
+
+def _validator(manifest, output_prefix: str, trusted: bool,
+               changed: set[str] | None) -> Callable[[str, str], bool]:
+    """valid(file, key): the last build wrote this key's page there; when not `trusted`,
+    also that the file is still as it was left (`changed`: the files found otherwise)."""
+    if trusted or changed is not None:
+        changed = changed or frozenset()
+        return lambda rel, key: (manifest.get(rel) or ("",))[0] == key and rel not in changed
+    return lambda rel, key: _still_valid(manifest.get(rel), key, output_prefix + rel)
+
+
+class OutputCheck:
+    """The files of the last build's manifest that output/ no longer holds as it left
+    them, found by a process beside the build from its start.
+
+    A big site's output holds a few files per article; checking each with a stat
+    call runs beside the reading of the site's inputs instead of before it.
+    """
+
+    def __init__(self, cache_folder: Path, output_dir: Path):
+        self.job = Beside(partial(changed_output, cache_folder, output_dir))
+        self.answer: tuple[int, set[str]] | None = None
+        self.asked = False
+
+    def result(self) -> tuple[int, set[str]] | None:
+        """How many files the manifest lists and which changed; None if the check failed
+        (each file is then checked by the build itself, as always)."""
+        if not self.asked:
+            self.asked = True
+            try:
+                count, changed = self.job.result()
+                self.answer = (count, set(changed))
+            except Exception:  # noqa: BLE001 - see the docstring
+                self.answer = None
+        return self.answer
+
+    def changed(self) -> set[str] | None:
+        answer = self.result()
+        return None if answer is None else answer[1]
+
+    def stop(self) -> None:
+        self.job.stop()
+
+
+def changed_output(cache_folder: Path, output_dir: Path) -> tuple[int, list[str]]:
+    """How many files the last build's manifest lists, and those of them that output/
+    does not hold as that build left them."""
+    cache = Cache(cache_folder)
+    try:
+        stamps = cache.output_stamps()
+    finally:
+        cache.close()
+    return len(stamps), list(unchanged.files_not_as_left(stamps, output_dir))
+
+
+def _still_valid(entry, key: str, target: str) -> bool:
+    """The last build wrote this key's page here, and the file is as it left it."""
+    if entry is None or entry[0] != key:
+        return False
+    try:
+        stat = os.stat(target)
+    except OSError:
+        return False
+    return stat.st_size == entry[1] and stat.st_mtime_ns == entry[2]
+
+
+
+
+def _next_manifest(manifest, changed, deleted) -> dict[str, tuple[str, int, int]]:
+    """The manifest as save_manifest leaves it in the cache."""
+    kept = {**manifest, **changed}
+    for rel in deleted:
+        kept.pop(rel, None)
+    return kept
+
+
+def static_files(config: Config) -> dict[str, Path]:
+    """Theme static files, then the site's own: a site file overrides the theme's."""
+    files: dict[str, Path] = {}
+    for folder in (theme_dir(config.site_dir, config.theme) / "static",
+                   config.site_dir / "static"):
+        if folder.is_dir():
+            # Links leaving the site are reported by check_site_files, and skipped here.
+            _walk_static(str(folder), "", folder.parent, is_inside(folder, folder.parent), files)
+    return dict(sorted(files.items()))
+
+
+def _walk_static(folder: str, prefix: str, root: Path, inside: bool, files: dict) -> None:
+    """Files under `folder` as os.walk finds them (links to folders not followed).
+
+    Only a link can lead out of a folder that lies inside `root`, so only links
+    pay for resolving their path: a big site has thousands of photos.
+    """
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_symlink():
+            if entry.is_dir() or entry.name.startswith("."):
+                continue
+            if is_inside(Path(entry.path), root):
+                files[prefix + entry.name] = Path(entry.path)
+        elif entry.is_dir():
+            _walk_static(entry.path, f"{prefix}{entry.name}/", root, inside, files)
+        elif inside and not entry.name.startswith("."):
+            files[prefix + entry.name] = Path(entry.path)
+
+
+__all__ = ["BuildOptions", "build", "CONTENT_DIR"]

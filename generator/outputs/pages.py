@@ -1,0 +1,184 @@
+"""Plan every HTML page of the site with a key naming exactly what it shows.
+
+A page is rendered again only when its key (plus the template, config and
+data digests) differs from the last build's, so the plan is what makes
+publishing one article touch only a handful of files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from generator.core.objects import Article, Listing, ListingPage, SiteModel
+from generator.model.site import NEARBY_PAGES
+from generator.outputs import feeds, redirects, sitemap
+from generator.render import templates as render
+
+
+@dataclass(frozen=True, slots=True)
+class PagePlan:
+    url: str
+    kind: str
+    key: str
+    article: Article | None = None
+    listing: Listing | None = None
+    page: ListingPage | None = None
+    subject: object = None  # a derived file's contents plan: a Feed, UrlSet, Redirect…
+
+
+def plan_pages(model: SiteModel, kept: dict | None = None) -> list[PagePlan]:
+    """Every page of the site: home, shared boxes, 404, listings, then articles.
+
+    `kept` is a dict a long-lived caller passes to every build: the plans of
+    listings and articles that are the same objects as last build come from it.
+    """
+    kept = {} if kept is None else kept
+    made: dict = {}
+    shared = shared_key(model)
+    plans = fixed_plans(model, shared)
+    for listing in model.listings:
+        slot = ("listing", listing.kind, listing.key)
+        held = kept.get(slot)
+        if held is None or held[0] is not listing:
+            held = (listing, shared, listing_plans(listing, shared, ()))
+        elif held[1] != shared and render.shows_shared_inline(listing, listing.pages[0]):
+            held = (listing, shared, listing_plans(listing, shared, held[2]))  # boxes moved
+        made[slot] = held
+        plans += held[2]
+    for article in model.articles:
+        related = model.related.get(article.url, ())
+        held = kept.get(article.url)
+        if held is None or held[0] is not article or held[1] is not related:
+            held = (article, related, article_plan(article, related))
+        made[article.url] = held
+        plans.append(held[2])
+    plans += plan_derived(model, kept, made)
+    kept.clear()
+    kept.update(made)
+    return plans
+
+
+def fixed_plans(model: SiteModel, shared: str) -> list[PagePlan]:
+    """Home, the shared boxes' page, 404 and the search page."""
+    plans = [
+        PagePlan("/", "home", shared),
+        PagePlan("/recent/", "recent", shared),
+        PagePlan("/404.html", "not_found", "404"),
+    ]
+    if model.config.search:
+        plans.append(PagePlan("/search/", "search", "search"))
+    return plans
+
+
+def article_plan(article: Article, related: tuple[Article, ...]) -> PagePlan:
+    # A digest names a file's bytes, hence its URL and all it shows; joining is
+    # cheaper than hashing, and this runs for every changed article.
+    key = "|".join([article.digest, *(a.digest for a in related)])
+    return PagePlan(article.url, "article", key, article=article)
+
+
+def listing_plans(listing: Listing, shared: str, held: list[PagePlan] | tuple) -> list[PagePlan]:
+    """The listing's page plans; `held` are the same listing's with other shared boxes."""
+    plans = []
+    for number, page in enumerate(listing.pages):
+        if held and not render.shows_shared_inline(listing, page):
+            plans.append(held[number])
+        else:
+            plans.append(PagePlan(page.url, "listing", _listing_key(listing, page, shared),
+                                  listing=listing, page=page))
+    return plans
+
+
+def plan_derived(model: SiteModel, kept: dict | None = None,
+                 made: dict | None = None) -> list[PagePlan]:
+    """Feeds, sitemaps, robots.txt and redirects, each keyed by what it lists.
+
+    With plan_pages' `kept` and `made`, a sitemap part that is the very object of
+    the last build keeps its plan: a key over 10,000 entries costs to make.
+    """
+    kept = {} if kept is None else kept
+    made = {} if made is None else made
+    made["sitemap parts"] = parts = kept.get("sitemap parts", {})
+    plans = feed_plans(model)
+    for subject in sitemap.plan_sitemaps(model, kept=parts):
+        slot = ("sitemap", sitemap.subject_url(subject))
+        held = kept.get(slot)
+        if held is None or held.subject is not subject:
+            held = sitemap_plan(subject)
+        made[slot] = held
+        plans.append(held)
+    return plans + redirect_plans(model)
+
+
+def feed_plans(model: SiteModel) -> list[PagePlan]:
+    return [PagePlan(f.url, "feed", feeds.feed_key(f), subject=f)
+            for f in feeds.plan_feeds(model)]
+
+
+def sitemap_plan(subject) -> PagePlan:
+    return PagePlan(sitemap.subject_url(subject), "sitemap", sitemap.subject_key(subject),
+                    subject=subject)
+
+
+def redirect_plans(model: SiteModel) -> list[PagePlan]:
+    return [PagePlan(r.url, "redirect", redirects.subject_key(r), subject=r)
+            for r in redirects.plan_redirects(model)]
+
+
+def shared_key(model: SiteModel) -> str:
+    """What the shared recency boxes show, plus the day printed in the header."""
+    boxes = render.shared_boxes(model)
+    shown = [a.digest for a in boxes["latest"]]
+    for section, articles in boxes["sections"]:
+        shown += [section.slug, *(a.digest for a in articles)]
+    return _digest(model.now.astimezone(model.config.timezone).date().isoformat(), *shown)
+
+
+def _listing_key(listing: Listing, page: ListingPage, shared: str) -> str:
+    parts = [listing.title, listing.url, str(page.number), str(links_reach(listing, page)),
+             *(a.digest for a in page.articles)]
+    if render.shows_shared_inline(listing, page):
+        parts.append(shared)
+    return _digest(*parts)
+
+
+def links_reach(listing: Listing, page: ListingPage) -> int:
+    """The highest page number the page's links depend on.
+
+    Its links (newer, older, nearby numbers) follow from its URL, its number and
+    this: cheaper to key than their repr, 35,000 times. An archive page far from
+    the newest end links to the same pages however many follow, so adding a page
+    to a listing re-renders only its last few pages, not all of them.
+    """
+    last = listing.pages[-1].number or 0  # a listing's pages run to its last, or only the front
+    return last if page.number is None else min(last, page.number + NEARBY_PAGES)
+
+
+def render_plan(env, model: SiteModel, plan: PagePlan, body_html,
+                sitemap_urls: dict | None = None) -> str:
+    """Render one planned page; `body_html(article)` fetches an article's body.
+
+    `sitemap_urls` keeps sitemap entries rendered for an earlier build of the same config.
+    """
+    if plan.kind == "article":
+        return render.render_article(env, model, plan.article, body_html(plan.article))
+    if plan.kind == "listing":
+        return render.render_listing(env, model, plan.listing, plan.page)
+    if plan.kind == "home":
+        return render.render_home(env, model)
+    if plan.kind == "feed":
+        return feeds.render_feed(model, plan.subject, body_html)
+    if plan.kind == "sitemap":
+        return sitemap.render_sitemap(model, plan.subject, sitemap_urls)
+    if plan.kind == "redirect":
+        return redirects.render_redirect(model, plan.subject)
+    if plan.kind == "recent":
+        return render.render_recent(env, model)
+    if plan.kind == "search":
+        return render.render_search(env, model)
+    return render.render_not_found(env, model)
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.blake2b("\0".join(parts).encode(), digest_size=12).hexdigest()

@@ -1,0 +1,63 @@
+"""`newsgen build --watch`: build output/, then again after every burst of changes.
+
+A newsroom's publishing machine keeps it running. Each build after the first
+gets the paths that changed and the session of the builds before it (see
+session.py), so publishing one article into a big archive costs what the
+article touches, not what the archive holds. Problems in the input are
+reported and output/ stays as the last good build left it, as with one
+build; the save that fixes them builds again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from generator.core.errors import BuildFailed, NewsgenError
+from generator.core.objects import BuildResult
+from generator.engine.build import BuildOptions, build
+from generator.engine.collector import BetweenBuilds
+from generator.engine.session import Session
+from generator.outputs import korean
+from generator.preview.watch import Watcher, describe
+
+Report = Callable[[str, BuildResult], None]  # (what changed, the build's result)
+Log = Callable[[str], None]  # one line
+
+
+def watch_builds(options: BuildOptions, report: Report, log: Log) -> None:
+    """Build, then rebuild on each change until interrupted (KeyboardInterrupt)."""
+    watcher = Watcher(options.site_dir)
+    analyser = korean.Analyser()  # remembers the words it analysed
+    options = replace(options, analyser=analyser, session=Session())
+    collector = BetweenBuilds()
+    watcher.start()  # before the first build: a save made during it is not lost
+    try:
+        _build_once(options, "initial build", report, log, collector)
+        options = replace(options, clean=False)
+        while True:
+            batch = watcher.next_batch(timeout=0.5)
+            if batch:
+                _build_once(replace(options, changed=frozenset(batch)),
+                            describe(batch, options.site_dir), report, log, collector)
+    finally:
+        watcher.stop()
+        analyser.close()
+
+
+def _build_once(options: BuildOptions, reason: str, report: Report, log: Log,
+                collector: BetweenBuilds) -> None:
+    try:
+        with collector.build():
+            result = build(options)
+        # After the collector's turn (a full collection follows the first build), so
+        # the line means the next save builds at once.
+        report(reason, result)
+    except BuildFailed as failure:
+        for problem in failure.problems:
+            log(str(problem))
+        log(f"{reason}: build failed; output/ left unchanged until the next change")
+    except NewsgenError as error:
+        log(f"{reason}: {error}")
+    except OSError as error:  # a full disk: say so and wait for the next change
+        log(f"{reason}: {error.filename or ''} {error.strerror or error}".strip())

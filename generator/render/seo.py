@@ -1,0 +1,175 @@
+"""What search engines and social cards read in each page's <head>.
+
+For every kind of page this builds a PageMeta: canonical URL, OpenGraph and
+Twitter card values, feed links and JSON-LD (NewsArticle on articles,
+WebSite and Organization on the home page, BreadcrumbList on listings). Only
+the page's own subject goes in, never the build time, so article pages stay
+byte-stable. `absolute` turns a site path into an absolute URL.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from generator.core.objects import Article, Config, Listing, ListingPage
+
+Absolute = Callable[[str], str]
+SCHEMA_ORG = "https://schema.org"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedLink:
+    type: str
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class PageMeta:
+    title: str
+    description: str
+    og_type: str = "website"
+    canonical: str | None = None
+    image: str | None = None
+    image_alt: str | None = None
+    photo: bool = False  # a real photo (large card), not the logo standing in for one
+    published: str | None = None
+    modified: str | None = None
+    section: str | None = None
+    tags: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    feeds: tuple[FeedLink, ...] = ()
+    json_ld: tuple[Mapping, ...] = ()
+    robots: str | None = None
+
+
+def json_ld_text(data: Mapping) -> str:
+    """JSON for a <script> element: '<', '>' and '&' escaped so no text can end the script."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def feed_links(config: Config, section=None) -> tuple[FeedLink, ...]:
+    """The site's RSS and Atom feeds, and the section's when the page belongs to one."""
+    links = [FeedLink("application/rss+xml", f"{config.title} RSS", "/feed.xml"),
+             FeedLink("application/atom+xml", f"{config.title} Atom", "/atom.xml")]
+    if section is not None:
+        title = f"{section.name} - {config.title}"
+        links += [FeedLink("application/rss+xml", f"{title} RSS", f"/{section.slug}/feed.xml"),
+                  FeedLink("application/atom+xml", f"{title} Atom",
+                           f"/{section.slug}/atom.xml")]
+    return tuple(links)
+
+
+def article_meta(config: Config, article: Article, absolute: Absolute) -> PageMeta:
+    canonical = absolute(article.url)
+    image = absolute(article.image) if article.image else _logo(config, absolute)
+    zone = config.timezone
+    return PageMeta(
+        title=article.title,
+        description=article.summary,
+        og_type="article",
+        canonical=canonical,
+        image=image,
+        image_alt=article.image_alt if article.image else None,
+        photo=article.image is not None,
+        published=article.date.astimezone(zone).isoformat(),
+        modified=article.modified.astimezone(zone).isoformat(),
+        section=article.section.name,
+        tags=tuple(tag.name for tag in article.tags),
+        authors=tuple(absolute(a.url) for a in article.authors if a.url),
+        feeds=feed_links(config, article.section),
+        json_ld=(news_article(config, article, absolute),
+                 breadcrumbs(absolute, [(config.labels["home"], "/"),
+                                        (article.section.name, f"/{article.section.slug}/"),
+                                        (article.title, article.url)])),
+    )
+
+
+def news_article(config: Config, article: Article, absolute: Absolute) -> dict:
+    """schema.org NewsArticle, as Google's article rich results read it."""
+    canonical = absolute(article.url)
+    data = {
+        "@context": SCHEMA_ORG,
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
+        "url": canonical,
+        "headline": article.title,
+        "description": article.summary,
+        "datePublished": article.date.astimezone(config.timezone).isoformat(),
+        "dateModified": article.modified.astimezone(config.timezone).isoformat(),
+        "articleSection": article.section.name,
+        "inLanguage": config.language,
+    }
+    if article.image:
+        data["image"] = [absolute(article.image)]
+    if article.tags:
+        data["keywords"] = [tag.name for tag in article.tags]
+    data["author"] = [_person(author, absolute) for author in article.authors] or [
+        _organization(config, absolute)]
+    data["publisher"] = _organization(config, absolute)
+    return data
+
+
+def _person(author, absolute: Absolute) -> dict:
+    person = {"@type": "Person", "name": author.name}
+    if author.url:
+        person["url"] = absolute(author.url)
+    return person
+
+
+def _organization(config: Config, absolute: Absolute) -> dict:
+    data = {"@type": "Organization", "name": config.publisher.get("name", config.title),
+            "url": absolute("/")}
+    if config.logo:
+        data["logo"] = {"@type": "ImageObject", "url": absolute(config.logo)}
+    return data
+
+
+def home_meta(config: Config, absolute: Absolute) -> PageMeta:
+    website = {
+        "@context": SCHEMA_ORG, "@type": "WebSite", "name": config.title,
+        "url": absolute("/"), "inLanguage": config.language,
+        "potentialAction": {"@type": "SearchAction",
+                            "target": absolute("/search/") + "?q={search_term_string}",
+                            "query-input": "required name=search_term_string"},
+    }
+    if config.description:
+        website["description"] = config.description
+    organization = {"@context": SCHEMA_ORG, **_organization(config, absolute)}
+    return PageMeta(title=config.title, description=config.description or config.title,
+                    canonical=absolute("/"), image=_logo(config, absolute),
+                    feeds=feed_links(config), json_ld=(website, organization))
+
+
+def listing_meta(config: Config, listing: Listing, page: ListingPage,
+                 absolute: Absolute, author_bio: str | None = None) -> PageMeta:
+    section = config.section(listing.key) if listing.kind == "section" else None
+    trail = [(config.labels["home"], "/"), (listing.title, listing.url)]
+    title = listing.title
+    if page.number is not None:
+        title = f"{listing.title} ({config.labels['page']} {page.number})"
+        trail.append((title, page.url))
+    description = author_bio or (f"{listing.title} - {config.description}"
+                                 if config.description else listing.title)
+    return PageMeta(title=title, description=description, canonical=absolute(page.url),
+                    image=_logo(config, absolute), feeds=feed_links(config, section),
+                    json_ld=(breadcrumbs(absolute, trail),))
+
+
+def breadcrumbs(absolute: Absolute, trail: list[tuple[str, str]]) -> dict:
+    items = [{"@type": "ListItem", "position": n, "name": name, "item": absolute(url)}
+             for n, (name, url) in enumerate(trail, 1)]
+    return {"@context": SCHEMA_ORG, "@type": "BreadcrumbList", "itemListElement": items}
+
+
+def utility_meta(config: Config, title: str) -> PageMeta:
+    """Pages search engines should not index: the shared boxes page and 404."""
+    return PageMeta(title=title, description=config.description or config.title,
+                    feeds=feed_links(config), robots="noindex")
+
+
+def _logo(config: Config, absolute: Absolute) -> str | None:
+    return absolute(config.logo) if config.logo else None

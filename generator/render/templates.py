@@ -1,0 +1,290 @@
+"""The Jinja environment: template lookup (site overrides, then theme), filters, pages.
+
+Each render function takes the site model and one subject and returns HTML text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import traceback
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import jinja2
+from markupsafe import Markup, escape
+
+from generator.core.errors import Problem
+from generator.core.objects import Article, Config, Listing, ListingPage, SiteModel
+from generator.model.urls import absolute_url, site_url
+from generator.render import seo
+from generator.sources.config import theme_dir
+
+if TYPE_CHECKING:
+    from generator.render.assets import Assets
+    from generator.render.images import ImageSet, Variant
+
+WEEKDAYS = {"ko": "월화수목금토일", "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
+# The footer prints the publisher's fields in this order; other keys follow as written.
+PUBLISHER_ORDER = ("name", "registration", "registered", "publisher", "editor", "address",
+                   "phone", "email", "youth_officer")
+
+
+def template_dirs(config: Config) -> list[Path]:
+    """Site templates first so a file of the same name overrides the theme's."""
+    dirs = [config.site_dir / "templates", theme_dir(config.site_dir, config.theme) / "templates"]
+    return [d for d in dirs if d.is_dir()]
+
+
+def templates_digest(config: Config) -> str:
+    """A digest of every template file: any template change re-renders every page."""
+    digest = hashlib.sha256()
+    for folder in template_dirs(config):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def make_environment(config: Config, assets: Assets | None = None,
+                     compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+    """The theme's Jinja environment with newsgen's filters and globals (see docs/theme.md).
+
+    `compiled` keeps compiled templates for the next environment of a long-lived
+    preview: a new lead image makes new assets, not new templates.
+    """
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
+        bytecode_cache=compiled,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        url=lambda path: site_url(config, path),
+        absolute_url=lambda path: absolute_url(config, path),
+        day=lambda moment: format_day(moment, config),
+        datetime=lambda moment: format_datetime(moment, config),
+        isotime=lambda moment: moment.astimezone(config.timezone).replace(
+            microsecond=0).isoformat(),
+        isodate=lambda moment: moment.astimezone(config.timezone).date().isoformat(),
+        asset=lambda name: site_url(config, _assets_or_fail(assets).url_path(name)),
+        srcset=lambda variants: srcset(config, variants),
+        lede=lede,
+        json_ld=lambda data: Markup(seo.json_ld_text(data)),
+    )
+    env.globals.update(
+        image=lambda path: lead_image(assets, path),
+        publisher=publisher_fields(config),
+    )
+    return env
+
+
+def compile_all(env: jinja2.Environment) -> None:
+    """Load every template now; one that fails is left for its page to report."""
+    for name in env.list_templates():
+        try:
+            env.get_template(name)
+        except (jinja2.TemplateError, UnicodeDecodeError, OSError):
+            pass
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates in memory; Jinja compiles a template again when its source
+    changed (it checks each template's checksum)."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.codes.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.codes[bucket.key] = bucket.bytecode_to_string()
+
+
+def _assets_or_fail(assets: Assets | None) -> Assets:
+    if assets is None:
+        raise LookupError("no assets were collected for this environment")
+    return assets
+
+
+def lead_image(assets: Assets | None, path: str | None) -> ImageSet | None:
+    """The resized copies of a lead image, or None for remote or unprocessed images."""
+    if assets is None or not path:
+        return None
+    return assets.images.sets.get(path)
+
+
+def srcset(config: Config, variants: tuple[Variant, ...]) -> str:
+    """'/images/a-320w.x.webp 320w, /images/a-640w.x.webp 640w' under the base path."""
+    return ", ".join(f"{site_url(config, v.url)} {v.width}w" for v in variants)
+
+
+def lede(body_html: str, prefix: str) -> Markup:
+    """Put the byline ('매체명 기자명 기자 |') at the start of the body's first paragraph."""
+    body = str(body_html)
+    start = body.lstrip()
+    if start.startswith("<p>"):
+        offset = len(body) - len(start) + 3
+        return Markup(body[:offset]) + escape(prefix) + Markup(" " + body[offset:])
+    return Markup("<p>") + escape(prefix) + Markup("</p>\n" + body)
+
+
+def publisher_fields(config: Config) -> tuple[tuple[str, str, str], ...]:
+    """(key, label, value) for the footer: known fields in order, labels from config."""
+    keys = [k for k in PUBLISHER_ORDER if k in config.publisher]
+    keys += [k for k in config.publisher if k not in PUBLISHER_ORDER]
+    labels = config.labels
+    return tuple((key, labels.get(f"publisher_{key}") or key.replace("_", " ").capitalize(),
+                  config.publisher[key]) for key in keys)
+
+
+def format_day(moment: datetime, config: Config) -> str:
+    """'2024.05.03 (금)' in Korean; '2024.05.03 (Fri)' otherwise."""
+    local = moment.astimezone(config.timezone)
+    names = WEEKDAYS.get(config.language, WEEKDAYS["en"])
+    return f"{local:%Y.%m.%d} ({names[local.weekday()]})"
+
+
+def format_datetime(moment: datetime, config: Config) -> str:
+    """'2024.05.03 14:20' in the site's time zone."""
+    return f"{moment.astimezone(config.timezone):%Y.%m.%d %H:%M}"
+
+
+def _common(model: SiteModel, *, section: str | None, inline_shared: bool) -> dict:
+    return {
+        "site": model.config,
+        "labels": model.config.labels,
+        "sections": model.config.sections,
+        "data": model.data,
+        "now": model.now,
+        "current_section": section,
+        "inline_shared": inline_shared,
+        "boxes": shared_boxes(model) if inline_shared else None,
+    }
+
+
+def shared_boxes(model: SiteModel) -> dict:
+    """What the 최신기사 and section boxes show: the same on every page of a build."""
+    config = model.config
+    return {
+        "latest": model.articles[: config.latest_count],
+        "sections": [(s, model.sections[s.slug][: config.box_count]) for s in config.sections],
+    }
+
+
+def render_article(env, model: SiteModel, article: Article, body_html: str) -> str:
+    context = _common(model, section=article.section.slug, inline_shared=False)
+    context.update(article=article, body=body_html,
+                   related=model.related.get(article.url, ()),
+                   meta=seo.article_meta(model.config, article, _absolute(model)))
+    return env.get_template("article.html").render(context)
+
+
+def shows_shared_inline(listing: Listing, page: ListingPage) -> bool:
+    """Section and latest front pages show the recency boxes inline.
+
+    Tag and reporter front pages load them like article pages do: a site has
+    hundreds of tags, and inlining would rewrite every tag page on every publish.
+    """
+    return page.number is None and listing.kind in ("section", "latest")
+
+
+def render_listing(env, model: SiteModel, listing: Listing, page: ListingPage) -> str:
+    section = listing.key if listing.kind == "section" else None
+    context = _common(model, section=section, inline_shared=shows_shared_inline(listing, page))
+    reporter = model.authors.get(listing.key) if listing.kind == "author" else None
+    meta = seo.listing_meta(model.config, listing, page, _absolute(model),
+                            reporter.bio if reporter else None)
+    context.update(listing=listing, page=page, reporter=reporter, meta=meta)
+    return env.get_template("listing.html").render(context)
+
+
+def render_home(env, model: SiteModel) -> str:
+    context = _common(model, section=None, inline_shared=True)
+    top_story, secondary = front_page(context["boxes"]["latest"])
+    context.update(top_story=top_story, secondary=secondary,
+                   meta=seo.home_meta(model.config, _absolute(model)))
+    return env.get_template("index.html").render(context)
+
+
+def front_page(latest: tuple[Article, ...]) -> tuple[Article | None, tuple[Article, ...]]:
+    """The top story (the newest with a photo) and the next four: all from 최신기사,
+    so the home page changes exactly when that box does."""
+    top = next((a for a in latest if a.image), latest[0] if latest else None)
+    return top, tuple(a for a in latest if a is not top)[:4]
+
+
+def render_recent(env, model: SiteModel) -> str:
+    """The shared page that other pages load their recency boxes from."""
+    context = _common(model, section=None, inline_shared=True)
+    context.update(meta=seo.utility_meta(model.config, model.config.labels["latest"]))
+    return env.get_template("recent.html").render(context)
+
+
+def render_search(env, model: SiteModel) -> str:
+    """The search page: a form, and the script that queries the static index."""
+    context = _common(model, section=None, inline_shared=False)
+    meta = seo.utility_meta(model.config, model.config.labels["search"])
+    context.update(meta=replace(meta, canonical=absolute_url(model.config, "/search/")))
+    return env.get_template("search.html").render(context)
+
+
+def render_not_found(env, model: SiteModel) -> str:
+    context = _common(model, section=None, inline_shared=False)
+    context.update(meta=seo.utility_meta(model.config, model.config.labels["not_found"]))
+    return env.get_template("404.html").render(context)
+
+
+def _absolute(model: SiteModel):
+    return lambda path: absolute_url(model.config, path)
+
+
+def template_problem(error: Exception, config: Config) -> Problem:
+    """Name the template file and line of a Jinja error, for syntax and runtime errors."""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return Problem(_display_path(error.filename, config), error.lineno, None, error.message)
+    if isinstance(error, UnicodeDecodeError):
+        return _undecodable_template(config) or Problem("templates", None, None, str(error))
+    message = str(error)
+    if isinstance(error, jinja2.TemplateNotFound):
+        message = f"template '{error.name}' not found"
+    elif isinstance(error, RecursionError):
+        message = "templates include or extend each other without end"
+    frames = traceback.extract_tb(error.__traceback__)
+    for frame in reversed(frames):
+        if frame.filename.endswith((".html", ".xml", ".txt", ".json")):
+            return Problem(_display_path(frame.filename, config), frame.lineno, None, message)
+    if isinstance(error, jinja2.TemplateError):
+        return Problem("templates", None, None, message)
+    return Problem("templates", None, None, f"{type(error).__name__}: {message}")
+
+
+def _undecodable_template(config: Config) -> Problem | None:
+    """Jinja does not say which file failed to decode, so look for it."""
+    for folder in template_dirs(config):
+        for path in sorted(folder.rglob("*")):
+            try:
+                if path.is_file():
+                    path.read_text(encoding="utf-8")
+            except UnicodeDecodeError as err:
+                return Problem(_display_path(str(path), config), None, None,
+                               f"is not valid UTF-8 (byte 0x{err.object[err.start]:02x} at "
+                               f"offset {err.start}); save the file as UTF-8")
+    return None
+
+
+def _display_path(filename: str | None, config: Config) -> str:
+    if not filename:
+        return "templates"
+    path = Path(filename)
+    try:
+        return str(path.resolve().relative_to(config.site_dir.resolve()))
+    except ValueError:
+        return str(path)

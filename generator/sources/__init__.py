@@ -1,0 +1,1 @@
+"""site.toml, content files and data/ read into validated, frozen objects."""

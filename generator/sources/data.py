@@ -1,0 +1,101 @@
+"""Load data/*.yaml: reporters from authors.yaml, everything else for templates.
+
+Data files come from the newsroom like articles do, so they get the same care:
+safe YAML, a size limit, no links out of the site, every problem with its line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+from generator.core.errors import Problem
+from generator.core.objects import Author
+from generator.core.sitefiles import is_inside
+from generator.core.slugs import SLUG_RE
+from generator.sources.frontmatter import YamlValue, decode_source, load_yaml
+
+DATA_DIR = "data"
+AUTHOR_KEYS = ("name", "email", "role", "bio")
+MAX_DATA_BYTES = 4 * 1024 * 1024
+MAX_KEY_LENGTH = 80
+
+
+@dataclass(frozen=True, slots=True)
+class SiteData:
+    authors: MappingProxyType
+    values: MappingProxyType
+    digest: str
+
+
+def load_data(site_dir: Path) -> tuple[SiteData, list[Problem]]:
+    """Read every data file; reporters are validated, other files are passed through."""
+    problems: list[Problem] = []
+    loaded: dict[str, YamlValue] = {}
+    digest = hashlib.sha256()
+    for path in sorted((site_dir / DATA_DIR).glob("*.y*ml")):
+        if not path.is_file() or not is_inside(path, site_dir):
+            continue  # folders are not data; outside links are reported by sitefiles
+        rel = f"{DATA_DIR}/{path.name}"
+        result = _read_data_file(rel, path)
+        if isinstance(result, Problem):
+            problems.append(result)
+            continue
+        raw, value = result
+        digest.update(rel.encode() + b"\0" + raw)
+        loaded[path.stem] = value
+    authors_file = loaded.get("authors")
+    authors = _load_authors(authors_file, problems) if authors_file else {}
+    values = {name: item.value for name, item in loaded.items()}
+    data = SiteData(MappingProxyType(authors), MappingProxyType(values), digest.hexdigest()[:16])
+    return data, problems
+
+
+def _read_data_file(rel: str, path: Path) -> tuple[bytes, YamlValue] | Problem:
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        return Problem(rel, None, None, f"cannot read: {err.strerror}")
+    if len(raw) > MAX_DATA_BYTES:
+        return Problem(rel, None, None, f"is {len(raw) / 1024 / 1024:.1f} MB; a data file may "
+                       f"be at most {MAX_DATA_BYTES // 1024 // 1024} MB")
+    text = decode_source(rel, raw)
+    if isinstance(text, Problem):
+        return text
+    value = load_yaml(rel, text)
+    return value if isinstance(value, Problem) else (raw, value)
+
+
+def _load_authors(loaded: YamlValue, problems: list[Problem]) -> dict[str, Author]:
+    path = f"{DATA_DIR}/authors.yaml"
+    table = loaded.value
+    if table is None:
+        return {}
+    if not isinstance(table, dict):
+        problems.append(Problem(path, 1, None, "must map reporter keys to their details"))
+        return {}
+    authors = {}
+    for key, entry in table.items():
+        line = loaded.lines.get(str(key))
+        if not isinstance(key, str) or not SLUG_RE.match(key) or len(key) > MAX_KEY_LENGTH:
+            problems.append(Problem(path, line, None, f"reporter key {str(key)[:80]!r} must be "
+                                    "lowercase letters, digits and hyphens"))
+            continue
+        if isinstance(entry, str):
+            entry = {"name": entry}
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            problems.append(Problem(path, line, f"{key}.name", "is required and must be text"))
+            continue
+        for field in entry:
+            if field not in AUTHOR_KEYS:
+                problems.append(Problem(path, line, f"{key}.{field}", "unknown key, ignored",
+                                        warning=True))
+            elif not isinstance(entry[field], str | int | float | None):
+                problems.append(Problem(path, line, f"{key}.{field}", "must be text"))
+        # A field that is not text is a problem already; str() of a list could be huge.
+        fields = {k: str(entry[k]) for k in AUTHOR_KEYS if isinstance(entry.get(k), str | int
+                                                                        | float)}
+        authors[key] = Author(key=key, **fields)
+    return authors
