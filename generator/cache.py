@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from generator import __version__
 from generator.model import FrontMatter, RenderedBody, SourceEntry
 
-SCHEMA = f"newsgen-cache/6/{__version__}"
+SCHEMA = f"newsgen-cache/7/{__version__}"  # 7: related lists share a tag
 SEAL = 16  # bytes of blake2b digest in front of each marshalled record
 TEXT_SEAL = 2 * SEAL  # hex digits of the digest in front of each text record
 TABLES = (

@@ -235,10 +235,13 @@ def archive_pages(total: int, size: int) -> int:
 
 
 def find_related(newest_first: list[Article]) -> dict[str, tuple[Article, ...]]:
-    """For each article, older articles sharing most tags, then its section's newest older.
+    """For each article, the older articles sharing a tag with it, most relevant first.
 
-    Only older articles count, so publishing a new article never changes the
-    related list of an existing one.
+    Relevance is how many tags they share, then whether they are of the same
+    section; among equals the newest comes first. An article without a shared
+    tag is never shown, however close in time or section. Only older articles
+    count, so publishing a new article never changes the related list of an
+    existing one.
     """
     oldest_first = newest_first[::-1]
     return resolve_related(oldest_first, related_positions(oldest_first, ()))
@@ -258,43 +261,39 @@ def related_positions(oldest_first: Sequence[Article],
 
     An article's list depends only on the articles before it, so when the
     oldest len(known) articles are the same as in an earlier build (same URL,
-    section and tags in the same order), their lists from that build hold.
+    section and tags in the same order: `related_identity`), their lists from
+    that build hold.
     """
     positions = list(known[:len(oldest_first)])
     todo = range(len(positions), len(oldest_first))
     if not todo:
         return positions
-    # Only the tags and sections of the articles to rank are indexed: one publish
-    # into 100,000 articles needs the positions of a few tags, not of all of them.
+    # Only the tags of the articles to rank are indexed: one publish into
+    # 100,000 articles needs the positions of a few tags, not of all of them.
     tags = {tag.slug for position in todo for tag in oldest_first[position].tags}
-    sections = {oldest_first[position].section.slug for position in todo}
     by_tag: dict[str, list[int]] = defaultdict(list)
-    by_section: dict[str, list[int]] = defaultdict(list)
     for position, article in enumerate(oldest_first):
         for tag in article.tags:
             if tag.slug in tags:
                 by_tag[tag.slug].append(position)
-        if article.section.slug in sections:
-            by_section[article.section.slug].append(position)
     for position in todo:
-        positions.append(_rank_related(oldest_first[position], position, by_tag, by_section))
+        positions.append(_rank_related(oldest_first, position, by_tag))
     return positions
 
 
-def _rank_related(article: Article, position: int, by_tag, by_section) -> tuple[int, ...]:
+def _rank_related(oldest_first: Sequence[Article], position: int, by_tag) -> tuple[int, ...]:
+    article = oldest_first[position]
     shared: Counter[int] = Counter()
     for tag in article.tags:
         candidates = by_tag[tag.slug]
         end = bisect.bisect_left(candidates, position)
         shared.update(candidates[max(0, end - RELATED_WINDOW): end])
-    ranked = sorted(shared, key=lambda p: (-shared[p], -p))[:RELATED_COUNT]
-    if len(ranked) < RELATED_COUNT:
-        same = by_section[article.section.slug]
-        end = bisect.bisect_left(same, position)
-        extra = [p for p in reversed(same[max(0, end - RELATED_COUNT * 2): end])
-                 if p not in shared]
-        ranked += extra[: RELATED_COUNT - len(ranked)]
-    return tuple(ranked)
+    section = article.section.slug
+
+    def relevance(p: int) -> tuple[int, bool, int]:
+        return (shared[p], oldest_first[p].section.slug == section, p)
+
+    return tuple(sorted(shared, key=relevance, reverse=True)[:RELATED_COUNT])
 
 
 def related_identity(article: Article) -> str:

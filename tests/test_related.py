@@ -1,4 +1,5 @@
-"""Related articles: older articles sharing most tags, then the section's newest older ones."""
+"""Related articles: older articles sharing a tag, most shared tags first, same section
+next, then newest."""
 
 from __future__ import annotations
 
@@ -48,4 +49,23 @@ def test_related_articles_are_older_and_share_tags_first():
         assert all(other.date < article.date for other in shown)
         sharing = [len(set(article.tags) & set(other.tags)) for other in shown]
         assert sharing == sorted(sharing, reverse=True)
-    assert sum(len(shown) == 5 for shown in related.values()) > 150
+    assert sum(len(shown) == 5 for shown in related.values()) > 100
+
+
+def test_only_articles_sharing_a_tag_are_related():
+    oldest_first = archive(200, seed=11)
+    related = find_related(oldest_first[::-1])
+    for article in oldest_first:
+        assert all(set(article.tags) & set(other.tags) for other in related[article.url])
+        if not article.tags:
+            assert related[article.url] == ()
+
+
+def test_equally_relevant_articles_are_ordered_by_section_then_newest():
+    oldest_first = archive(300, seed=3)
+    related = find_related(oldest_first[::-1])
+    for article in oldest_first:
+        order = [(len(set(article.tags) & set(other.tags)),
+                  other.section == article.section, other.date)
+                 for other in related[article.url]]
+        assert order == sorted(order, reverse=True), article.url
