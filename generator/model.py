@@ -176,7 +176,7 @@ class ListingPage:
     articles: tuple[Article, ...]
     newer_url: str | None
     older_url: str | None
-    nearby: tuple[tuple[int, str], ...]
+    nearby: tuple[tuple[int, str, datetime, datetime], ...]  # number, URL, date range
     front_url: str
 
     @property

@@ -2,7 +2,9 @@
 
 Pure: articles + data + config in, SiteModel out. Listing pages are numbered from
 the oldest article, so an archive page of older articles never changes when a
-new article arrives; only the front page and the newest archive page move.
+new article arrives: the front page shows the newest articles down to the last
+full archive page, and only it moves (and, when it has a full page of older
+articles to hand over, a new archive page appears).
 """
 
 from __future__ import annotations
@@ -187,31 +189,51 @@ def paginate(base_url: str, newest_first: tuple[Article, ...], size: int) -> tup
 
 def newest_pages(base_url: str, newest: tuple[Article, ...], size: int, total: int,
                  first: int) -> tuple:
-    """The pages a listing of `total` articles, whose newest ones are `newest`, has from
-    archive page `first` on (those showing only `newest`), after its front page.
+    """The front page of a listing of `total` articles, whose newest ones are `newest`,
+    and its archive pages from `first` on.
 
-    A build that adds articles newer than all others makes only these pages
-    again: with pages counted from the oldest, none before them can change.
+    Archive page k always shows the k-th `size` articles counted from the
+    oldest, and exists once the articles after it fill a page of their own:
+    the front shows those (between `size` and twice that, less one), so every
+    article is on exactly one page and the front's older link leads to the
+    articles right after its last. A build that adds articles newer than all
+    others makes only these pages again: none before them can change.
+    `newest` reaches down to page `first - NEARBY_PAGES` (and to the pages the
+    front links to), whose date ranges the links show.
     """
     last = archive_pages(total, size)
-    front = ListingPage(base_url, None, newest[:size], None,
-                        _page_url(base_url, last - 1) if last >= 2 else None,
-                        _nearby(base_url, last - 1 - NEARBY_PAGES, last) if last >= 2 else (),
-                        base_url)
+    spans = page_spans(newest, size, total, last)
+    front = ListingPage(base_url, None, newest[:total - last * size], None,
+                        _page_url(base_url, last) if last else None,
+                        _nearby(base_url, last - NEARBY_PAGES, last, spans), base_url)
     pages = [front]
     for number in range(max(1, first), last + 1):
         span = archive_page_span(total, size, number)
-        pages.append(archive_page(base_url, number, newest[span.start: span.stop], last))
+        pages.append(archive_page(base_url, number, newest[span.start: span.stop], last,
+                                  spans))
     return tuple(pages)
 
 
+def page_spans(newest: tuple[Article, ...], size: int, total: int,
+               last: int) -> dict[int, tuple[datetime, datetime]]:
+    """The oldest and newest date of each archive page whose articles `newest` holds."""
+    spans = {}
+    for number in range(last, 0, -1):
+        span = archive_page_span(total, size, number)
+        if span.stop > len(newest):
+            break
+        spans[number] = (newest[span.stop - 1].date, newest[span.start].date)
+    return spans
+
+
 def archive_page(base_url: str, number: int, articles: tuple[Article, ...],
-                 last: int) -> ListingPage:
-    """Archive page `number` of a listing whose last is `last`, showing these articles."""
+                 last: int, spans: Mapping[int, tuple[datetime, datetime]]) -> ListingPage:
+    """Archive page `number` of a listing whose last is `last`, showing these articles;
+    `spans` holds the date ranges of the pages it links to."""
     newer = _page_url(base_url, number + 1 if number < last else None)
     older = _page_url(base_url, number - 1) if number > 1 else None
     return ListingPage(base_url, number, articles, newer, older,
-                       _nearby(base_url, number, last), base_url)
+                       _nearby(base_url, number, last, spans), base_url)
 
 
 def archive_page_span(total: int, size: int, number: int) -> range:
@@ -224,14 +246,33 @@ def _page_url(base_url: str, number: int | None) -> str:
     return base_url if number is None else f"{base_url}page/{number}/"
 
 
-def _nearby(base_url: str, center: int, last: int) -> tuple:
+def _nearby(base_url: str, center: int, last: int, spans) -> tuple:
+    """(number, URL, oldest date, newest date) of the archive pages around `center`,
+    newest first."""
     numbers = range(min(last, center + NEARBY_PAGES), max(0, center - NEARBY_PAGES - 1), -1)
-    return tuple((n, _page_url(base_url, n)) for n in numbers)
+    return tuple((n, _page_url(base_url, n), *spans[n]) for n in numbers)
 
 
 def archive_pages(total: int, size: int) -> int:
-    """How many archive pages a listing of `total` articles has besides its front page."""
-    return 0 if total <= size else -(-total // size)
+    """How many archive pages a listing of `total` articles has besides its front page:
+    one per page of articles older than the newest `size` ones and their remainder."""
+    return max(0, total // size - 1)
+
+
+def page_births(listing: Listing, size: int) -> list[tuple[Article, str]]:
+    """(the article whose arrival made an archive page, the page's URL) for each of the
+    listing's pages whose maker it shows: page k's is the newest of the page above it."""
+    by_number = {page.number: page for page in listing.pages}
+    front = by_number[None]
+    last = max((n for n in by_number if n is not None), default=0)
+    births = []
+    for page in listing.pages[1:]:
+        above = by_number.get(page.number + 1)
+        if above is not None:
+            births.append((above.articles[0], page.url))
+        elif page.number == last and page.newer_url == front.url:
+            births.append((front.articles[len(front.articles) - size], page.url))
+    return births
 
 
 def find_related(newest_first: list[Article]) -> dict[str, tuple[Article, ...]]:
