@@ -7,6 +7,7 @@ import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from conftest import article_text, build_site, parse_html
 
 from generator.content import named_tag
 from generator.model import Article, Section
@@ -69,3 +70,17 @@ def test_equally_relevant_articles_are_ordered_by_section_then_newest():
                   other.section == article.section, other.date)
                  for other in related[article.url]]
         assert order == sorted(order, reverse=True), article.url
+
+
+def test_article_page_lists_only_articles_sharing_a_tag(make_site):
+    site = make_site({
+        "content/local/old.md": article_text("같은 태그", "2026-11-18 09:00", tags="[교통]"),
+        "content/local/other.md": article_text("같은 섹션", "2026-11-19 09:00", tags="[축제]"),
+        "content/local/new.md": article_text("새 기사", "2026-11-20 09:00", tags="[교통]"),
+        "content/local/bare.md": article_text("태그 없음", "2026-11-21 09:00"),
+    })
+    build_site(site)
+    page = parse_html(site / "output/local/2026/11/20/new/index.html")
+    assert [a.get_text() for a in page.select(".related li a")] == ["같은 태그"]
+    bare = parse_html(site / "output/local/2026/11/21/bare/index.html")
+    assert not bare.select(".related")
