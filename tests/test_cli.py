@@ -4,6 +4,7 @@ import subprocess
 import sys
 from datetime import datetime
 
+import pytest
 from conftest import SEOUL, article_text, build_site
 
 from generator.cli.main import main
@@ -87,9 +88,35 @@ def test_new_creates_a_buildable_draft_with_an_ascii_slug(make_site):
 def test_new_never_overwrites_an_existing_file(make_site):
     site = make_site({})
     now = datetime(2026, 11, 25, 9, 0, tzinfo=SEOUL)
-    first = create_article(site, "같은 제목", "local", None, "same", now)
-    second = create_article(site, "같은 제목", "local", None, "same", now)
-    assert first != second and first.is_file() and second.name == "same-2.md"
+    first = create_article(site, "같은 제목", "local", None, None, now)
+    second = create_article(site, "같은 제목", "local", None, None, now)
+    assert first != second and first.is_file() and second.name == "gateun-jemok-2.md"
+
+
+@pytest.mark.parametrize("holder, text", [
+    ("content/local/taken.md", article_text("다른 기사")),
+    ("content/local/다른-이름.md", article_text("다른 기사", slug="taken")),
+    ("content/local/테이큰.md", article_text("다른 기사")),
+], ids=["file-name", "declared-slug", "hangul-file-name"])
+def test_new_refuses_a_slug_that_is_taken(make_site, capsys, holder, text):
+    slug = "teikeun" if holder.endswith("테이큰.md") else "taken"
+    site = make_site({holder: text})
+    code = main(["new", "제목", "--section", "local", "--slug", slug, "--site", str(site)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert f"slug '{slug}' is taken in section 'local' by {holder}" in err, err
+    assert sorted(p.name for p in (site / "content/local").iterdir()) == [holder.split("/")[-1]]
+
+
+def test_new_file_lists_the_optional_keys_commented_out(make_site):
+    site = make_site({})
+    now = datetime(2026, 11, 25, 9, 0, tzinfo=SEOUL)
+    text = create_article(site, "제목", "local", None, "a", now).read_text(encoding="utf-8")
+    front = text.split("---")[1].splitlines()
+    for key in ("subtitle", "author", "tags", "image", "image_alt", "image_caption"):
+        assert any(line.startswith(f"# {key}: ") for line in front), (key, text)
+    build_site(site, drafts=True)
+    assert (site / "output/local/2026/11/25/a/index.html").is_file()
 
 
 def test_new_rejects_unknown_section(make_site, capsys):

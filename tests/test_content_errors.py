@@ -11,7 +11,8 @@ GOOD = article_text("좋은 기사")
 CASES = {
     "invalid_yaml": (
         {"content/local/a.md": "---\ntitle: [unclosed\ndate: 2026-11-01\n---\n\n본문\n"},
-        "content/local/a.md:3: invalid YAML: did not find expected ',' or ']'",
+        "content/local/a.md:2: invalid YAML: did not find expected ',' or ']'; the bracket "
+        "opened on this line is never closed: end it with ']'",
     ),
     "missing_title": (
         {"content/local/a.md": "---\ndate: 2026-11-01\n---\n\n본문\n"},

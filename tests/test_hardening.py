@@ -206,7 +206,8 @@ def test_data_files_report_their_lines(make_site):
         "and hyphens",
         "data/authors.yaml:5: lee.name: is required and must be text",
         "data/authors.yaml:7: warning: park.emial: unknown key, ignored",
-        "data/weather.yaml:2: invalid YAML: did not find expected ',' or ']'",
+        "data/weather.yaml:1: invalid YAML: did not find expected ',' or ']'; the bracket "
+        "opened on this line is never closed: end it with ']'",
     ]
 
 

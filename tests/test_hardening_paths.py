@@ -111,7 +111,7 @@ def test_unknown_reporter_names_with_slashes_are_plain_bylines(make_site):
 
 @pytest.mark.parametrize("name, message", [
     ("content/local/..a.md", None),  # hidden: skipped, not published
-    ("content/local/a b.md", "the file name 'a b.md' is not a valid slug"),
+    ("content/local/a|b.md", "the file name 'a|b.md' is not a valid slug"),
     ("content/local/C:x.md", "the file name 'C:x.md' is not a valid slug"),
     ("content/local/a\\b.md", "the file name 'a\\b.md' is not a valid slug"),
     ("content/local/a\x07b.md", "the file name 'a\x07b.md' is not a valid slug"),

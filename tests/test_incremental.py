@@ -229,8 +229,9 @@ def test_publishing_leaves_older_article_pages_untouched(make_site):
 
 def test_a_publish_that_adds_a_listing_page_renders_only_the_pages_near_its_end(
         make_site, monkeypatch):
-    # 30 articles in pages of 3: /latest/ has archive pages 1 to 10, and one more makes 11.
-    site = make_site(newsroom(30))
+    # 29 articles in pages of 3: /latest/'s front shows the newest 5 and archive pages 1 to
+    # 8 the rest; one more moves the front's oldest 3 into page 9.
+    site = make_site(newsroom(29))
     build_site(site)
     rendered = []
     real = build_module.pages.render_plan
@@ -239,8 +240,8 @@ def test_a_publish_that_adds_a_listing_page_renders_only_the_pages_near_its_end(
     write(site, "content/local/new.md", article_text(title="새 기사", date="2026-11-20 10:00"))
     build_site(site, workers=1)
     latest = sorted(url for url in rendered if url.startswith("/latest/"))
-    # Pages up to 8 link to the same pages as before; 9 and 10 now also reach 11.
-    assert latest == ["/latest/", "/latest/page/10/", "/latest/page/11/", "/latest/page/9/"]
+    # Pages up to 6 link to the same pages as before; 7 and 8 now also reach 9.
+    assert latest == ["/latest/", "/latest/page/7/", "/latest/page/8/", "/latest/page/9/"]
     clean = clean_copy_build(site, site.parent / "clean")
     assert_same_output(snapshot(site / "output"), clean)
 

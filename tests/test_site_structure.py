@@ -58,16 +58,16 @@ def test_section_front_shows_newest_first_and_links_older_pages(make_site):
     site = section_site(make_site, 8)
     build_site(site)
     front = parse_html(site / "output/local/index.html")
-    assert titles(front) == ["기사 7", "기사 6", "기사 5"]
-    assert front.select_one("a[rel=next]")["href"] == "/local/page/2/"
+    # Pages of 3: page 1 holds the oldest three, the front the five after them.
+    assert titles(front) == ["기사 7", "기사 6", "기사 5", "기사 4", "기사 3"]
+    assert front.select_one("a[rel=next]")["href"] == "/local/page/1/"
     assert titles(parse_html(site / "output/local/page/1/index.html")) == [
         "기사 2", "기사 1", "기사 0"]
-    assert titles(parse_html(site / "output/local/page/3/index.html")) == ["기사 7", "기사 6"]
-    assert not (site / "output/local/page/4").exists()
+    assert not (site / "output/local/page/2").exists()
 
 
 def test_archive_pages_do_not_change_when_an_article_arrives(make_site):
-    site = section_site(make_site, 15)
+    site = section_site(make_site, 17)
     build_site(site)
     # Pages 1-2 are older than the window of page links near the newest page (5).
     archive = [site / f"output/local/page/{n}/index.html" for n in (1, 2)]
@@ -76,7 +76,10 @@ def test_archive_pages_do_not_change_when_an_article_arrives(make_site):
                                                encoding="utf-8")
     result = build_site(site)
     assert [p.read_bytes() for p in archive] == before
-    assert titles(parse_html(site / "output/local/page/6/index.html")) == ["새 기사"]
+    assert titles(parse_html(site / "output/local/page/5/index.html")) == [
+        "기사 14", "기사 13", "기사 12"]
+    assert titles(parse_html(site / "output/local/index.html")) == [
+        "새 기사", "기사 16", "기사 15"]
     # Pages, plus five search-index files: the new fragment, index chunk, filter, meta, entry.
     assert result.written < 25
 

@@ -124,12 +124,15 @@ def test_large_site_is_split_under_a_sitemap_index(make_site, urlset_schema, ind
         urlset_schema.validate(str(part))
         assert len(locs(part)) <= 10
         listed += locs(part)
-    assert len(listed) == len(set(listed)) == 12 + 4 + 4 + 5
+    # 12 articles, 3 archive pages of local/ and of latest/ (the front shows the newest 3),
+    # home and the 4 listing fronts.
+    assert len(listed) == len(set(listed)) == 12 + 3 + 3 + 5
     assert "https://news.example/local/page/1/" in listed
 
 
 def test_publishing_one_article_rewrites_only_the_newest_part_and_the_index(make_site):
-    site = split_site(make_site, 12)
+    # 14 articles and 3 archive pages of each listing fill parts 1 and 2; the fronts follow.
+    site = split_site(make_site, 14)
     build_site(site)
     before = sitemap_files(site / "output")
     (site / "content/local/new.md").write_text(article_text("새 기사", hours_ago(2)))

@@ -92,12 +92,13 @@ def test_listings_show_thumbnail_headline_summary_reporter_and_date(sample_site)
     assert card.select_one(".card-thumb picture img")
 
 
-def test_listings_have_numbered_pagination_with_previous_and_next(sample_site):
+def test_listings_have_pagination_named_by_days_with_previous_and_next(sample_site):
     page = parse_html(sample_site / "latest/page/2/index.html")
     nav = page.select_one("nav.pagination")
-    assert [text(x) for x in nav.select("li")] == ["‹ 이전", "최신", "4", "3", "2", "1", "다음 ›"]
-    assert text(nav.select_one("[aria-current=page]")) == "2"
-    assert nav.select_one("a[rel=prev]")["href"] == "/latest/page/3/"
+    assert [text(x) for x in nav.select("li")] == [
+        "‹ 이전", "최신", "09.17–10.20", "2024.05.02–2026.09.15", "다음 ›"]
+    assert text(nav.select_one("[aria-current=page]")) == "09.17–10.20"
+    assert nav.select_one("a[rel=prev]")["href"] == "/latest/"
     assert nav.select_one("a[rel=next]")["href"] == "/latest/page/1/"
 
 
@@ -147,7 +148,7 @@ def test_publisher_labels_are_configurable_with_an_english_fallback(make_site):
 
 def test_article_and_archive_pages_do_not_change_with_the_build_time(make_site):
     files = {f"content/local/a{n}.md": article_text(f"기사 {n}", f"2026-11-{n + 10} 09:00")
-             for n in range(1, 8)}
+             for n in range(1, 10)}
     site = make_site({**files, "data/weather.yaml": WEATHER})
     build_site(site)
     stable = ["local/page/1/index.html", "local/page/2/index.html", "latest/page/1/index.html",

@@ -176,7 +176,7 @@ class ListingPage:
     articles: tuple[Article, ...]
     newer_url: str | None
     older_url: str | None
-    nearby: tuple[tuple[int, str], ...]
+    nearby: tuple[tuple[int, str, datetime, datetime], ...]  # number, URL, date range
     front_url: str
 
     @property
@@ -228,3 +228,6 @@ class BuildResult:
     warnings: tuple = ()
     parsed: int = 0  # content files read and rendered again (the rest came from the cache)
     rendered: int = 0  # pages rendered again (written only when their bytes changed)
+    # (URL, "draft" or "future") of each such article shown; None when the build
+    # found nothing changed and read no article.
+    unpublished: tuple[tuple[str, str], ...] | None = ()

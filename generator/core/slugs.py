@@ -10,6 +10,7 @@ from urllib.parse import unquote
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 UNSAFE_IN_TAG = re.compile(r"[\s/\\?#%&\"'<>`|^{}\[\]:;,.*+=!@$~()]+")
 PATH_CHARS = re.compile(r"^/[\w\-./~]*$")
+TITLE_LIKE_NAME = re.compile(r"[\w\- ·]+")  # letters of any script, digits, '-', '_', ' ', '·'
 
 # Revised Romanization, letter by letter (no sound-change rules): good enough for slugs.
 INITIALS = ("g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch",
@@ -66,3 +67,18 @@ def make_slug(title: str, max_length: int = 60) -> str:
             break
         slug = f"{slug}-{word}" if slug else word
     return slug or "article"
+
+
+def file_slug(stem: str) -> str | None:
+    """The URL slug a content file's name gives: the name itself when it is a slug,
+    else one made from it as from a title ('한글-기사' -> 'hangeul-gisa').
+
+    None for a name of other characters (a colon, a backslash, a control
+    character: more likely a mistake than a headline) or with nothing to spell.
+    """
+    if SLUG_RE.match(stem):
+        return stem
+    if not TITLE_LIKE_NAME.fullmatch(stem):
+        return None
+    slug = make_slug(stem)
+    return None if slug == "article" and "article" not in stem.lower() else slug

@@ -17,8 +17,8 @@ Such a build makes Articles for the few hundred articles those pages show,
 from the cache's records, and takes every other file's key from the
 manifest, instead of making 100,000 Articles and 240,000 page plans.
 Anything else (a deletion, a back-dated or draft article, one with aliases
-or with problems, an edit that moves an article, a listing growing its first
-archive pages, the search index moving a block into base/, a change to
+or with problems, an edit that moves an article, the search index moving a
+block into base/, a change to
 anything but content/) returns None, and the full build runs as always.
 The output is the same either way.
 """
@@ -61,6 +61,8 @@ from generator.model.site import (
     check_unique_urls,
     listing_heading,
     newest_pages,
+    page_births,
+    page_spans,
     related_positions,
     reserved_owners,
     resolve_related,
@@ -301,7 +303,10 @@ class _Plan:
         first = _first_page(before, len(joined), size)
         front, *newest = newest_pages(url, items, size, total, first)
         last = archive_pages(total, size)
-        deep = [archive_page(url, number, tuple(old[p] for p in shown), last)
+        spans = page_spans(items, size, total, last)
+        spans.update((number, (old[oldest].date, old[newest].date))
+                     for number, (oldest, newest) in self.wanted.bounds.get(slot, {}).items())
+        deep = [archive_page(url, number, tuple(old[p] for p in shown), last, spans)
                 for number, shown in sorted(self.wanted.deep.get(slot, {}).items())]
         return Listing(kind, key, title, url, (front, *deep, *newest), total)
 
@@ -312,14 +317,17 @@ def _joins(article: Article, kind: str, key: str) -> bool:
 
 def _first_page(before: int, joined: int, size: int) -> int:
     """The first archive page that may change when `joined` articles join a listing of
-    `before`: the one the oldest of them lands on, or the first whose links reach the end."""
-    return max(1, min(archive_pages(before, size) - NEARBY_PAGES, before // size + 1))
+    `before`: the first whose links reach its last page (the new articles land on the
+    front, which makes any new page from its oldest ones)."""
+    return max(1, archive_pages(before, size) - NEARBY_PAGES + 1)
 
 
 def _needed(before: int, joined: int, size: int) -> int:
-    """How many of a listing's old articles its pages from _first_page on show."""
+    """How many of a listing's old articles its front and pages from _first_page on show,
+    with the pages whose date ranges their links name."""
     total = before + joined
-    return min(before, total - (_first_page(before, joined, size) - 1) * size - joined)
+    lowest = max(1, archive_pages(before, size) - 2 * NEARBY_PAGES)
+    return min(before, total - (lowest - 1) * size - joined)
 
 
 def _listing_heading(config: Config, data, index, new: list[Article], kind: str,
@@ -347,12 +355,16 @@ class _Wanted:
         self.site = set(range(min(len(index.order), self._site_count())))
         self.positions: dict[str, list[int]] = {}  # slot -> its newest articles
         self.deep: dict[str, dict[int, list[int]]] = {}  # slot -> older page -> its articles
+        # slot -> page -> its oldest and newest article, for the deep pages' links
+        self.bounds: dict[str, dict[int, tuple[int, int]]] = {}
         self.related: dict[int, tuple[int, ...]] = {}  # article -> its related ones
 
     def shown(self) -> set[int]:
         found = set(self.site).union(*self.positions.values())
         found.update(p for pages in self.deep.values() for shown in pages.values()
                      for p in shown)
+        found.update(p for pages in self.bounds.values() for ends in pages.values()
+                     for p in ends)
         found.update(self.related)
         found.update(p for ranked in self.related.values() for p in ranked)
         return found
@@ -375,8 +387,7 @@ class _Wanted:
 
     def find(self, cache: Cache) -> bool:
         """Find the listings' articles and the related lists; False if the change needs
-        the full build: a listing growing its first archive pages (its oldest article
-        then starts a sitemap entry), or related lists the cache does not hold."""
+        the full build: related lists the cache does not hold."""
         return self._listings() and self._related(cache)
 
     def _slots(self) -> list[str]:
@@ -398,8 +409,6 @@ class _Wanted:
             kind, key = slot.split(":", 1)
             before = index.totals.get(slot, 0)
             joined = sum(1 for a in self.new if _joins(a, kind, key))
-            if before <= size < before + joined:
-                return False
             count = _needed(before, joined, size)
             if joined and kind in ("tag", "section"):
                 count = max(count, RELATED_WINDOW, 2 * RELATED_COUNT)  # related candidates
@@ -427,6 +436,7 @@ class _Wanted:
             if not walking:
                 break
         self.deep = {slot: walk.shown() for slot, walk in walks.items() if walk.pages}
+        self.bounds = {slot: walk.bounds() for slot, walk in walks.items() if walk.pages}
 
     def _members(self, kind: str, key: str):
         takes = _taker(kind, key)
@@ -495,13 +505,25 @@ class _Walk:
             self.met += 1
             number = (self.total - 1 - rank) // self.size + 1
             if number < self.first:
-                self.pages[number] = span = archive_page_span(self.total, self.size, number)
-                self.end = max(self.end, span.stop)
+                self.pages[number] = archive_page_span(self.total, self.size, number)
+                # Its links name the date ranges of the older pages near it too.
+                deepest = archive_page_span(self.total, self.size,
+                                            max(1, number - NEARBY_PAGES))
+                self.end = max(self.end, deepest.stop)
         return self.met == len(self.edited) and len(self.members) >= self.end
 
     def shown(self) -> dict[int, list[int]]:
         return {number: self.members[span.start:span.stop]
                 for number, span in self.pages.items()}
+
+    def bounds(self) -> dict[int, tuple[int, int]]:
+        """The oldest and newest member of each page the deep pages link to."""
+        last = archive_pages(self.total, self.size)
+        near = {n for page in self.pages
+                for n in range(max(1, page - NEARBY_PAGES), min(last, page + NEARBY_PAGES) + 1)}
+        spans = {n: archive_page_span(self.total, self.size, n) for n in near}
+        return {n: (self.members[span.stop - 1], self.members[span.start])
+                for n, span in spans.items()}
 
 
 class _Writer:
@@ -577,9 +599,9 @@ class _Writer:
         born: dict[str, list[str]] = {}
         new = {id(a) for a in self.new}
         for listing in model.listings:
-            for page in listing.pages[1:]:
-                if page.articles and id(page.articles[-1]) in new:
-                    born.setdefault(page.articles[-1].url, []).append(page.url)
+            for maker, url in page_births(listing, self.plan.config.page_size):
+                if id(maker) in new:
+                    born.setdefault(maker.url, []).append(url)
         entries = [siteindex.entry_from(p) for p in tail]
         for article in reversed(self.new):  # oldest first
             entries.append(article_entry(article))

@@ -120,7 +120,8 @@ def _build(options: BuildOptions) -> BuildResult:
             cache, fingerprint, now, options.output_dir, check and check.result)
         if same is not None:
             count, files = same
-            return BuildResult(count, 0, files, 0, time.perf_counter() - started)
+            return BuildResult(count, 0, files, 0, time.perf_counter() - started,
+                               unpublished=None)
         output_changes = check.changed if check else lambda: None
         if not (session.lasting or options.clean or problems):
             appended = append.append_build(options, config, data, inputs, cache, now,
@@ -164,7 +165,13 @@ def _build(options: BuildOptions) -> BuildResult:
         cache.close()
     warnings = tuple(p for p in problems if p.warning)
     return BuildResult(len(published), *counts, time.perf_counter() - started, warnings,
-                       parsed, rendered)
+                       parsed, rendered, unpublished_urls(published, now))
+
+
+def unpublished_urls(published: list[Article], now: datetime) -> tuple[tuple[str, str], ...]:
+    """The drafts and future-dated articles a preview build shows, for its marks."""
+    return tuple((a.url, "draft" if a.draft else "future") for a in published
+                 if a.draft or a.date > now)
 
 
 def _read_articles(session: Session, config: Config, data, cache: Cache,

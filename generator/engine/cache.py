@@ -27,7 +27,9 @@ from zoneinfo import ZoneInfo
 from generator import __version__
 from generator.core.objects import FrontMatter, RenderedBody, SourceEntry
 
-SCHEMA = f"newsgen-cache/6/{__version__}"
+# 7: related lists only of articles sharing a tag; the sitemap places an archive page
+# after the article whose arrival made it.
+SCHEMA = f"newsgen-cache/7/{__version__}"
 SEAL = 16  # bytes of blake2b digest in front of each marshalled record
 TEXT_SEAL = 2 * SEAL  # hex digits of the digest in front of each text record
 TABLES = (

@@ -2,7 +2,9 @@
 
 Pure: articles + data + config in, SiteModel out. Listing pages are numbered from
 the oldest article, so an archive page of older articles never changes when a
-new article arrives; only the front page and the newest archive page move.
+new article arrives: the front page shows the newest articles down to the last
+full archive page, and only it moves (and, when it has a full page of older
+articles to hand over, a new archive page appears).
 """
 
 from __future__ import annotations
@@ -187,31 +189,51 @@ def paginate(base_url: str, newest_first: tuple[Article, ...], size: int) -> tup
 
 def newest_pages(base_url: str, newest: tuple[Article, ...], size: int, total: int,
                  first: int) -> tuple:
-    """The pages a listing of `total` articles, whose newest ones are `newest`, has from
-    archive page `first` on (those showing only `newest`), after its front page.
+    """The front page of a listing of `total` articles, whose newest ones are `newest`,
+    and its archive pages from `first` on.
 
-    A build that adds articles newer than all others makes only these pages
-    again: with pages counted from the oldest, none before them can change.
+    Archive page k always shows the k-th `size` articles counted from the
+    oldest, and exists once the articles after it fill a page of their own:
+    the front shows those (between `size` and twice that, less one), so every
+    article is on exactly one page and the front's older link leads to the
+    articles right after its last. A build that adds articles newer than all
+    others makes only these pages again: none before them can change.
+    `newest` reaches down to page `first - NEARBY_PAGES` (and to the pages the
+    front links to), whose date ranges the links show.
     """
     last = archive_pages(total, size)
-    front = ListingPage(base_url, None, newest[:size], None,
-                        _page_url(base_url, last - 1) if last >= 2 else None,
-                        _nearby(base_url, last - 1 - NEARBY_PAGES, last) if last >= 2 else (),
-                        base_url)
+    spans = page_spans(newest, size, total, last)
+    front = ListingPage(base_url, None, newest[:total - last * size], None,
+                        _page_url(base_url, last) if last else None,
+                        _nearby(base_url, last - NEARBY_PAGES, last, spans), base_url)
     pages = [front]
     for number in range(max(1, first), last + 1):
         span = archive_page_span(total, size, number)
-        pages.append(archive_page(base_url, number, newest[span.start: span.stop], last))
+        pages.append(archive_page(base_url, number, newest[span.start: span.stop], last,
+                                  spans))
     return tuple(pages)
 
 
+def page_spans(newest: tuple[Article, ...], size: int, total: int,
+               last: int) -> dict[int, tuple[datetime, datetime]]:
+    """The oldest and newest date of each archive page whose articles `newest` holds."""
+    spans = {}
+    for number in range(last, 0, -1):
+        span = archive_page_span(total, size, number)
+        if span.stop > len(newest):
+            break
+        spans[number] = (newest[span.stop - 1].date, newest[span.start].date)
+    return spans
+
+
 def archive_page(base_url: str, number: int, articles: tuple[Article, ...],
-                 last: int) -> ListingPage:
-    """Archive page `number` of a listing whose last is `last`, showing these articles."""
+                 last: int, spans: Mapping[int, tuple[datetime, datetime]]) -> ListingPage:
+    """Archive page `number` of a listing whose last is `last`, showing these articles;
+    `spans` holds the date ranges of the pages it links to."""
     newer = _page_url(base_url, number + 1 if number < last else None)
     older = _page_url(base_url, number - 1) if number > 1 else None
     return ListingPage(base_url, number, articles, newer, older,
-                       _nearby(base_url, number, last), base_url)
+                       _nearby(base_url, number, last, spans), base_url)
 
 
 def archive_page_span(total: int, size: int, number: int) -> range:
@@ -224,21 +246,43 @@ def _page_url(base_url: str, number: int | None) -> str:
     return base_url if number is None else f"{base_url}page/{number}/"
 
 
-def _nearby(base_url: str, center: int, last: int) -> tuple:
+def _nearby(base_url: str, center: int, last: int, spans) -> tuple:
+    """(number, URL, oldest date, newest date) of the archive pages around `center`,
+    newest first."""
     numbers = range(min(last, center + NEARBY_PAGES), max(0, center - NEARBY_PAGES - 1), -1)
-    return tuple((n, _page_url(base_url, n)) for n in numbers)
+    return tuple((n, _page_url(base_url, n), *spans[n]) for n in numbers)
 
 
 def archive_pages(total: int, size: int) -> int:
-    """How many archive pages a listing of `total` articles has besides its front page."""
-    return 0 if total <= size else -(-total // size)
+    """How many archive pages a listing of `total` articles has besides its front page:
+    one per page of articles older than the newest `size` ones and their remainder."""
+    return max(0, total // size - 1)
+
+
+def page_births(listing: Listing, size: int) -> list[tuple[Article, str]]:
+    """(the article whose arrival made an archive page, the page's URL) for each of the
+    listing's pages whose maker it shows: page k's is the newest of the page above it."""
+    by_number = {page.number: page for page in listing.pages}
+    front = by_number[None]
+    last = max((n for n in by_number if n is not None), default=0)
+    births = []
+    for page in listing.pages[1:]:
+        above = by_number.get(page.number + 1)
+        if above is not None:
+            births.append((above.articles[0], page.url))
+        elif page.number == last and page.newer_url == front.url:
+            births.append((front.articles[len(front.articles) - size], page.url))
+    return births
 
 
 def find_related(newest_first: list[Article]) -> dict[str, tuple[Article, ...]]:
-    """For each article, older articles sharing most tags, then its section's newest older.
+    """For each article, the older articles sharing a tag with it, most relevant first.
 
-    Only older articles count, so publishing a new article never changes the
-    related list of an existing one.
+    Relevance is how many tags they share, then whether they are of the same
+    section; among equals the newest comes first. An article without a shared
+    tag is never shown, however close in time or section. Only older articles
+    count, so publishing a new article never changes the related list of an
+    existing one.
     """
     oldest_first = newest_first[::-1]
     return resolve_related(oldest_first, related_positions(oldest_first, ()))
@@ -258,43 +302,39 @@ def related_positions(oldest_first: Sequence[Article],
 
     An article's list depends only on the articles before it, so when the
     oldest len(known) articles are the same as in an earlier build (same URL,
-    section and tags in the same order), their lists from that build hold.
+    section and tags in the same order: `related_identity`), their lists from
+    that build hold.
     """
     positions = list(known[:len(oldest_first)])
     todo = range(len(positions), len(oldest_first))
     if not todo:
         return positions
-    # Only the tags and sections of the articles to rank are indexed: one publish
-    # into 100,000 articles needs the positions of a few tags, not of all of them.
+    # Only the tags of the articles to rank are indexed: one publish into
+    # 100,000 articles needs the positions of a few tags, not of all of them.
     tags = {tag.slug for position in todo for tag in oldest_first[position].tags}
-    sections = {oldest_first[position].section.slug for position in todo}
     by_tag: dict[str, list[int]] = defaultdict(list)
-    by_section: dict[str, list[int]] = defaultdict(list)
     for position, article in enumerate(oldest_first):
         for tag in article.tags:
             if tag.slug in tags:
                 by_tag[tag.slug].append(position)
-        if article.section.slug in sections:
-            by_section[article.section.slug].append(position)
     for position in todo:
-        positions.append(_rank_related(oldest_first[position], position, by_tag, by_section))
+        positions.append(_rank_related(oldest_first, position, by_tag))
     return positions
 
 
-def _rank_related(article: Article, position: int, by_tag, by_section) -> tuple[int, ...]:
+def _rank_related(oldest_first: Sequence[Article], position: int, by_tag) -> tuple[int, ...]:
+    article = oldest_first[position]
     shared: Counter[int] = Counter()
     for tag in article.tags:
         candidates = by_tag[tag.slug]
         end = bisect.bisect_left(candidates, position)
         shared.update(candidates[max(0, end - RELATED_WINDOW): end])
-    ranked = sorted(shared, key=lambda p: (-shared[p], -p))[:RELATED_COUNT]
-    if len(ranked) < RELATED_COUNT:
-        same = by_section[article.section.slug]
-        end = bisect.bisect_left(same, position)
-        extra = [p for p in reversed(same[max(0, end - RELATED_COUNT * 2): end])
-                 if p not in shared]
-        ranked += extra[: RELATED_COUNT - len(ranked)]
-    return tuple(ranked)
+    section = article.section.slug
+
+    def relevance(p: int) -> tuple[int, bool, int]:
+        return (shared[p], oldest_first[p].section.slug == section, p)
+
+    return tuple(sorted(shared, key=relevance, reverse=True)[:RELATED_COUNT])
 
 
 def related_identity(article: Article) -> str:

@@ -136,8 +136,11 @@ def shared_key(model: SiteModel) -> str:
 
 
 def _listing_key(listing: Listing, page: ListingPage, shared: str) -> str:
+    # The links name the date ranges of the pages they lead to.
     parts = [listing.title, listing.url, str(page.number), str(links_reach(listing, page)),
-             *(a.digest for a in page.articles)]
+             *(a.digest for a in page.articles),
+             *(f"{oldest.isoformat()}/{newest.isoformat()}"
+               for _, _, oldest, newest in page.nearby)]
     if render.shows_shared_inline(listing, page):
         parts.append(shared)
     return _digest(*parts)
@@ -147,7 +150,8 @@ def links_reach(listing: Listing, page: ListingPage) -> int:
     """The highest page number the page's links depend on.
 
     Its links (newer, older, nearby numbers) follow from its URL, its number and
-    this: cheaper to key than their repr, 35,000 times. An archive page far from
+    this: cheaper to key than their repr, 35,000 times (the date ranges the
+    nearby links print are keyed beside it). An archive page far from
     the newest end links to the same pages however many follow, so adding a page
     to a listing re-renders only its last few pages, not all of them.
     """

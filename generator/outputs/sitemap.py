@@ -1,11 +1,13 @@
 """sitemap.xml (split under a sitemap index when large), news-sitemap.xml and robots.txt.
 
-The URL list is ordered so that files stay put as the site grows: articles and
-listing archive pages in order of their oldest article, then the listing front
-pages (the ones that change with every new article) at the very end. Split
-into parts of `sitemap_limit` URLs, publishing one article rewrites only the
-newest part and the index. Archive pages carry no lastmod: they change only
-when an article they list is edited, and crawlers reach them from the front.
+The URL list is ordered so that files stay put as the site grows: articles
+oldest first, each followed by the listing archive pages its arrival made (a
+page of older articles comes to be when the front has a full page of newer
+ones), then the listing front pages (the ones that change with every new
+article) at the very end. Split into parts of `sitemap_limit` URLs, publishing
+one article rewrites only the newest part and the index. Archive pages carry
+no lastmod: they change only when an article they list is edited, and crawlers
+reach them from the front.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import NamedTuple
 
 from generator.core import xmltext as x
 from generator.core.objects import Article, SiteModel
+from generator.model.site import page_births
 from generator.model.urls import absolute_url
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -60,14 +63,12 @@ class Robots:
 
 def sitemap_entries(model: SiteModel) -> list[Entry]:
     """Every article and listing page, in the stable order described above."""
-    born: dict[str, list[str]] = defaultdict(list)  # article URL -> archive pages it starts
+    born: dict[str, list[str]] = defaultdict(list)  # article URL -> archive pages it made
     fronts = [home_entry(model)]
     for listing in model.listings:
-        for page in listing.pages:
-            if page.number is None:
-                fronts.append(front_entry(page))
-            elif page.articles:
-                born[page.articles[-1].url].append(page.url)
+        fronts.append(front_entry(listing.pages[0]))
+        for maker, url in page_births(listing, model.config.page_size):
+            born[maker.url].append(url)
     entries = []
     for article in reversed(model.articles):  # oldest first
         entries.append(article_entry(article))

@@ -7,6 +7,11 @@ back-forward-cached tab is shown again, so a tab that missed a build reloads.
 One tab per browser holds the event stream (a Web Lock elects it) and passes
 epochs to the others over a BroadcastChannel: browsers allow only six
 connections per host, and one stream per tab would starve the seventh tab.
+
+Besides reloading, the preview speaks to the editor over every page, in the
+site's language: a bar listing the last build's warnings (dismissible), and a
+mark on every link to a draft or a future-dated article, however the theme
+draws it (cards, boxes, search results filled in by scripts).
 """
 
 from __future__ import annotations
@@ -14,9 +19,58 @@ from __future__ import annotations
 import html
 import json
 import re
+from dataclasses import dataclass
 
 EVENTS_PATH = "/__newsgen__/events"
 EPOCH_PATH = "/__newsgen__/epoch"
+
+# The preview's own words; a site in another language gets the English ones.
+PREVIEW_LABELS = {
+    "ko": {
+        "failed_title": "빌드 실패 — newsgen 미리보기",
+        "failed": "빌드에 실패했습니다",
+        "failed_help": "사이트가 다시 빌드될 때까지 미리보기는 이 페이지를 보여 줍니다. "
+                       "아래 파일을 고쳐 저장하면 이 페이지가 저절로 다시 열립니다.",
+        "problems": "문제",
+        "warnings": "경고",
+        "warnings_help": "빌드는 되었지만 확인할 것이 있습니다",
+        "dismiss": "닫기",
+        "draft": "초안",
+        "draft_help": "초안: 공개 사이트에는 나오지 않습니다",
+        "future": "예약",
+        "future_help": "예약 기사: 게재 시각 전에는 공개 사이트에 나오지 않습니다",
+    },
+    "en": {
+        "failed_title": "Build failed — newsgen preview",
+        "failed": "Build failed",
+        "failed_help": "The preview shows this page until the site builds again. "
+                       "Fix the file and save it: this page reloads by itself.",
+        "problems": "Problems",
+        "warnings": "Warnings",
+        "warnings_help": "The site built, but check these",
+        "dismiss": "Dismiss",
+        "draft": "DRAFT",
+        "draft_help": "Draft: not on the published site",
+        "future": "SCHEDULED",
+        "future_help": "Scheduled: not on the published site before its date",
+    },
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewNotes:
+    """What the preview shows over the site's pages, from the last build.
+
+    `marks` holds (URL path as the site links it, "draft" or "future").
+    """
+
+    language: str = "en"
+    warnings: tuple[str, ...] = ()
+    marks: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return PREVIEW_LABELS.get(self.language.split("-")[0].lower(), PREVIEW_LABELS["en"])
 
 RELOAD_SCRIPT = """<script data-newsgen-preview>
 (function () {
@@ -56,11 +110,11 @@ RELOAD_SCRIPT = """<script data-newsgen-preview>
 """
 
 ERROR_PAGE = """<!DOCTYPE html>
-<html lang="en">
+<html lang="{language}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Build failed — newsgen preview</title>
+<title>{failed_title}</title>
 <style>
 body {{ font: 16px/1.5 system-ui, sans-serif; margin: 0; background: #fff5f5; color: #1a1a1a; }}
 main {{ max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }}
@@ -72,15 +126,93 @@ li {{ font: 15px/1.5 ui-monospace, monospace; white-space: pre-wrap; word-break:
 </head>
 <body>
 <main>
-<h1>Build failed</h1>
-<p>The preview shows this page until the site builds again.
-Fix the file and save it: this page reloads by itself.</p>
-<ol class="newsgen-problems">
+<h1>{failed}</h1>
+<p>{failed_help}</p>
+<ol class="newsgen-problems" aria-label="{problems}">
 {items}
 </ol>
 </main>
 </body>
 </html>
+"""
+
+# The warnings bar and the marks: plain DOM, styled inline so no theme can hide them.
+NOTES_SCRIPT = """<script data-newsgen-preview>
+(function () {
+  "use strict";
+  var notes = %(notes)s;
+  var bar = document.getElementById("newsgen-warnings");
+  if (bar) {
+    var key = "newsgen-dismissed";
+    try { if (sessionStorage.getItem(key) === notes.epoch) bar.remove(); } catch (e) {}
+    bar.querySelector("button").addEventListener("click", function () {
+      bar.remove();
+      try { sessionStorage.setItem(key, notes.epoch); } catch (e) {}
+    });
+  }
+  var kinds = notes.marks, labels = notes.labels;
+  if (!Object.keys(kinds).length) return;
+  function kindOf(href) {
+    try { var path = new URL(href, location.href).pathname; } catch (e) { return null; }
+    try { path = decodeURI(path); } catch (e) {}
+    return kinds[path] || kinds[path + "/"] || null;
+  }
+  function mark(kind) {
+    var span = document.createElement("span");
+    span.className = "newsgen-mark newsgen-mark-" + kind;
+    span.textContent = labels[kind];
+    span.title = labels[kind + "_help"];
+    span.setAttribute("style", "display:inline-block;margin:0 .1em 0 0;padding:0 .35em;" +
+      "border-radius:3px;font:700 12px/1.6 system-ui,sans-serif;vertical-align:middle;" +
+      "color:#fff;background:" + (kind === "draft" ? "#b00020" : "#0b5cad"));
+    return span;
+  }
+  function markLinks(root) {
+    var links = root.querySelectorAll ? root.querySelectorAll("a[href]") : [];
+    for (var i = 0; i < links.length; i++) {
+      var link = links[i], kind = kindOf(link.getAttribute("href"));
+      if (!kind || link.hasAttribute("data-newsgen-mark") || !link.textContent.trim()) continue;
+      link.setAttribute("data-newsgen-mark", kind);
+      link.insertBefore(document.createTextNode(" "), link.firstChild);
+      link.insertBefore(mark(kind), link.firstChild);
+    }
+  }
+  function markPage() {
+    var kind = kindOf(location.href), heading = document.querySelector("h1");
+    if (kind && heading && !document.querySelector(".draft-mark, [data-newsgen-page-mark]")) {
+      heading.setAttribute("data-newsgen-page-mark", kind);
+      heading.insertBefore(document.createTextNode(" "), heading.firstChild);
+      heading.insertBefore(mark(kind), heading.firstChild);
+    }
+  }
+  function start() {
+    markPage();
+    markLinks(document);
+    new MutationObserver(function (changes) {
+      changes.forEach(function (change) {
+        change.addedNodes.forEach(function (node) {
+          if (node.nodeType !== 1 || node.classList.contains("newsgen-mark")) return;
+          if (node.matches("a[href]")) markLinks(node.parentNode || node); else markLinks(node);
+        });
+      });
+    }).observe(document.body, { childList: true, subtree: true });
+  }
+  if (document.body) start(); else document.addEventListener("DOMContentLoaded", start);
+})();
+</script>
+"""
+
+WARNINGS_BAR = """<div id="newsgen-warnings" role="region" aria-label="{warnings}" \
+style="position:fixed;left:0;right:0;bottom:0;z-index:2147483647;max-height:40vh;overflow:auto;\
+background:#fff8e1;color:#1a1a1a;border-top:3px solid #b26a00;\
+font:14px/1.5 system-ui,sans-serif;padding:.5rem 3.5rem .5rem 1rem">
+<strong>{warnings}</strong> · {warnings_help}
+<ul style="margin:.25rem 0 0;padding-left:1.25rem;font-family:ui-monospace,monospace">
+{items}
+</ul>
+<button type="button" style="position:absolute;top:.4rem;right:.5rem;min-width:44px;\
+min-height:32px;font:inherit;cursor:pointer">{dismiss}</button>
+</div>
 """
 
 BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
@@ -92,9 +224,26 @@ def reload_script(epoch: str) -> bytes:
     return (RELOAD_SCRIPT % values).encode("utf-8")
 
 
-def inject_reload(page: bytes, epoch: str) -> bytes:
-    """Insert the script before the last </body>, or append it when there is none."""
-    script = reload_script(epoch)
+def notes_html(notes: PreviewNotes, epoch: str) -> str:
+    """The warnings bar and the script that marks drafts and future articles, or ''."""
+    if not notes.warnings and not notes.marks:
+        return ""
+    labels = notes.labels
+    bar = WARNINGS_BAR.format(
+        items="\n".join(f"<li>{html.escape(line)}</li>" for line in notes.warnings),
+        **{k: html.escape(v) for k, v in labels.items()}) if notes.warnings else ""
+    data = {"epoch": epoch, "marks": dict(notes.marks),
+            "labels": {k: labels[k] for k in ("draft", "draft_help", "future", "future_help")}}
+    # '<' escaped so no value can close the script element.
+    data_text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+    script = NOTES_SCRIPT % {"notes": data_text}
+    return bar + script
+
+
+def inject_reload(page: bytes, epoch: str, notes: PreviewNotes | None = None) -> bytes:
+    """Insert the script (and the notes) before the last </body>, or append them when
+    there is none."""
+    script = reload_script(epoch) + notes_html(notes or PreviewNotes(), epoch).encode("utf-8")
     matches = list(BODY_END.finditer(page))
     if not matches:
         return page + script
@@ -102,7 +251,10 @@ def inject_reload(page: bytes, epoch: str) -> bytes:
     return page[:at] + script + page[at:]
 
 
-def error_page(lines: list[str] | tuple[str, ...], epoch: str) -> bytes:
+def error_page(lines: list[str] | tuple[str, ...], epoch: str, language: str = "en") -> bytes:
     """The page shown instead of every HTML page while the last build failed."""
     items = "\n".join(f"<li>{html.escape(line)}</li>" for line in lines)
-    return inject_reload(ERROR_PAGE.format(items=items).encode("utf-8"), epoch)
+    notes = PreviewNotes(language)
+    labels = {k: html.escape(v) for k, v in notes.labels.items()}
+    page = ERROR_PAGE.format(items=items, language=html.escape(language, quote=True), **labels)
+    return inject_reload(page.encode("utf-8"), epoch)

@@ -214,7 +214,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         file = found.file if found.status == 200 else inside_file(root, "404.html")
         is_html = file is None or file.suffix.lower() in (".html", ".htm")
         if state.problems and is_html:
-            page = error_page(state.problems, state.epoch)
+            page = error_page(state.problems, state.epoch, state.notes.language)
             return self._send(500, MEDIA_TYPES[".html"], page, send_body)
         try:
             content = None if file is None else file.read_bytes()
@@ -223,7 +223,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if content is None:
             return self._send(404, "text/plain; charset=utf-8", b"404 not found\n", send_body)
         if is_html:
-            content = inject_reload(content, state.epoch)
+            content = inject_reload(content, state.epoch, state.notes)
         self._send(found.status, media_type(file), content, send_body)
 
     def _send(self, status: int, kind: str, content: bytes, send_body: bool,

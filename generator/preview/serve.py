@@ -28,6 +28,7 @@ from generator.engine.build import CACHE_DIR, BuildOptions, build
 from generator.engine.collector import BetweenBuilds
 from generator.engine.session import Session
 from generator.outputs import korean
+from generator.preview.livereload import PreviewNotes
 from generator.preview.preview_http import PreviewHandler
 from generator.preview.watch import Watcher, describe
 from generator.sources.config import load_config
@@ -61,6 +62,7 @@ class Snapshot:
     epoch: str
     problems: tuple[str, ...]
     base_path: str
+    notes: PreviewNotes = PreviewNotes()
 
 
 class BuildState:
@@ -74,6 +76,7 @@ class BuildState:
         self.closing = False
         self.problems: tuple[str, ...] = ()
         self.base_path = base_path
+        self.notes = PreviewNotes()
 
     @property
     def epoch(self) -> str:
@@ -84,12 +87,17 @@ class BuildState:
         with self._changed:
             self.building = True
 
-    def finish(self, problems: tuple[str, ...], changed: bool, base_path: str) -> None:
+    def finish(self, problems: tuple[str, ...], changed: bool, base_path: str,
+               notes: PreviewNotes | None = None) -> None:
+        """Record a finished build; `notes` None keeps the last build's."""
+        notes = self.notes if notes is None else notes
         with self._changed:
-            if changed or problems != self.problems or base_path != self.base_path:
+            if changed or problems != self.problems or base_path != self.base_path or (
+                    notes != self.notes):
                 self._count += 1
             self.problems = problems
             self.base_path = base_path
+            self.notes = notes
             self.building = False
             self._changed.notify_all()
 
@@ -102,7 +110,7 @@ class BuildState:
         """Wait until no build runs; return the state the last one left."""
         with self._changed:
             self._changed.wait_for(lambda: not self.building or self.closing)
-            return Snapshot(self.epoch, self.problems, self.base_path)
+            return Snapshot(self.epoch, self.problems, self.base_path, self.notes)
 
     def wait_new_epoch(self, seen: str | None, timeout: float) -> str:
         """Return the epoch once it differs from `seen` (and no build runs), or after timeout."""
@@ -217,7 +225,9 @@ class PreviewServer:
     def _build_and_tell(self, reason: str, paths: frozenset[str] | None) -> None:
         problems: tuple[str, ...] = ()
         changed = False
-        base_path = _base_path(self.options.site_dir, self.state.base_path)
+        notes: PreviewNotes | None = None
+        base_path, language = _site_facts(self.options.site_dir, self.state.base_path,
+                                          self.state.notes.language)
         reason = printable(reason)  # it names the saved files
         try:
             result = build(self._build_options(paths))
@@ -225,8 +235,10 @@ class PreviewServer:
             for warning in result.warnings:
                 self.log(printable(str(warning)))
             self.log(_summary(reason, result))
+            notes = _notes(result, language, base_path)
         except BuildFailed as failure:
             problems = tuple(printable(str(p)) for p in failure.problems)
+            notes = PreviewNotes(language)
             self.log("\n".join([*problems, f"{reason}: build failed; the preview shows the "
                                 "problems until the next good save"]))
         except NewsgenError as error:
@@ -236,7 +248,7 @@ class PreviewServer:
             problems = (f"internal error: {error!r}",)
             self.log(traceback.format_exc())
         finally:
-            self.state.finish(problems, changed, base_path)
+            self.state.finish(problems, changed, base_path, notes)
 
     def _build_options(self, paths: frozenset[str] | None) -> BuildOptions:
         return BuildOptions(site_dir=self.options.site_dir, output_dir=self.root,
@@ -281,10 +293,27 @@ def _bind(host: str, port: int, handler, preview: PreviewServer) -> PreviewHTTPS
 
 def _base_path(site_dir: Path, fallback: str) -> str:
     """The path part of base_url; a broken site.toml keeps the last known one."""
+    return _site_facts(site_dir, fallback, "en")[0]
+
+
+def _site_facts(site_dir: Path, base_path: str, language: str) -> tuple[str, str]:
+    """The path part of base_url and the site's language; a broken site.toml keeps
+    the last known ones."""
     try:
-        return load_config(site_dir).base_path
+        config = load_config(site_dir)
     except NewsgenError:
-        return fallback
+        return base_path, language
+    return config.base_path, config.language
+
+
+def _notes(result: BuildResult, language: str, base_path: str) -> PreviewNotes | None:
+    """What the preview shows over pages after this build; None: as after the last one
+    (a build that found nothing changed read no article)."""
+    if result.unpublished is None:
+        return None
+    prefix = base_path.rstrip("/")
+    return PreviewNotes(language, tuple(printable(str(w)) for w in result.warnings),
+                        tuple((prefix + url, kind) for url, kind in result.unpublished))
 
 
 def _url_host(host: str) -> str:

@@ -28,7 +28,7 @@ from generator.core.objects import (
     Tag,
 )
 from generator.core.sitefiles import is_inside
-from generator.core.slugs import SLUG_RE, check_url_path, tag_slug
+from generator.core.slugs import SLUG_RE, check_url_path, file_slug, tag_slug
 from generator.core.stamps import file_stamp, settled_stat
 from generator.sources.frontmatter import decode_source, split_document
 
@@ -339,10 +339,11 @@ def make_article(source: Source | SourceEntry, body: RenderedBody, body_key: str
         message = (f"unknown section '{section_slug}' (known: {known})" if section_slug
                    else f"no section: put the file in content/<section>/ (one of: {known})")
         problems.append(Problem(source.path, meta.lines.get("section", 1), "section", message))
-    slug = meta.slug or Path(source.path).stem
+    slug = meta.slug or file_slug(Path(source.path).stem) or ""
     if not SLUG_RE.match(slug) or len(slug) > MAX_SLUG_LENGTH:
-        problem("slug", f"the file name '{Path(source.path).name}' is not a valid slug; "
-                "rename it or set 'slug:' (lowercase letters, digits, hyphens)")
+        problem("slug", f"the file name '{Path(source.path).name}' is not a valid slug "
+                "and none can be made from it; rename it or set 'slug:' (lowercase "
+                "letters, digits, hyphens)")
     reporters = _resolve_authors(meta, authors, problem)
     if problems:
         return problems

@@ -117,10 +117,7 @@ def load_yaml(path: str, yaml_text: str, first_line: int = 1) -> YamlValue | Pro
             return bomb
         value = None if node is None else loader.construct_document(node)
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line = mark.line + first_line if mark else first_line
-        what = err.problem or err.context or describe(err)
-        return Problem(path, line, None, f"invalid YAML: {what}")
+        return syntax_problem(path, err, yaml_text, first_line)
     except (yaml.YAMLError, ValueError, OverflowError, RecursionError, MemoryError) as err:
         return Problem(path, first_line, None, f"invalid YAML: {describe(err)}")
     finally:
@@ -135,6 +132,46 @@ def load_yaml(path: str, yaml_text: str, first_line: int = 1) -> YamlValue | Pro
                     duplicates.append((key_node.value, line))
                 lines.setdefault(key_node.value, line)
     return YamlValue(value, lines, tuple(duplicates))
+
+
+def syntax_problem(path: str, err: yaml.MarkedYAMLError, yaml_text: str,
+                   first_line: int) -> Problem:
+    """A YAML syntax error on the line a writer must fix, with a hint for common mistakes.
+
+    An unclosed quote or bracket is found where the text ends; it is reported
+    where it was opened.
+    """
+    opened = err.context_mark is not None and (err.context or "").startswith(OPENING_CONTEXTS)
+    mark = err.context_mark if opened else err.problem_mark or err.context_mark
+    index = mark.line if mark else 0
+    lines = yaml_text.split("\n")
+    text = lines[index] if index < len(lines) else ""
+    what = err.problem or err.context or describe(err)
+    return Problem(path, index + first_line, None,
+                   f"invalid YAML: {what}{_syntax_hint(err, text, opened)}")
+
+
+# Scanner contexts whose mark is where a quote or bracket was opened and never closed.
+OPENING_CONTEXTS = ("while scanning a quoted scalar", "while parsing a flow")
+
+
+def _syntax_hint(err: yaml.MarkedYAMLError, text: str, opened: bool) -> str:
+    """What to do about the most common front-matter mistakes, or ''."""
+    problem = err.problem or ""
+    if "\t" in text or "tab character" in problem:
+        return "; use spaces, not tabs"
+    if opened and "quoted" in (err.context or ""):
+        return "; the quote opened on this line is never closed: end the value with it"
+    if opened:
+        closing = "}" if "mapping" in (err.context or "") else "]"
+        return f"; the bracket opened on this line is never closed: end it with '{closing}'"
+    if problem.startswith("mapping values are not allowed"):
+        if text[:1].isspace():
+            return "; this line is indented: start each key at the beginning of the line"
+        key, _, value = text.partition(":")
+        quoted = value.strip().replace('"', '\\"')
+        return f'; put the {key.strip()} in quotes: {key.strip()}: "{quoted}"'
+    return ""
 
 
 def _alias_bomb(path: str, root: yaml.Node, first_line: int) -> Problem | None:
