@@ -35,7 +35,7 @@ from operator import attrgetter
 from types import MappingProxyType
 from typing import NamedTuple
 
-from generator import articlestore, indexing, korean, pages, search, siteindex, unchanged
+from generator import articlestore, indexing, korean, pages, render, search, siteindex, unchanged
 from generator.assets import collect_assets
 from generator.build import (
     BodyStore,
@@ -398,7 +398,7 @@ class _Wanted:
             if joined and kind in ("tag", "section"):
                 count = max(count, RELATED_WINDOW, 2 * RELATED_COUNT)  # related candidates
             if kind == "section":
-                count = max(count, config.feed_count, config.box_count)
+                count = max(count, config.feed_count, render.box_pool(config))
             self.positions[slot] = list(islice(self._members(kind, key), min(count, before)))
         if self.edited:
             self._deep()

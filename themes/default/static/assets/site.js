@@ -2,8 +2,9 @@
 // 1. fill the boxes that show site-wide recency (date, weather, 최신기사, section boxes)
 //    from /recent/, the one page every build rewrites, so article pages never change
 //    when news arrives (without JavaScript a plain link stays);
-// 2. rotate the weather strip one city at a time;
-// 3. focus the search field when the search panel opens.
+// 2. hide weather readings older than the site allows, rotate the rest one city at a time;
+// 3. focus the search field when the search panel opens;
+// 4. scroll the section tabs so the current section is in view.
 (function () {
   "use strict";
   var base = document.body.getAttribute("data-base") || "/";
@@ -27,6 +28,22 @@
         });
       })
       .catch(function () { /* the plain link stays */ });
+  }
+
+  // The page may be read hours after it was built: weather must not outlive its age.
+  function hideStaleWeather() {
+    var weather = document.querySelector(".weather[data-observed]");
+    if (!weather) return;
+    var age = Date.now() - Date.parse(weather.getAttribute("data-observed"));
+    if (!(age <= Number(weather.getAttribute("data-max-age")) * 1000)) weather.hidden = true;
+  }
+
+  function showCurrentSection() {
+    var row = document.querySelector(".section-nav ul");
+    var current = row && row.querySelector("[aria-current]");
+    if (!current || row.scrollWidth <= row.clientWidth) return;
+    var item = current.parentNode;
+    row.scrollLeft = item.offsetLeft - (row.clientWidth - item.offsetWidth) / 2;
   }
 
   function rotateWeather() {
@@ -55,5 +72,7 @@
   }
 
   wireSearch();
-  fillShared().then(rotateWeather);
+  showCurrentSection();
+  hideStaleWeather();
+  fillShared().then(function () { hideStaleWeather(); rotateWeather(); });
 })();
