@@ -32,10 +32,11 @@ URL_SAFE = "/%#?=&~-._:"
 UNQUOTED = re.compile(r"[A-Za-z0-9_.~/%#?=&:-]*")  # what quote(…, safe=URL_SAFE) leaves as is
 # A section box picks its photo lead from this many times box_count of its newest articles.
 BOX_POOL = 3
-MIDDLE_DOT = re.compile(r"(?<=\S)([·ㆍ])(?=\S)")
-# A raw-text element whole, a tag, or the text between tags.
-HTML_TOKEN = re.compile(r"<(script|style|pre|code|title|textarea)\b.*?</\1\s*>|<[^>]*>|[^<]+",
-                        re.S | re.I)
+# A middle dot with the character (or character reference) on each side of it.
+MIDDLE_DOT = re.compile(r"(&#?\w+;|[^\s<&])([·ㆍ])(&#?\w+;|[^\s<&])")
+# An element whose text must stay as written, a tag, or the text between tags.
+HTML_TOKEN = re.compile(r"<(script|style|pre|code|title|textarea|option)\b.*?</\1\s*>|<[^>]*>"
+                        r"|[^<]+", re.S | re.I)
 # The footer prints the publisher's fields in this order; other keys follow as written.
 PUBLISHER_ORDER = ("name", "registration", "registered", "publisher", "editor", "address",
                    "phone", "email", "youth_officer")
@@ -316,11 +317,12 @@ def _absolute(model: SiteModel):
 
 
 def keep_words_together(html: str) -> str:
-    """Glue a middle dot to the words beside it ('군포·의왕') with word joiners.
+    """Keep a middle dot on the line of the words beside it ('군포·의왕').
 
     Browsers may break a line before '·' even under `word-break: keep-all`, leaving a
-    line that starts with it; CSS has no rule against that. Tags, scripts, the title
-    and code are left as they are.
+    line that starts with it, and CSS has no rule against that: the dot and its two
+    neighbours go in a `<span class="nb">` the theme does not wrap. The text itself is
+    unchanged; tags, scripts, the title and code are left as they are.
     """
     if "·" not in html and "ㆍ" not in html:
         return html
@@ -329,7 +331,8 @@ def keep_words_together(html: str) -> str:
 
 def _glue_text(match: re.Match) -> str:
     text = match.group(0)
-    return text if text.startswith("<") else MIDDLE_DOT.sub("\u2060\\1\u2060", text)
+    return text if text.startswith("<") else MIDDLE_DOT.sub(r'<span class="nb">\1\2\3</span>',
+                                                            text)
 
 
 def template_problem(error: Exception, config: Config) -> Problem:

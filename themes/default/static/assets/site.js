@@ -62,9 +62,15 @@
     if (!panel) return;
     var label = panel.querySelector("summary .visually-hidden");
     var openText = label ? label.textContent : "";
+    var field = panel.querySelector("input");
+    // Open here rather than by default, so the field has focus as the click returns.
+    panel.querySelector("summary").addEventListener("click", function (event) {
+      event.preventDefault();
+      panel.open = !panel.open;
+      if (panel.open && field) field.focus();
+    });
     panel.addEventListener("toggle", function () {
       if (label) label.textContent = panel.open ? panel.getAttribute("data-close-label") : openText;
-      if (panel.open) { var field = panel.querySelector("input"); if (field) field.focus(); }
     });
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && panel.open) { panel.open = false; panel.querySelector("summary").focus(); }
