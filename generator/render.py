@@ -302,13 +302,17 @@ def render_search(env, model: SiteModel) -> str:
     """The search page: a form, and the script that queries the static index."""
     context = _common(model, section=None, inline_shared=False)
     meta = seo.utility_meta(model.config, model.config.labels["search"])
-    context.update(meta=replace(meta, canonical=absolute_url(model.config, "/search/")))
+    # Indexable: the bare form is a page like any other, and ?q= variants name it canonical.
+    context.update(meta=replace(meta, canonical=absolute_url(model.config, "/search/"),
+                                robots=None))
     return keep_words_together(env.get_template("search.html").render(context))
 
 
 def render_not_found(env, model: SiteModel) -> str:
     context = _common(model, section=None, inline_shared=False)
-    context.update(meta=seo.utility_meta(model.config, model.config.labels["not_found"]))
+    # No noindex: hosts serve it with status 404, which search engines never index.
+    meta = seo.utility_meta(model.config, model.config.labels["not_found"])
+    context.update(meta=replace(meta, robots=None))
     return keep_words_together(env.get_template("404.html").render(context))
 
 
