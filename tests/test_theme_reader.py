@@ -397,6 +397,14 @@ def test_weather_observed_must_be_a_time(make_site):
     assert (problem.path, problem.line, problem.field) == ("data/weather.yaml", 2, "observed")
 
 
+def test_weather_without_an_observation_time_is_hidden_with_a_warning(make_site):
+    weather = "source: 기상청 제공\ncities:\n  - {name: 수원, sky: 맑음, temp: 3.2}\n"
+    site = make_site({"data/weather.yaml": weather, "content/local/a.md": article_text("가")})
+    result = build_site(site)
+    assert [(w.path, w.field) for w in result.warnings] == [("data/weather.yaml", "observed")]
+    assert parse_html(site / "output/recent/index.html").select_one(".weather") is None
+
+
 def test_weather_hides_itself_in_the_browser_once_it_is_old(browser, make_site):  # noqa: F811
     site = weather_site(make_site, "2026-11-25 10:00")
     build_site(site)
