@@ -250,7 +250,7 @@ def test_damaged_shard_in_the_cache_is_made_again(make_site, small_segments):
 
 def test_search_page_explains_itself_without_javascript(sample_site):
     page = parse_html(sample_site / "search/index.html")
-    status = page.select_one("[data-search-status]")
+    status = page.select_one("noscript [data-search-noscript]")
     assert "JavaScript" in status.get_text()
     assert page.select_one('form[role=search] input[name="q"]')
     links = [a["href"] for a in page.select("[data-search-fallback] a")]

@@ -7,10 +7,15 @@ from urllib.parse import unquote
 from conftest import FIXED_NOW, MINIMAL_CONFIG, article_text, build_site, parse_html
 
 ARTICLE = "local/2026/11/20/suwon-bus-route-reform/index.html"
-WEATHER = "source: 기상청 제공\ncities:\n  - {name: 동두천, sky: 흐림, temp: 1}\n"
+WEATHER = ("source: 기상청 제공\nobserved: 2026-11-25 10:00\n"
+           "cities:\n  - {name: 동두천, sky: 흐림, temp: 1}\n")
 
 
 def text(node) -> str:
+    """The text of each element, space-separated; `.nb` spans are part of a word."""
+    for span in node.select(".nb"):
+        span.unwrap()
+    node.smooth()
     return node.get_text(" ", strip=True)
 
 
@@ -154,7 +159,8 @@ def test_article_and_archive_pages_do_not_change_with_the_build_time(make_site):
     stable = ["local/page/1/index.html", "local/page/2/index.html", "latest/page/1/index.html",
               "local/2026/11/11/a1/index.html", "local/2026/11/17/a7/index.html"]
     before = {rel: (site / "output" / rel).read_bytes() for rel in stable}
-    (site / "data/weather.yaml").write_text(WEATHER.replace("temp: 1", "temp: 9"), "utf-8")
+    later = WEATHER.replace("temp: 1", "temp: 9").replace("11-25", "11-28")
+    (site / "data/weather.yaml").write_text(later, "utf-8")
     build_site(site, now=FIXED_NOW + timedelta(days=3))
     assert {rel: (site / "output" / rel).read_bytes() for rel in stable} == before
     assert "9.0℃" in (site / "output/recent/index.html").read_text("utf-8")

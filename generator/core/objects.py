@@ -44,6 +44,7 @@ class Config:
     feed_content: str = "summary"
     sitemap_limit: int = 10_000
     search: bool = True  # the static search index, /search/ and the header's search field
+    weather_max_age: int = 6  # hours: older weather readings are not shown
     logo: str | None = None
     twitter: str | None = None
     embed_hosts: tuple[str, ...] = ()

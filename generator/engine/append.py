@@ -81,6 +81,7 @@ from generator.outputs.sitemap import (
     news_articles,
     sitemap_files,
 )
+from generator.render import templates as render
 from generator.render.assets import collect_assets
 from generator.render.images import make_images, with_image_digests
 
@@ -413,7 +414,7 @@ class _Wanted:
             if joined and kind in ("tag", "section"):
                 count = max(count, RELATED_WINDOW, 2 * RELATED_COUNT)  # related candidates
             if kind == "section":
-                count = max(count, config.feed_count, config.box_count)
+                count = max(count, config.feed_count, render.box_pool(config))
             self.positions[slot] = list(islice(self._members(kind, key), min(count, before)))
         if self.edited:
             self._deep()

@@ -166,7 +166,8 @@ def breadcrumbs(absolute: Absolute, trail: list[tuple[str, str]]) -> dict:
 
 
 def utility_meta(config: Config, title: str) -> PageMeta:
-    """Pages search engines should not index: the shared boxes page and 404."""
+    """Pages search engines should not index, such as the shared boxes page; render
+    lifts `robots` for the search form and 404 (a host serves 404 with its status)."""
     return PageMeta(title=title, description=config.description or config.title,
                     feeds=feed_links(config), robots="noindex")
 

@@ -6,6 +6,7 @@ Each render function takes the site model and one subject and returns HTML text.
 from __future__ import annotations
 
 import hashlib
+import re
 import traceback
 from dataclasses import replace
 from datetime import datetime
@@ -20,12 +21,20 @@ from generator.core.objects import Article, Config, Listing, ListingPage, SiteMo
 from generator.model.urls import absolute_url, site_url
 from generator.render import seo
 from generator.sources.config import theme_dir
+from generator.sources.data import observed_time
 
 if TYPE_CHECKING:
     from generator.render.assets import Assets
     from generator.render.images import ImageSet, Variant
 
 WEEKDAYS = {"ko": "월화수목금토일", "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
+# A section box picks its photo lead from this many times box_count of its newest articles.
+BOX_POOL = 3
+# A middle dot with the character (or character reference) on each side of it.
+MIDDLE_DOT = re.compile(r"(&#?\w+;|[^\s<&])([·ㆍ])(&#?\w+;|[^\s<&])")
+# An element whose text must stay as written, a tag, or the text between tags.
+HTML_TOKEN = re.compile(r"<(script|style|pre|code|title|textarea|option)\b.*?</\1\s*>|<[^>]*>"
+                        r"|[^<]+", re.S | re.I)
 # The footer prints the publisher's fields in this order; other keys follow as written.
 PUBLISHER_ORDER = ("name", "registration", "registered", "publisher", "editor", "address",
                    "phone", "email", "youth_officer")
@@ -74,6 +83,8 @@ def make_environment(config: Config, assets: Assets | None = None,
         asset=lambda name: site_url(config, _assets_or_fail(assets).url_path(name)),
         srcset=lambda variants: srcset(config, variants),
         lede=lede,
+        moment=lambda value: _local_moment(value, config),
+        clock=lambda moment: f"{moment.astimezone(config.timezone):%H:%M}",
         json_ld=lambda data: Markup(seo.json_ld_text(data)),
     )
     env.globals.update(
@@ -126,6 +137,14 @@ def srcset(config: Config, variants: tuple[Variant, ...]) -> str:
     return ", ".join(f"{site_url(config, v.url)} {v.width}w" for v in variants)
 
 
+def _local_moment(value: object, config: Config) -> datetime | None:
+    """A time from a data file in the site's time zone (naive times are local), or None."""
+    moment = observed_time(value)
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=config.timezone)
+
+
 def lede(body_html: str, prefix: str) -> Markup:
     """Put the byline ('매체명 기자명 기자 |') at the start of the body's first paragraph."""
     body = str(body_html)
@@ -166,17 +185,45 @@ def _common(model: SiteModel, *, section: str | None, inline_shared: bool) -> di
         "now": model.now,
         "current_section": section,
         "inline_shared": inline_shared,
-        "boxes": shared_boxes(model) if inline_shared else None,
+        "boxes": shown_boxes(shared_boxes(model), model.config) if inline_shared else None,
     }
 
 
 def shared_boxes(model: SiteModel) -> dict:
-    """What the 최신기사 and section boxes show: the same on every page of a build."""
+    """What the 최신기사 and section boxes choose from: the same on every page of a build.
+
+    A section box picks its photo from the section's newest box_pool(config) articles.
+    """
     config = model.config
+    pool = box_pool(config)
     return {
         "latest": model.articles[: config.latest_count],
-        "sections": [(s, model.sections[s.slug][: config.box_count]) for s in config.sections],
+        "sections": [(s, model.sections[s.slug][:pool]) for s in config.sections],
     }
+
+
+def box_pool(config: Config) -> int:
+    """How many of a section's newest articles its box chooses from."""
+    return config.box_count * BOX_POOL
+
+
+def shown_boxes(boxes: dict, config: Config, shown: frozenset = frozenset()) -> dict:
+    """The boxes as pages show them, leaving out the articles in `shown`: 최신기사 in
+    date order; each section box led by its newest article with a photo, then its
+    newest headlines, box_count in all."""
+    return {
+        "latest": tuple(a for a in boxes["latest"] if a not in shown),
+        "sections": [(section, photo_first([a for a in pool if a not in shown],
+                                           config.box_count))
+                     for section, pool in boxes["sections"]],
+    }
+
+
+def photo_first(articles: list[Article], count: int) -> tuple[Article, ...]:
+    """The newest article with a photo, then the newest others: `count` in all."""
+    lead = next((a for a in articles if a.image), None)
+    rest = [a for a in articles if a is not lead]
+    return tuple([lead, *rest] if lead else rest)[:count]
 
 
 def render_article(env, model: SiteModel, article: Article, body_html: str) -> str:
@@ -184,7 +231,7 @@ def render_article(env, model: SiteModel, article: Article, body_html: str) -> s
     context.update(article=article, body=body_html,
                    related=model.related.get(article.url, ()),
                    meta=seo.article_meta(model.config, article, _absolute(model)))
-    return env.get_template("article.html").render(context)
+    return keep_words_together(env.get_template("article.html").render(context))
 
 
 def shows_shared_inline(listing: Listing, page: ListingPage) -> bool:
@@ -203,47 +250,75 @@ def render_listing(env, model: SiteModel, listing: Listing, page: ListingPage) -
     meta = seo.listing_meta(model.config, listing, page, _absolute(model),
                             reporter.bio if reporter else None)
     context.update(listing=listing, page=page, reporter=reporter, meta=meta)
-    return env.get_template("listing.html").render(context)
+    return keep_words_together(env.get_template("listing.html").render(context))
 
 
 def render_home(env, model: SiteModel) -> str:
-    context = _common(model, section=None, inline_shared=True)
-    top_story, secondary = front_page(context["boxes"]["latest"])
-    context.update(top_story=top_story, secondary=secondary,
+    context = _common(model, section=None, inline_shared=False)
+    boxes = shared_boxes(model)
+    top_story, secondary = front_page(boxes["latest"])
+    front = frozenset(a for a in (top_story, *secondary) if a is not None)
+    context.update(top_story=top_story, secondary=secondary, inline_shared=True,
+                   boxes=shown_boxes(boxes, model.config, front),
                    meta=seo.home_meta(model.config, _absolute(model)))
-    return env.get_template("index.html").render(context)
+    return keep_words_together(env.get_template("index.html").render(context))
 
 
 def front_page(latest: tuple[Article, ...]) -> tuple[Article | None, tuple[Article, ...]]:
-    """The top story (the newest with a photo) and the next four: all from 최신기사,
-    so the home page changes exactly when that box does."""
+    """The top story (the newest with a photo) and four more, photos first: all from
+    최신기사, so the home page changes exactly when that box does. The boxes below
+    leave these out."""
     top = next((a for a in latest if a.image), latest[0] if latest else None)
-    return top, tuple(a for a in latest if a is not top)[:4]
+    rest = [a for a in latest if a is not top]
+    return top, tuple(sorted(rest, key=lambda a: not a.image)[:4])  # stable: newest first
 
 
 def render_recent(env, model: SiteModel) -> str:
     """The shared page that other pages load their recency boxes from."""
     context = _common(model, section=None, inline_shared=True)
     context.update(meta=seo.utility_meta(model.config, model.config.labels["latest"]))
-    return env.get_template("recent.html").render(context)
+    return keep_words_together(env.get_template("recent.html").render(context))
 
 
 def render_search(env, model: SiteModel) -> str:
     """The search page: a form, and the script that queries the static index."""
     context = _common(model, section=None, inline_shared=False)
     meta = seo.utility_meta(model.config, model.config.labels["search"])
-    context.update(meta=replace(meta, canonical=absolute_url(model.config, "/search/")))
-    return env.get_template("search.html").render(context)
+    # Indexable: the bare form is a page like any other, and ?q= variants name it canonical.
+    context.update(meta=replace(meta, canonical=absolute_url(model.config, "/search/"),
+                                robots=None))
+    return keep_words_together(env.get_template("search.html").render(context))
 
 
 def render_not_found(env, model: SiteModel) -> str:
     context = _common(model, section=None, inline_shared=False)
-    context.update(meta=seo.utility_meta(model.config, model.config.labels["not_found"]))
-    return env.get_template("404.html").render(context)
+    # No noindex: hosts serve it with status 404, which search engines never index.
+    meta = seo.utility_meta(model.config, model.config.labels["not_found"])
+    context.update(meta=replace(meta, robots=None))
+    return keep_words_together(env.get_template("404.html").render(context))
 
 
 def _absolute(model: SiteModel):
     return lambda path: absolute_url(model.config, path)
+
+
+def keep_words_together(html: str) -> str:
+    """Keep a middle dot on the line of the words beside it ('군포·의왕').
+
+    Browsers may break a line before '·' even under `word-break: keep-all`, leaving a
+    line that starts with it, and CSS has no rule against that: the dot and its two
+    neighbours go in a `<span class="nb">` the theme does not wrap. The text itself is
+    unchanged; tags, scripts, the title and code are left as they are.
+    """
+    if "·" not in html and "ㆍ" not in html:
+        return html
+    return HTML_TOKEN.sub(_glue_text, html)
+
+
+def _glue_text(match: re.Match) -> str:
+    text = match.group(0)
+    return text if text.startswith("<") else MIDDLE_DOT.sub(r'<span class="nb">\1\2\3</span>',
+                                                            text)
 
 
 def template_problem(error: Exception, config: Config) -> Problem:

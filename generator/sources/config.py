@@ -32,6 +32,7 @@ DEFAULT_LABELS = {
         "reporter_page": "기자 페이지", "email": "이메일",
         "copyright_holder": "저작권자 ©", "search_close": "검색창 닫기",
         "search_placeholder": "검색어를 입력하세요", "weather": "날씨",
+        "weather_observed": "{time} 관측",
         "site_info": "매체 정보",
         "publisher_name": "제호", "publisher_registration": "등록번호",
         "publisher_registered": "등록일", "publisher_publisher": "발행인",
@@ -58,6 +59,7 @@ DEFAULT_LABELS = {
         "reporter_page": "Reporter", "email": "Email",
         "copyright_holder": "©", "search_close": "Close search",
         "search_placeholder": "Search articles", "weather": "Weather",
+        "weather_observed": "Observed {time}",
         "site_info": "About this outlet",
         "publisher_name": "Title", "publisher_registration": "Registration No.",
         "publisher_registered": "Registered", "publisher_publisher": "Publisher",
@@ -79,6 +81,7 @@ TOP_KEYS = {
     "permalink": str, "description": str, "raw_html": bool, "embed_hosts": list,
     "labels": dict, "publisher": dict, "extra": dict, "feed_count": int, "feed_content": str,
     "sitemap_limit": int, "logo": str, "twitter": str, "search": bool,
+    "weather_max_age": int,
 }
 FEED_CONTENT = ("summary", "full")
 SITEMAP_MAX_URLS = 50_000
@@ -91,6 +94,9 @@ HOST_RE = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0
 PERMALINK_REST = re.compile(r"^[a-z0-9\-_./~]*$")
 MAX_SLUG_LENGTH = 80
 SECTION_KEYS = {"slug": str, "name": str, "order": int}
+# Hours after which data/weather.yaml's readings are too old to print under today's date.
+WEATHER_MAX_AGE = 6
+WEATHER_MAX_AGE_LIMIT = 24 * 30
 
 
 def load_config(site_dir: Path, base_url: str | None = None) -> Config:
@@ -139,6 +145,7 @@ def _make_config(site_dir, table, raw, problems, line_of) -> Config | None:
             problem(key, f"must be between 1 and 1000, not {table[key]}")
     _check_theme(site_dir, _get(table, "theme", "default"), problem)
     _check_publishing(table, problem)
+    _check_weather_age(table, problem)
     if problems:
         return None
     return Config(
@@ -165,6 +172,7 @@ def _make_config(site_dir, table, raw, problems, line_of) -> Config | None:
         feed_content=_get(table, "feed_content", "summary"),
         sitemap_limit=_get(table, "sitemap_limit", SITEMAP_DEFAULT_URLS),
         search=_get(table, "search", True),
+        weather_max_age=_get(table, "weather_max_age", WEATHER_MAX_AGE),
         logo=table.get("logo") if isinstance(table.get("logo"), str) else None,
         twitter=table.get("twitter") if isinstance(table.get("twitter"), str) else None,
     )
@@ -301,6 +309,13 @@ def _check_permalink(pattern: str, problem) -> None:
             any(part in (".", "..") for part in pattern.split("/")):
         problem("permalink", f"'{_printable(pattern)}' may only hold placeholders, lowercase "
                 "letters, digits, '-', '_', '.' and '/', without '.' or '..' segments")
+
+
+def _check_weather_age(table: dict, problem) -> None:
+    hours = table.get("weather_max_age")
+    if _is_type(hours, int) and not 1 <= hours <= WEATHER_MAX_AGE_LIMIT:
+        problem("weather_max_age", f"must be a number of hours between 1 and "
+                f"{WEATHER_MAX_AGE_LIMIT}, not {hours}")
 
 
 def _check_publishing(table: dict, problem) -> None:

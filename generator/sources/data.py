@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
 
@@ -46,6 +47,8 @@ def load_data(site_dir: Path) -> tuple[SiteData, list[Problem]]:
         raw, value = result
         digest.update(rel.encode() + b"\0" + raw)
         loaded[path.stem] = value
+    if "weather" in loaded:
+        _check_weather(loaded["weather"], problems)
     authors_file = loaded.get("authors")
     authors = _load_authors(authors_file, problems) if authors_file else {}
     values = {name: item.value for name, item in loaded.items()}
@@ -66,6 +69,33 @@ def _read_data_file(rel: str, path: Path) -> tuple[bytes, YamlValue] | Problem:
         return text
     value = load_yaml(rel, text)
     return value if isinstance(value, Problem) else (raw, value)
+
+
+def observed_time(value: object) -> datetime | None:
+    """When weather readings were taken: a YAML time or text like '2026-11-25 06:00'."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+        return moment if len(value.strip()) > 10 else None  # a day alone is no time
+    return None
+
+
+def _check_weather(loaded: YamlValue, problems: list[Problem]) -> None:
+    """The strip hides readings it cannot date, so say why it stays empty."""
+    path, table = f"{DATA_DIR}/weather.yaml", loaded.value
+    if not isinstance(table, dict) or not table.get("cities"):
+        return
+    if "observed" not in table:
+        problems.append(Problem(path, None, "observed", "missing: the weather is not shown "
+                                "until the file says when it was observed", warning=True))
+    elif observed_time(table["observed"]) is None:
+        problems.append(Problem(path, loaded.lines.get("observed"), "observed",
+                                f"{str(table['observed'])[:40]!r} is not a date and time "
+                                "(example: 2026-11-25 06:00)"))
 
 
 def _load_authors(loaded: YamlValue, problems: list[Problem]) -> dict[str, Author]:

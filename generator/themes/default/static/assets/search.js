@@ -299,7 +299,16 @@
           });
       });
     });
-    input.addEventListener("input", function () { update(input.value); });
+    whenComposed(input, function () { update(input.value); });
+  }
+
+  // Calls `changed` on each input, except while an IME is composing a syllable (Korean
+  // "ㄱ", "겨", "경" are steps of one letter): then once the syllable is done.
+  function whenComposed(target, changed) {
+    target.addEventListener("input", function (event) {
+      if (!event.isComposing) changed(event);
+    });
+    target.addEventListener("compositionend", changed);
   }
 
   function searchPage(form, headerInput) {
@@ -348,13 +357,13 @@
 
     status.setAttribute("data-count", status.getAttribute("data-count-text") || "{n}");
     form.addEventListener("submit", function (event) { event.preventDefault(); update(); });
-    form.addEventListener("input", function (event) {
+    whenComposed(form, function (event) {
       if (event.target === input && headerInput) headerInput.value = input.value;
       update();
     });
     form.addEventListener("change", function () { update(); });
     if (headerInput) {
-      headerInput.addEventListener("input", function () {
+      whenComposed(headerInput, function () {
         input.value = headerInput.value;
         update();
       });

@@ -2,8 +2,9 @@
 // 1. fill the boxes that show site-wide recency (date, weather, 최신기사, section boxes)
 //    from /recent/, the one page every build rewrites, so article pages never change
 //    when news arrives (without JavaScript a plain link stays);
-// 2. rotate the weather strip one city at a time;
-// 3. focus the search field when the search panel opens.
+// 2. hide weather readings older than the site allows, rotate the rest one city at a time;
+// 3. focus the search field when the search panel opens;
+// 4. scroll the section tabs so the current section is in view.
 (function () {
   "use strict";
   var base = document.body.getAttribute("data-base") || "/";
@@ -29,6 +30,22 @@
       .catch(function () { /* the plain link stays */ });
   }
 
+  // The page may be read hours after it was built: weather must not outlive its age.
+  function hideStaleWeather() {
+    var weather = document.querySelector(".weather[data-observed]");
+    if (!weather) return;
+    var age = Date.now() - Date.parse(weather.getAttribute("data-observed"));
+    if (!(age <= Number(weather.getAttribute("data-max-age")) * 1000)) weather.hidden = true;
+  }
+
+  function showCurrentSection() {
+    var row = document.querySelector(".section-nav ul");
+    var current = row && row.querySelector("[aria-current]");
+    if (!current || row.scrollWidth <= row.clientWidth) return;
+    var item = current.parentNode;
+    row.scrollLeft = item.offsetLeft - (row.clientWidth - item.offsetWidth) / 2;
+  }
+
   function rotateWeather() {
     var list = document.querySelector(".weather-list");
     if (!list || calm || list.children.length < 2) return;
@@ -45,9 +62,15 @@
     if (!panel) return;
     var label = panel.querySelector("summary .visually-hidden");
     var openText = label ? label.textContent : "";
+    var field = panel.querySelector("input");
+    // Open here rather than by default, so the field has focus as the click returns.
+    panel.querySelector("summary").addEventListener("click", function (event) {
+      event.preventDefault();
+      panel.open = !panel.open;
+      if (panel.open && field) field.focus();
+    });
     panel.addEventListener("toggle", function () {
       if (label) label.textContent = panel.open ? panel.getAttribute("data-close-label") : openText;
-      if (panel.open) { var field = panel.querySelector("input"); if (field) field.focus(); }
     });
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && panel.open) { panel.open = false; panel.querySelector("summary").focus(); }
@@ -55,5 +78,7 @@
   }
 
   wireSearch();
-  fillShared().then(rotateWeather);
+  showCurrentSection();
+  hideStaleWeather();
+  fillShared().then(function () { hideStaleWeather(); rotateWeather(); });
 })();
