@@ -380,7 +380,7 @@ class _Wanted:
         fresh = 0
         while fresh < min(len(order), NEWS_LIMIT) and dates[fresh] >= since:
             fresh += 1
-        count = max(config.latest_count, config.feed_count, fresh, recent)
+        count = max(render.latest_pool(config), config.feed_count, fresh, recent)
         # Doc ids follow (date, URL): take every article as old as the last one needed.
         while 0 < count < len(order) and dates[count] == dates[count - 1]:
             count += 1

@@ -22,6 +22,7 @@ from generator.core import xmltext as x
 from generator.core.objects import Article, SiteModel
 from generator.model.site import page_births
 from generator.model.urls import absolute_url
+from generator.render.templates import latest_pool
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
@@ -83,7 +84,7 @@ def article_entry(article: Article) -> Entry:
 
 
 def home_entry(model: SiteModel) -> Entry:
-    return Entry("/", *_newest(model.articles[: model.config.latest_count]))
+    return Entry("/", *_newest(model.articles[: latest_pool(model.config)]))
 
 
 def front_entry(page) -> Entry:

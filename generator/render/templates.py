@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 WEEKDAYS = {"ko": "월화수목금토일", "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
 # A section box picks its photo lead from this many times box_count of its newest articles.
 BOX_POOL = 3
+FRONT_COUNT = 5  # the home page's top story and the row of four beside it
 # A middle dot with the character (or character reference) on each side of it.
 MIDDLE_DOT = re.compile(r"(&#?\w+;|[^\s<&])([·ㆍ])(&#?\w+;|[^\s<&])")
 # An element whose text must stay as written, a tag, or the text between tags.
@@ -197,9 +198,15 @@ def shared_boxes(model: SiteModel) -> dict:
     config = model.config
     pool = box_pool(config)
     return {
-        "latest": model.articles[: config.latest_count],
+        "latest": model.articles[: latest_pool(config)],
         "sections": [(s, model.sections[s.slug][:pool]) for s in config.sections],
     }
+
+
+def latest_pool(config: Config) -> int:
+    """How many of the newest articles the home page's front and its 최신기사 box, which
+    leaves the front out, choose from; other pages' 최신기사 show the first latest_count."""
+    return config.latest_count + FRONT_COUNT
 
 
 def box_pool(config: Config) -> int:
@@ -212,7 +219,7 @@ def shown_boxes(boxes: dict, config: Config, shown: frozenset = frozenset()) -> 
     date order; each section box led by its newest article with a photo, then its
     newest headlines, box_count in all."""
     return {
-        "latest": tuple(a for a in boxes["latest"] if a not in shown),
+        "latest": tuple(a for a in boxes["latest"] if a not in shown)[: config.latest_count],
         "sections": [(section, photo_first([a for a in pool if a not in shown],
                                            config.box_count))
                      for section, pool in boxes["sections"]],
