@@ -28,6 +28,7 @@ from generator.core.errors import BuildFailed
 from generator.core.tuning import Tuning
 from generator.engine.build import BuildOptions, build
 from generator.engine.session import Session
+from generator.outputs import search
 from generator.outputs.korean import Analyser
 
 SECTIONS = ("local", "society")
@@ -164,6 +165,14 @@ class NewsroomMachine(RuleBasedStateMachine):
         for _ in range(count):
             article = self._add(min(self._newest(), self.now) + timedelta(minutes=7),
                                 tags=(TAGS[self.state.serial % 5],))
+            self._put(article.rel, article.text())
+
+    @rule()
+    def publish_a_burst(self):
+        """Many in a row: with the search index's segments made small, its newest
+        articles roll over into its base."""
+        for _ in range(12):
+            article = self._add(min(self._newest(), self.now) + timedelta(minutes=3))
             self._put(article.rel, article.text())
 
     @rule(days=st.integers(1, 20))
@@ -355,12 +364,21 @@ def test_random_changes_under_build_watch_build_as_clean_builds(tmp_path):
     run_machine(tmp_path, examples=6, steps=14, watching=True, workers=1)
 
 
-@pytest.mark.slow
-def test_random_changes_past_every_size_threshold_build_as_clean_builds(tmp_path):
-    run_machine(tmp_path, examples=20, steps=20, workers=2, tuning=Tuning.all_big())
+@pytest.fixture
+def small_search_segments(monkeypatch):
+    """recent/ holds 8 articles and a sections/ file 16 ids: bursts roll them over."""
+    monkeypatch.setattr(search, "SEGMENT", 8)
+    monkeypatch.setattr(search, "BLOCK", 16)
 
 
 @pytest.mark.slow
-def test_random_changes_under_build_watch_past_every_size_threshold(tmp_path):
-    run_machine(tmp_path, examples=10, steps=20, watching=True, workers=2,
+def test_random_changes_past_every_size_threshold_build_as_clean_builds(
+        tmp_path, small_search_segments):
+    run_machine(tmp_path, examples=12, steps=20, workers=2, tuning=Tuning.all_big())
+
+
+@pytest.mark.slow
+def test_random_changes_under_build_watch_past_every_size_threshold(
+        tmp_path, small_search_segments):
+    run_machine(tmp_path, examples=8, steps=20, watching=True, workers=2,
                 tuning=Tuning.all_big())
