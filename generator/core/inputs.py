@@ -51,6 +51,11 @@ class BuildInputs:
         return _digest(self.config, self.data, self.parse_settings)
 
 
+def digest_of(keys: dict[str, str]) -> str:
+    """A digest of named keys (the static files': their names, sizes and stamps)."""
+    return _digest(*(f"{name}\0{key}" for name, key in keys.items()))
+
+
 def _digest(*parts: str, size: int = 16) -> str:
     return hashlib.blake2b("\0".join([FORMAT, __version__, *parts]).encode(),
                            digest_size=size).hexdigest()

@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 
 from generator.core.errors import BuildFailed, BuildStopped, Problem, raise_if_errors
-from generator.core.inputs import BuildInputs
+from generator.core.inputs import BuildInputs, digest_of
 from generator.core.objects import Article, BuildResult, Config, SourceEntry
 from generator.core.sitefiles import check_site_files, is_inside
 from generator.engine import append, indexing, siteindex, unchanged
@@ -43,6 +43,7 @@ from generator.engine.stages import (
     page_renderer,
     render_pages,
     stamp_written,
+    static_key,
     static_keys_of,
 )
 from generator.model.site import (
@@ -150,9 +151,12 @@ def _build(options: BuildOptions) -> BuildResult:
         render_page = page_renderer(session, model, assets, inputs.templates)
         unchanged.forget(cache)  # output/ is about to change: until done, trust no shortcut
         sitemaps: list = []
+        static_keys = session.memo("static keys", (assets,),
+                                   partial(static_keys_of, assets, inputs.static,
+                                           inputs.static_keys))
         *counts, rendered = write_site(model, BodyStore(config, cache), cache, options,
-                                       declared.page_key(assets.digest),
-                                       assets, render_page, session, output_changes, sitemaps)
+                                       declared.page_key(assets.digest), assets, static_keys,
+                                       render_page, session, output_changes, sitemaps)
         if not problems:
             unchanged.remember(cache, fingerprint, due, len(published))
             if not session.lasting:
@@ -199,7 +203,8 @@ def read_site_inputs(config: Config) -> SiteInputs:
     site_dir = config.site_dir
     problems = tuple(check_site_files(site_dir))
     static = static_files(config)
-    return SiteInputs(scan_sources(site_dir), static, unchanged.stamp_files(static),
+    return SiteInputs(scan_sources(site_dir), static,
+                      {rel: static_key(path) for rel, path in static.items()},
                       render.templates_digest(config), problems)
 
 
@@ -207,7 +212,7 @@ def declare_inputs(config: Config, data_digest: str, inputs: SiteInputs,
                    options: BuildOptions, now: datetime) -> BuildInputs:
     """The build's inputs, declared once."""
     return BuildInputs(config.digest, data_digest, read_settings(config), inputs.templates,
-                       inputs.static_stamp, options.drafts, options.future,
+                       digest_of(inputs.static_keys), options.drafts, options.future,
                        now.date().isoformat(), tuple(inputs.scan))
 
 
@@ -321,8 +326,8 @@ def prepare_assets(config: Config, published: list[Article],
 
 
 def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions, global_key: str,
-               assets: Assets, render_page: RenderPage, session: Session,
-               output_changes: Callable[[], set[str] | None] = lambda: None,
+               assets: Assets, static_keys: dict[str, str], render_page: RenderPage,
+               session: Session, output_changes: Callable[[], set[str] | None] = lambda: None,
                sitemaps: list | None = None) -> tuple[int, int, int, int]:
     """Render what changed, stage files whose bytes differ, swap them into output/.
 
@@ -344,7 +349,6 @@ def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions, gl
     expected, todo, planned = _plan_files(model, global_key, valid, session, trusted,
                                           sitemaps)
     touched = [rel for rel, _ in todo]
-    static_keys = session.memo("static keys", (assets,), partial(static_keys_of, assets))
     copies = [rel for rel, key in static_keys.items() if not valid(rel, key)]
     copier = beside = None
     try:

@@ -49,7 +49,7 @@ class SiteInputs:
 
     scan: list[tuple[str, int, int]]  # content files: (site path, size, mtime), sorted
     static: dict[str, Path]
-    static_stamp: str  # digest of the static files' names, sizes and mtimes
+    static_keys: dict[str, str]  # each static file's key in output/: its size and stamp
     templates: str  # digest of the templates' bytes
     problems: tuple[Problem, ...]  # links leaving the site, unpublishable static names
 
@@ -115,7 +115,7 @@ class Session:
         self.pending.clear()
         scan = sorted((rel, size, mtime) for rel, (size, mtime) in self.stamps.items())
         inputs = self.inputs
-        return SiteInputs(scan, inputs.static, inputs.static_stamp, inputs.templates,
+        return SiteInputs(scan, inputs.static, inputs.static_keys, inputs.templates,
                           inputs.problems)
 
     def _trusts(self, context: tuple, site_dir: Path) -> bool:

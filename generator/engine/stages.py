@@ -173,9 +173,13 @@ def _render(render_page: RenderPage, plan, bodies, config) -> str:
         raise BuildFailed([render.template_problem(error, config)]) from None
 
 
-def static_keys_of(assets: Assets) -> dict[str, str]:
-    """The key of each static file in output/."""
-    return {rel: static_key(source) for rel, source in assets.files.items()}
+def static_keys_of(assets: Assets, static: dict[str, Path],
+                   known: dict[str, str]) -> dict[str, str]:
+    """The key of each file `assets` copies into output/; the keys the build's inputs
+    took of the static folder's files (`known`, by name as in `static`) are not taken
+    again."""
+    return {rel: known[rel] if static.get(rel) == source else static_key(source)
+            for rel, source in assets.files.items()}
 
 
 def static_key(source: Path) -> str:

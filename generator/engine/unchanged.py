@@ -10,25 +10,14 @@ the fingerprint stale, as its publication changes the site.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
-from generator.core.stamps import file_stamp, settled_stat
 from generator.engine.cache import Cache
 
 FINGERPRINT = "fingerprint"
-
-
-def stamp_files(files: dict[str, Path]) -> str:
-    """A digest of the names, sizes and stamps of some files (the static folder's)."""
-    digest = hashlib.blake2b(digest_size=16)
-    for rel, path in files.items():
-        stat = settled_stat(path)
-        digest.update(f"\n{rel}\0{stat.st_size}\0{file_stamp(stat)}".encode())
-    return digest.hexdigest()
 
 
 def nothing_changed(cache: Cache, current: str, now: datetime, output_dir: Path,
