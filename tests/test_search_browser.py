@@ -1,14 +1,10 @@
 """Search in a real browser: Debian's Chromium against built sites served on 127.0.0.1."""
 
-import functools
-import http.server
 import re
-import threading
-from contextlib import contextmanager
 from urllib.parse import quote
 
 import pytest
-from conftest import article_text, build_site
+from conftest import article_text, build_site, serving_folder
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -16,25 +12,6 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 AI_DATA = "/local/2024/05/03/gyeonggi-ai-data/"
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextmanager
-def serve(folder):
-    """Serve a folder over HTTP on a free local port; yields the root URL."""
-    handler = functools.partial(QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +24,7 @@ def browser():
 
 @pytest.fixture(scope="module")
 def sample_url(sample_site):
-    with serve(sample_site) as url:
+    with serving_folder(sample_site) as url:
         yield url
 
 
@@ -149,7 +126,7 @@ def test_drafts_and_future_articles_are_not_findable(page, make_site, tmp_path):
     })
     root = tmp_path / "root"
     build_site(site, root / "news", base_url="https://news.example/news/")
-    with serve(root) as url:
+    with serving_folder(root) as url:
         for word in ("초안낱말", "예약낱말"):
             search_page(page, url + "/news", word)
             assert page.locator(".search-result").count() == 0, word

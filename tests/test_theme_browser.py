@@ -5,15 +5,13 @@ and serves output/ from 127.0.0.1. Screenshots go to $NEWSGEN_SCREENSHOTS when
 set, else to pytest's temporary folder.
 """
 
-import functools
-import http.server
 import os
 import shutil
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import serving_folder
 
 AXE = Path(__file__).parent / "tools/node_modules/axe-core/axe.min.js"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -39,21 +37,11 @@ def chromium_path() -> str:
     return path
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def server(sample_site):
     """output/ served on a free loopback port; yields the origin."""
-    handler = functools.partial(QuietHandler, directory=str(sample_site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serving_folder(sample_site) as origin:
+        yield origin
 
 
 @pytest.fixture(scope="module")

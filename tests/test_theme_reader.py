@@ -6,15 +6,11 @@ weather strip and bylines are measured in the browser, not read from the CSS.
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
-import threading
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_CONFIG, article_text, build_site, parse_html
-from test_theme_browser import AXE, PAGES, QuietHandler, browser, server  # noqa: F401
+from conftest import MINIMAL_CONFIG, article_text, build_site, parse_html, serving_folder
+from test_theme_browser import AXE, PAGES, browser, server  # noqa: F401
 
 from generator.core.errors import BuildFailed
 
@@ -67,20 +63,6 @@ def open_page(browser, url: str, width: int = 1280, *, script: bool = True, cloc
     page.add_init_script(CLS_OBSERVER)
     page.goto(url, wait_until="networkidle")
     return context, page
-
-
-@contextlib.contextmanager
-def serving(folder: Path):
-    """A built site's output/ on a free loopback port; yields the origin."""
-    handler = functools.partial(QuietHandler, directory=str(folder))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 # 1. Header search
@@ -171,7 +153,7 @@ def test_section_tabs_never_overlap_and_show_the_current_one(browser, make_site,
     site = sections_site(make_site, names)
     build_site(site)
     last = f"/s{len(names) - 1}/"
-    with serving(site / "output") as origin:
+    with serving_folder(site / "output") as origin:
         for width in (320, 375, 1280):
             context, page = open_page(browser, origin + last, width)
             try:
@@ -408,7 +390,7 @@ def test_weather_without_an_observation_time_is_hidden_with_a_warning(make_site)
 def test_weather_hides_itself_in_the_browser_once_it_is_old(browser, make_site):  # noqa: F811
     site = weather_site(make_site, "2026-11-25 10:00")
     build_site(site)
-    with serving(site / "output") as origin:
+    with serving_folder(site / "output") as origin:
         fresh, stale = [], []
         for clock, seen in (("2026-11-25T12:00:00+09:00", fresh),
                             ("2026-11-25T16:30:00+09:00", stale)):
