@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_theme_browser import QuietHandler, chromium_path, server  # noqa: F401
+from test_theme_browser import chromium_path, server  # noqa: F401
 
 LIGHTHOUSE = Path(__file__).parent / "tools/node_modules/.bin/lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
