@@ -16,7 +16,7 @@ def test_build_prints_a_summary_and_exits_0(make_site, capsys):
     site = make_site({"content/local/a.md": article_text()})
     assert main(["build", "--site", str(site)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("built 1 articles into ")
+    assert out.startswith("built 1 article into ")
     assert "files written" in out and "unchanged" in out
 
 
@@ -40,7 +40,7 @@ def test_a_second_build_waits_for_the_one_writing_the_same_output(make_site):
         assert not (site / "output").exists()
     out, err = second.communicate(timeout=120)
     assert second.returncode == 0, err
-    assert out.startswith("built 1 articles")
+    assert out.startswith("built 1 article")
     assert (site / "output/index.html").is_file()
 
 

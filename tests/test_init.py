@@ -18,7 +18,7 @@ def test_init_writes_a_site_that_builds_without_a_warning(tmp_path, capsys):
     assert main(["build", "--site", str(site)]) == 0
     out, err = capsys.readouterr()
     assert err == ""
-    assert out.startswith("built 1 articles into ")  # the draft stays out
+    assert out.startswith("built 1 article into ")  # the draft stays out
     home = parse_html(site / "output/index.html")
     assert "우리동네뉴스, 문을 열었습니다" in home.get_text()
     assert (site / "output/images/logo.svg").is_file()

@@ -75,9 +75,11 @@ def test_drafts_and_future_articles_are_marked_where_listed(browser, newsroom, w
         if "초안 기사 제목" in texts:
             assert "초안 초안 기사 제목" in texts.replace("\n", " "), texts
         if "예약 기사 제목" in texts:
-            assert "예약 예약 기사 제목" in texts.replace("\n", " "), texts
+            # a scheduled article's mark tells when it is due
+            assert f"예약 {SOON:%m.%d %H:%M} 예약 기사 제목" in texts.replace("\n", " "), texts
         assert "초안 공개 기사 제목" not in texts and "예약 공개 기사 제목" not in texts
-        assert_marked(page, where, {PUBLISHED: "", DRAFT: "초안", FUTURE: "예약"})
+        assert_marked(page, where, {PUBLISHED: "", DRAFT: "초안",
+                                    FUTURE: f"예약 {SOON:%m.%d %H:%M}"})
         page.close()
 
 
@@ -87,13 +89,13 @@ def test_marks_reach_boxes_and_results_filled_in_by_scripts(browser, newsroom):
         page.goto(preview.url + PUBLISHED)  # its boxes come from /recent/ after load
         page.wait_for_selector("[data-shared] .newsgen-mark-draft", timeout=10000)
         page.wait_for_selector("[data-shared] .newsgen-mark-future", timeout=10000)
-        for word, label in (("초안낱말", "초안"), ("예약낱말", "예약")):
+        for word, label in (("초안낱말", "초안"), ("예약낱말", f"예약 {SOON:%m.%d %H:%M}")):
             page.goto(f"{preview.url}search/?q={quote(word)}")
             result = page.locator(".search-result a").first
             result.locator(".newsgen-mark").wait_for(timeout=10000)
             assert result.locator(".newsgen-mark").inner_text() == label
         page.goto(preview.url + FUTURE)
-        assert page.locator("h1 .newsgen-mark").inner_text() == "예약"
+        assert page.locator("h1 .newsgen-mark").inner_text() == f"예약 {SOON:%m.%d %H:%M}"
         page.close()
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from generator import __version__
 from generator.core.errors import BuildFailed, BuildStopped, NewsgenError, UsageError, printable
 from generator.engine.build import CACHE_DIR, BuildOptions, build
+from generator.model.schedule import PUBLISH
 
 PROGRESS_THRESHOLD = 500
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -88,7 +89,11 @@ def _parser() -> argparse.ArgumentParser:
                            help="port to listen on (default: 8000; 0 picks a free one)")
     serve_cmd.add_argument("--no-drafts", dest="drafts", action="store_false",
                            help="hide drafts (shown by default, marked DRAFT)")
-    serve_cmd.add_argument("--future", action="store_true", help="include future-dated articles")
+    serve_cmd.add_argument("--future", action="store_true", default=True,
+                           help="show scheduled articles (the default)")
+    serve_cmd.add_argument("--no-future", dest="future", action="store_false",
+                           help="hide scheduled (future-dated) articles (shown by default, "
+                           "marked with the time they are due)")
     serve_cmd.add_argument("--allowed-host", action="append", default=[], metavar="NAME",
                            help="also answer requests for this host name (repeatable); "
                            "others get 403, against DNS rebinding")
@@ -181,10 +186,18 @@ def _say_waiting(output: Path) -> None:
 def _report_build(result, output: Path, preview: str, reason: str = "") -> None:
     for warning in result.warnings:
         print(printable(str(warning)), file=sys.stderr)
-    print(f"{reason}built {result.articles} articles into {output}{preview}: "
+    noun = "article" if result.articles == 1 else "articles"
+    print(f"{reason}built {result.articles} {noun} into {output}{preview}: "
           f"{result.written} files written, {result.unchanged} unchanged, "
           f"{result.deleted} removed in {result.seconds:.2f} s "
           f"({result.parsed} parsed, {result.rendered} rendered)", flush=True)
+    scheduled = [m for m in result.upcoming if m.action == PUBLISH]
+    if scheduled and not reason:
+        first = scheduled[0]
+        others = f" ({len(scheduled)} scheduled; `newsgen schedule` lists them)" \
+            if len(scheduled) > 1 else ""
+        print(f"next scheduled: {printable(first.source)} at "
+              f"{first.when:%Y-%m-%d %H:%M:%S %z}{others}", flush=True)
 
 
 def _watch(options: BuildOptions, preview: str) -> int:
@@ -249,7 +262,8 @@ def _announce(server, args, site_dir: Path) -> None:
     if args.host not in LOCAL_HOSTS:
         print(f"warning: listening on {args.host}: anyone who can reach this machine can "
               "read the preview, drafts included", file=sys.stderr)
-    shown = "drafts shown" if args.drafts else "drafts hidden"
+    shown = ("drafts shown" if args.drafts else "drafts hidden") + \
+        (", scheduled articles shown" if args.future else ", scheduled articles hidden")
     print(f"Serving the preview of {site_dir.resolve()} at {server.url} ({shown}); "
           "Ctrl-C stops", flush=True)
 

@@ -91,6 +91,7 @@ class FrontMatter:
     section: str | None = None
     draft: bool = False
     aliases: tuple[str, ...] = ()
+    expires: datetime | None = None
     lines: Mapping[str, int] = None  # type: ignore[assignment]
 
 
@@ -162,6 +163,7 @@ class Article:
     url: str
     body_key: str
     digest: str
+    expires: datetime | None = None  # taken down at this time
 
     @property
     def modified(self) -> datetime:
@@ -229,6 +231,9 @@ class BuildResult:
     warnings: tuple = ()
     parsed: int = 0  # content files read and rendered again (the rest came from the cache)
     rendered: int = 0  # pages rendered again (written only when their bytes changed)
-    # (URL, "draft" or "future") of each such article shown; None when the build
+    # (URL, "draft" or "future", the time it is due) of each such article shown; None when the build
     # found nothing changed and read no article.
-    unpublished: tuple[tuple[str, str], ...] | None = ()
+    unpublished: tuple[tuple[str, str, str], ...] | None = ()
+    # When the site this build left changes by the clock alone (model/schedule.py's
+    # Moments), soonest first.
+    upcoming: tuple = ()

@@ -51,6 +51,7 @@ from generator.engine.stages import (
     stamp_written,
     static_key,
 )
+from generator.model.schedule import NEWS_WINDOW, Moment, upcoming
 from generator.model.site import (
     NEARBY_PAGES,
     RELATED_COUNT,
@@ -72,7 +73,6 @@ from generator.outputs import korean, pages, search
 from generator.outputs.sitemap import (
     NEWS_LIMIT,
     NEWS_URL,
-    NEWS_WINDOW,
     Entry,
     UrlSet,
     article_entry,
@@ -93,8 +93,8 @@ def append_build(options: BuildOptions, config: Config, data, inputs: SiteInputs
     parsed, rendered), or None when this build is not one that only adds or only edits."""
     index = siteindex.load(cache)
     same_context = index is not None and index.context == declared.context()
-    due = _due(cache, index, now) if same_context else False
-    if due is False:
+    last = _due(cache, index, now) if same_context else False
+    if last is False:
         return None
     changes = _changed_files(index.scan, inputs.scan)
     if changes is None:
@@ -109,7 +109,7 @@ def append_build(options: BuildOptions, config: Config, data, inputs: SiteInputs
         _edited_articles(config, data, cache, modified, index, now, options)
     if found is None:
         return None
-    plan = _Plan.make(config, data, cache, index, found, now, due)
+    plan = _Plan.make(config, data, cache, index, found, now, last)
     if plan is None:
         return None
     changed = changed_output()
@@ -121,14 +121,13 @@ def append_build(options: BuildOptions, config: Config, data, inputs: SiteInputs
         return None
 
 
-def _due(cache: Cache, index: siteindex.SiteIndex, now: datetime) -> datetime | None | bool:
-    """When the last build said the site changes by the clock next (None: never), if the
-    index is that build's and that is still to come; else False."""
-    saved = cache.value(unchanged.FINGERPRINT)
-    if not (isinstance(saved, list) and len(saved) == 3 and saved[0] == index.fingerprint):
+def _due(cache: Cache, index: siteindex.SiteIndex, now: datetime) -> unchanged.LastBuild | bool:
+    """The last build's record, if the index is that build's and no moment of its
+    schedule has come; else False."""
+    last = unchanged.last_build(cache, now.tzinfo)
+    if last is None or last.fingerprint != index.fingerprint:
         return False
-    due = datetime.fromisoformat(saved[1]) if saved[1] else None
-    return False if due is not None and now >= due else due
+    return False if last.due is not None and now >= last.due else last
 
 
 class _Declined(Exception):
@@ -202,7 +201,7 @@ def _read(config: Config, data, cache: Cache, scanned: list, now: datetime,
 def _moved(before: Article, after: Article) -> bool:
     """Whether an edit changes where the article is shown, or its sitemap entry."""
     fields = attrgetter("url", "date", "updated", "section", "tags", "authors", "draft",
-                        "image")
+                        "image", "expires")
     return bool(before.aliases or after.aliases) or fields(before) != fields(after)
 
 
@@ -231,17 +230,17 @@ class _Plan:
     position in the site's order, and the positions each listing shows."""
 
     def __init__(self, config: Config, data, cache: Cache, index, found: _Found,
-                 moments: tuple[datetime, datetime | None], rows: tuple[str, dict],
+                 moments: tuple[datetime, unchanged.LastBuild], rows: tuple[str, dict],
                  old: dict[int, Article], wanted: _Wanted):
         self.config, self.data, self.cache, self.index = config, data, cache, index
         self.found, self.rows = found, rows
-        self.now, self.due = moments
+        self.now, self.last = moments
         self.old, self.wanted = old, wanted
         self.positions = wanted.positions
 
     @classmethod
     def make(cls, config: Config, data, cache: Cache, index, found: _Found, now: datetime,
-             due: datetime | None) -> _Plan | None:
+             last: unchanged.LastBuild) -> _Plan | None:
         wanted = _Wanted(config, index, found, now)
         if not wanted.find(cache):
             return None
@@ -256,7 +255,7 @@ class _Plan:
             if article is None:
                 return None
             old[position] = found.edited.get(position, article)
-        return cls(config, data, cache, index, found, (now, due), (context, rows), old, wanted)
+        return cls(config, data, cache, index, found, (now, last), (context, rows), old, wanted)
 
     def write(self, options: BuildOptions, inputs: SiteInputs,
               declared: BuildInputs) -> tuple | None:
@@ -540,6 +539,7 @@ class _Writer:
         self.edited = {p: self.old[p] for p in plan.found.edited}  # with lead-image digests
         self.global_key = global_key
         self.cache = plan.cache
+        self.moments: tuple[Moment, ...] = ()
 
     def write(self, options: BuildOptions, inputs: SiteInputs, fingerprint: str) -> tuple:
         subjects, fronts = self._sitemaps()
@@ -574,7 +574,7 @@ class _Writer:
         self._remember(inputs, fingerprint, subjects, fronts)
         total = self.cache.manifest_count()
         return (len(self.plan.index.order) + len(self.new), written, total - written,
-                len(self.deleted), self.plan.found.parsed, len(todo))
+                len(self.deleted), self.plan.found.parsed, len(todo), self.moments)
 
     def _pages(self, subjects: list) -> list[pages.PagePlan]:
         model = self.model
@@ -733,7 +733,8 @@ class _Writer:
             newest=self.new[0].date.isoformat() if self.new else index.newest,
             totals=totals, tag_names=tag_names,
             sitemap=sitemap, search_codes=codes))
-        unchanged.remember(self.cache, fingerprint, self._next_due(), len(order))
+        self.moments = self._upcoming()
+        unchanged.remember(self.cache, fingerprint, self.moments, len(order))
 
     def _new_related(self) -> list[tuple[int, ...]]:
         """The new articles' related lists, oldest first, as positions in the site's
@@ -752,10 +753,12 @@ class _Writer:
                 for loc, lastmod, stamp, image in tail]
         return earlier, tail, fronts
 
-    def _next_due(self) -> datetime | None:
-        """As the full build's: the last build's, or sooner when a new article leaves the
-        news sitemap first."""
-        due = [self.plan.due] if self.plan.due else []
+    def _upcoming(self) -> tuple[Moment, ...]:
+        """As the full build's: the last build's moments, with the new articles' and the
+        edited ones' (an edit keeps the dates, see _moved) in place of their old ones."""
         now = self.plan.now
-        due += [a.date + NEWS_WINDOW for a in self.new if now - NEWS_WINDOW <= a.date <= now]
-        return min(due, default=None)
+        sources = {a.source for a in [*self.new, *self.edited.values()]}
+        kept = [m for m in self.plan.last.upcoming if m.source not in sources]
+        return tuple(sorted([*kept, *upcoming([*self.new, *self.edited.values()], now,
+                                              False, False)],
+                            key=lambda m: (m.when, m.source, m.action)))

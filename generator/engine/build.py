@@ -46,6 +46,7 @@ from generator.engine.stages import (
     static_key,
     static_keys_of,
 )
+from generator.model.schedule import upcoming
 from generator.model.site import (
     build_site_model,
     check_unique_urls,
@@ -57,7 +58,6 @@ from generator.model.site import (
     url_claims,
 )
 from generator.outputs import korean, pages
-from generator.outputs.sitemap import NEWS_WINDOW
 from generator.render import templates as render
 from generator.render.assets import Assets, collect_assets
 from generator.render.images import make_images, with_image_digests
@@ -120,21 +120,21 @@ def _build(options: BuildOptions) -> BuildResult:
         same = None if options.clean or problems or fill else unchanged.nothing_changed(
             cache, fingerprint, now, options.output_dir, check and check.result)
         if same is not None:
-            count, files = same
+            count, files, last = same
             return BuildResult(count, 0, files, 0, time.perf_counter() - started,
-                               unpublished=None)
+                               unpublished=None, upcoming=last.upcoming)
         output_changes = check.changed if check else lambda: None
         if not (session.lasting or options.clean or problems):
             appended = append.append_build(options, config, data, inputs, cache, now,
                                            declared, output_changes)
             if appended is not None:
-                count, written, kept, deleted, parsed, rendered = appended
+                count, written, kept, deleted, parsed, rendered, moments = appended
                 return BuildResult(count, written, kept, deleted, time.perf_counter() - started,
-                                   (), parsed, rendered)
+                                   (), parsed, rendered, upcoming=moments)
         articles, image_line, parsed = _read_articles(session, config, data, cache, inputs.scan,
                                                       problems, options.workers)
         published = select_published(articles, now, options.drafts, options.future)
-        due = _next_due(articles, now, options)
+        moments = upcoming(articles, now, options.drafts, options.future)
         problems += _check_urls(session, published, config)
         assets = _assets(session, config, published, image_line, inputs.static, cache.folder,
                          problems)
@@ -158,7 +158,7 @@ def _build(options: BuildOptions) -> BuildResult:
                                        declared.page_key(assets.digest), assets, static_keys,
                                        render_page, session, output_changes, sitemaps)
         if not problems:
-            unchanged.remember(cache, fingerprint, due, len(published))
+            unchanged.remember(cache, fingerprint, moments, len(published))
             if not session.lasting:
                 siteindex.save(cache, siteindex.make_index(
                     fingerprint, declared.context(), inputs.scan, model, sitemaps)
@@ -169,13 +169,16 @@ def _build(options: BuildOptions) -> BuildResult:
         cache.close()
     warnings = tuple(p for p in problems if p.warning)
     return BuildResult(len(published), *counts, time.perf_counter() - started, warnings,
-                       parsed, rendered, unpublished_urls(published, now))
+                       parsed, rendered, unpublished_urls(published, now), moments)
 
 
-def unpublished_urls(published: list[Article], now: datetime) -> tuple[tuple[str, str], ...]:
-    """The drafts and future-dated articles a preview build shows, for its marks."""
-    return tuple((a.url, "draft" if a.draft else "future") for a in published
-                 if a.draft or a.date > now)
+def unpublished_urls(published: list[Article],
+                     now: datetime) -> tuple[tuple[str, str, str], ...]:
+    """The drafts and future-dated articles a preview build shows, for its marks:
+    (URL, "draft" or "future", the time a scheduled one is due)."""
+    return tuple((a.url, "draft" if a.draft else "future",
+                  "" if a.draft else f"{a.date:%m.%d %H:%M}")
+                 for a in published if a.draft or a.date > now)
 
 
 def _read_articles(session: Session, config: Config, data, cache: Cache,
@@ -214,15 +217,6 @@ def declare_inputs(config: Config, data_digest: str, inputs: SiteInputs,
     return BuildInputs(config.digest, data_digest, read_settings(config), inputs.templates,
                        digest_of(inputs.static_keys), options.drafts, options.future,
                        now.date().isoformat(), tuple(inputs.scan))
-
-
-def _next_due(articles: list[Article], now: datetime, options: BuildOptions) -> datetime | None:
-    """When the site changes by the clock alone: the next future-dated article appears,
-    or an article grows too old for news-sitemap.xml."""
-    shown = [a for a in articles if options.drafts or not a.draft]
-    waiting = [] if options.future else [a.date for a in shown if a.date > now]
-    leaving = [a.date + NEWS_WINDOW for a in shown if now - NEWS_WINDOW <= a.date <= now]
-    return min(waiting + leaving, default=None)
 
 
 

@@ -29,7 +29,7 @@ from generator.core.objects import FrontMatter, RenderedBody, SourceEntry
 
 # 7: related lists only of articles sharing a tag; the sitemap places an archive page
 # after the article whose arrival made it.
-SCHEMA = f"newsgen-cache/7/{__version__}"
+SCHEMA = f"newsgen-cache/8/{__version__}"
 SEAL = 16  # bytes of blake2b digest in front of each marshalled record
 TEXT_SEAL = 2 * SEAL  # hex digits of the digest in front of each text record
 TABLES = (
@@ -46,6 +46,7 @@ TABLES = (
 )
 IMAGES = "images"  # the folder of lead-image copies (images.py)
 META_FIELDS = tuple(name for name in FrontMatter.__slots__ if name != "lines")
+META_MOMENTS = ("date", "updated", "expires")  # stored as ISO text
 BATCH = 500
 
 
@@ -307,7 +308,7 @@ def entry_from_record(record: bytes, tz: ZoneInfo) -> SourceEntry | None:
     try:
         path, stamp, folder, digest, key, summary, values, lines = marshal.loads(payload)
         fields = dict(zip(META_FIELDS, values, strict=True))
-        for name in ("date", "updated"):
+        for name in META_MOMENTS:
             if fields[name] is not None:
                 fields[name] = datetime.fromisoformat(fields[name]).astimezone(tz)
         meta = FrontMatter(lines=MappingProxyType(lines), **fields)

@@ -20,6 +20,7 @@ from types import MappingProxyType
 
 from generator.core.errors import Problem
 from generator.core.objects import Article, Author, Config, Listing, ListingPage, SiteModel, Tag
+from generator.model.schedule import is_public
 
 RELATED_COUNT = 5
 RELATED_WINDOW = 40
@@ -28,9 +29,8 @@ NEARBY_PAGES = 2
 
 def select_published(articles: list[Article], now: datetime, drafts: bool,
                      future: bool) -> list[Article]:
-    """Drop drafts and future articles unless asked for; newest first."""
-    shown = [a for a in articles
-             if (drafts or not a.draft) and (future or a.date <= now)]
+    """Drop drafts and future articles unless asked for, and expired ones; newest first."""
+    shown = [a for a in articles if is_public(a, now, drafts, future)]
     return sorted(shown, key=attrgetter("date", "source"), reverse=True)
 
 

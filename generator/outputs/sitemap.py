@@ -15,11 +15,12 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import NamedTuple
 
 from generator.core import xmltext as x
 from generator.core.objects import Article, SiteModel
+from generator.model.schedule import NEWS_WINDOW
 from generator.model.site import page_births
 from generator.model.urls import absolute_url
 from generator.render.templates import latest_pool
@@ -27,7 +28,6 @@ from generator.render.templates import latest_pool
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 IMAGE_NS = "http://www.google.com/schemas/sitemap-image/1.1"
-NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000
 SITEMAP_URL = "/sitemap.xml"
 NEWS_URL = "/news-sitemap.xml"

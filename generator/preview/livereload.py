@@ -61,12 +61,13 @@ PREVIEW_LABELS = {
 class PreviewNotes:
     """What the preview shows over the site's pages, from the last build.
 
-    `marks` holds (URL path as the site links it, "draft" or "future").
+    `marks` holds (URL path as the site links it, "draft" or "future", and for a
+    scheduled article the time it is due).
     """
 
     language: str = "en"
     warnings: tuple[str, ...] = ()
-    marks: tuple[tuple[str, str], ...] = ()
+    marks: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def labels(self) -> dict[str, str]:
@@ -150,17 +151,17 @@ NOTES_SCRIPT = """<script data-newsgen-preview>
       try { sessionStorage.setItem(key, notes.epoch); } catch (e) {}
     });
   }
-  var kinds = notes.marks, labels = notes.labels;
+  var kinds = notes.marks, times = notes.times, labels = notes.labels;
   if (!Object.keys(kinds).length) return;
-  function kindOf(href) {
+  function keyOf(href) {  // the marks' key for this link's path, or null
     try { var path = new URL(href, location.href).pathname; } catch (e) { return null; }
     try { path = decodeURI(path); } catch (e) {}
-    return kinds[path] || kinds[path + "/"] || null;
+    return kinds[path] ? path : kinds[path + "/"] ? path + "/" : null;
   }
-  function mark(kind) {
+  function mark(kind, time) {
     var span = document.createElement("span");
     span.className = "newsgen-mark newsgen-mark-" + kind;
-    span.textContent = labels[kind];
+    span.textContent = time ? labels[kind] + " " + time : labels[kind];
     span.title = labels[kind + "_help"];
     span.setAttribute("style", "display:inline-block;margin:0 .1em 0 0;padding:0 .35em;" +
       "border-radius:3px;font:700 12px/1.6 system-ui,sans-serif;vertical-align:middle;" +
@@ -170,19 +171,19 @@ NOTES_SCRIPT = """<script data-newsgen-preview>
   function markLinks(root) {
     var links = root.querySelectorAll ? root.querySelectorAll("a[href]") : [];
     for (var i = 0; i < links.length; i++) {
-      var link = links[i], kind = kindOf(link.getAttribute("href"));
-      if (!kind || link.hasAttribute("data-newsgen-mark") || !link.textContent.trim()) continue;
-      link.setAttribute("data-newsgen-mark", kind);
+      var link = links[i], key = keyOf(link.getAttribute("href"));
+      if (!key || link.hasAttribute("data-newsgen-mark") || !link.textContent.trim()) continue;
+      link.setAttribute("data-newsgen-mark", kinds[key]);
       link.insertBefore(document.createTextNode(" "), link.firstChild);
-      link.insertBefore(mark(kind), link.firstChild);
+      link.insertBefore(mark(kinds[key], times[key]), link.firstChild);
     }
   }
   function markPage() {
-    var kind = kindOf(location.href), heading = document.querySelector("h1");
-    if (kind && heading && !document.querySelector(".draft-mark, [data-newsgen-page-mark]")) {
-      heading.setAttribute("data-newsgen-page-mark", kind);
+    var key = keyOf(location.href), heading = document.querySelector("h1");
+    if (key && heading && !document.querySelector(".draft-mark, [data-newsgen-page-mark]")) {
+      heading.setAttribute("data-newsgen-page-mark", kinds[key]);
       heading.insertBefore(document.createTextNode(" "), heading.firstChild);
-      heading.insertBefore(mark(kind), heading.firstChild);
+      heading.insertBefore(mark(kinds[key], times[key]), heading.firstChild);
     }
   }
   function start() {
@@ -232,7 +233,8 @@ def notes_html(notes: PreviewNotes, epoch: str) -> str:
     bar = WARNINGS_BAR.format(
         items="\n".join(f"<li>{html.escape(line)}</li>" for line in notes.warnings),
         **{k: html.escape(v) for k, v in labels.items()}) if notes.warnings else ""
-    data = {"epoch": epoch, "marks": dict(notes.marks),
+    data = {"epoch": epoch, "marks": {url: kind for url, kind, _ in notes.marks},
+            "times": {url: due for url, _, due in notes.marks if due},
             "labels": {k: labels[k] for k in ("draft", "draft_help", "future", "future_help")}}
     # '<' escaped so no value can close the script element.
     data_text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")

@@ -5,7 +5,8 @@ gets the paths that changed and the session of the builds before it (see
 session.py), so publishing one article into a big archive costs what the
 article touches, not what the archive holds. Problems in the input are
 reported and output/ stays as the last good build left it, as with one
-build; the save that fixes them builds again.
+build; the save that fixes them builds again. With no save, it builds when the
+site changes by the clock (a scheduled article falls due; see alarm.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from generator.engine.build import BuildOptions, build
 from generator.engine.collector import BetweenBuilds
 from generator.engine.session import Session
 from generator.outputs import korean
+from generator.preview.alarm import Alarm, site_timezone
 from generator.preview.watch import Watcher, describe
 
 Report = Callable[[str, BuildResult], None]  # (what changed, the build's result)
@@ -31,28 +33,33 @@ def watch_builds(options: BuildOptions, report: Report, log: Log) -> None:
     analyser = korean.Analyser()  # remembers the words it analysed
     options = replace(options, analyser=analyser, session=Session())
     collector = BetweenBuilds()
+    alarm = Alarm(site_timezone(options.site_dir))
     watcher.start()  # before the first build: a save made during it is not lost
     try:
-        _build_once(options, "initial build", report, log, collector)
+        alarm.set(_build_once(options, "initial build", report, log, collector), alarm.now())
         options = replace(options, clean=False)
         while True:
-            batch = watcher.next_batch(timeout=0.5)
-            if batch:
-                _build_once(replace(options, changed=frozenset(batch)),
-                            describe(batch, options.site_dir), report, log, collector)
+            batch = watcher.next_batch(timeout=alarm.seconds_left(alarm.now(), 0.5))
+            reason = describe(batch, options.site_dir) if batch else alarm.ring(alarm.now())
+            if reason:
+                result = _build_once(replace(options, changed=frozenset(batch or ())),
+                                     reason, report, log, collector)
+                alarm.set(result, alarm.now())
     finally:
         watcher.stop()
         analyser.close()
 
 
 def _build_once(options: BuildOptions, reason: str, report: Report, log: Log,
-                collector: BetweenBuilds) -> None:
+                collector: BetweenBuilds) -> BuildResult | None:
+    """The build's result, or None when it failed (and said why)."""
     try:
         with collector.build():
             result = build(options)
         # After the collector's turn (a full collection follows the first build), so
         # the line means the next save builds at once.
         report(reason, result)
+        return result
     except BuildFailed as failure:
         for problem in failure.problems:
             log(str(problem))
@@ -61,3 +68,4 @@ def _build_once(options: BuildOptions, reason: str, report: Report, log: Log,
         log(f"{reason}: {error}")
     except OSError as error:  # a full disk: say so and wait for the next change
         log(f"{reason}: {error.filename or ''} {error.strerror or error}".strip())
+    return None

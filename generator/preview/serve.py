@@ -28,6 +28,7 @@ from generator.engine.build import CACHE_DIR, BuildOptions, build
 from generator.engine.collector import BetweenBuilds
 from generator.engine.session import Session
 from generator.outputs import korean
+from generator.preview.alarm import Alarm, site_timezone
 from generator.preview.livereload import PreviewNotes
 from generator.preview.preview_http import PreviewHandler
 from generator.preview.watch import Watcher, describe
@@ -45,7 +46,7 @@ class ServeOptions:
     host: str = "127.0.0.1"
     port: int = 8000
     drafts: bool = True
-    future: bool = False
+    future: bool = True
     allowed_hosts: tuple[str, ...] = ()
 
 
@@ -211,18 +212,23 @@ class PreviewServer:
             self._builder.join(timeout=2)
 
     def _build_loop(self) -> None:
-        self._rebuild("initial build", None)
+        alarm = Alarm(site_timezone(self.options.site_dir))
+        alarm.set(self._rebuild("initial build", None), alarm.now())
         while not self.watcher.stopped.is_set():
-            batch = self.watcher.next_batch(timeout=0.5)
-            if batch and not self.watcher.stopped.is_set():
+            batch = self.watcher.next_batch(timeout=alarm.seconds_left(alarm.now(), 0.5))
+            reason = describe(batch, self.options.site_dir) if batch else alarm.ring(alarm.now())
+            if reason and not self.watcher.stopped.is_set():
                 self.state.begin()
-                self._rebuild(describe(batch, self.options.site_dir), frozenset(batch))
+                result = self._rebuild(reason, frozenset(batch or ()))
+                alarm.set(result, alarm.now())
 
-    def _rebuild(self, reason: str, paths: frozenset[str] | None) -> None:
+    def _rebuild(self, reason: str, paths: frozenset[str] | None) -> BuildResult | None:
         with self.collector.build():  # tabs reload before the collector walks the session
-            self._build_and_tell(reason, paths)
+            return self._build_and_tell(reason, paths)
 
-    def _build_and_tell(self, reason: str, paths: frozenset[str] | None) -> None:
+    def _build_and_tell(self, reason: str, paths: frozenset[str] | None) -> BuildResult | None:
+        """Build, log the outcome and tell the open tabs; the result, None if it failed."""
+        result = None
         problems: tuple[str, ...] = ()
         changed = False
         notes: PreviewNotes | None = None
@@ -249,6 +255,7 @@ class PreviewServer:
             self.log(traceback.format_exc())
         finally:
             self.state.finish(problems, changed, base_path, notes)
+        return result
 
     def _build_options(self, paths: frozenset[str] | None) -> BuildOptions:
         return BuildOptions(site_dir=self.options.site_dir, output_dir=self.root,
@@ -313,7 +320,7 @@ def _notes(result: BuildResult, language: str, base_path: str) -> PreviewNotes |
         return None
     prefix = base_path.rstrip("/")
     return PreviewNotes(language, tuple(printable(str(w)) for w in result.warnings),
-                        tuple((prefix + url, kind) for url, kind in result.unpublished))
+                        tuple((prefix + url, kind, due) for url, kind, due in result.unpublished))
 
 
 def _url_host(host: str) -> str:

@@ -34,7 +34,8 @@ from generator.sources.frontmatter import decode_source, split_document
 
 CONTENT_DIR = "content"
 KNOWN_KEYS = ("title", "subtitle", "date", "updated", "author", "authors", "tags", "summary",
-              "image", "image_alt", "image_caption", "slug", "draft", "aliases", "section")
+              "image", "image_alt", "image_caption", "slug", "draft", "aliases", "section",
+              "expires")
 DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y.%m.%d %H:%M", "%Y.%m.%d",
                 "%Y/%m/%d %H:%M", "%Y/%m/%d")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -148,11 +149,14 @@ class _FieldChecker:
             section=self.text(values, "section"),
             draft=self.flag(values, "draft"),
             aliases=self.aliases(values),
+            expires=self.datetime(values, "expires"),
         )
         if title is None or published is None:
             return None
         if meta["updated"] and meta["updated"] < published:
             self.problem("updated", "is earlier than date")
+        if meta["expires"] and meta["expires"] <= published:
+            self.problem("expires", "is not later than date: the article would never be shown")
         return FrontMatter(title=title, date=published, lines=MappingProxyType(self.lines),
                            **meta)
 
@@ -354,7 +358,7 @@ def make_article(source: Source | SourceEntry, body: RenderedBody, body_key: str
         summary=meta.summary or body.summary, image=meta.image, image_alt=meta.image_alt,
         image_caption=meta.image_caption, slug=slug, draft=meta.draft, aliases=meta.aliases,
         url=article_url(config.permalink, section.slug, meta.date, slug),
-        body_key=body_key, digest=source.digest,
+        body_key=body_key, digest=source.digest, expires=meta.expires,
     )
 
 
