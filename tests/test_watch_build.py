@@ -128,3 +128,24 @@ def test_bad_input_is_reported_and_output_kept_until_fixed(site):
         bad.write_text(article_text("고친 날짜", date="2026-11-22 10:00"), encoding="utf-8")
         assert "built 3 articles" in watch.line()
         assert "고친 날짜" in headlines(site)
+
+
+def test_a_scheduled_article_is_published_when_it_falls_due(make_site, tmp_path):
+    """No save is needed: build --watch wakes at the article's time."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    due = (datetime.now(ZoneInfo("Asia/Seoul")) + timedelta(seconds=8)).replace(microsecond=0)
+    site = make_site({
+        "content/local/a.md": article_text("지난 기사", date="2026-11-20 09:00"),
+        "content/local/soon.md": article_text("예약 기사", date=f"{due:%Y-%m-%d %H:%M:%S}"),
+    })
+    with watching(site) as watch:
+        assert "built 1 article " in watch.line()
+        assert "예약 기사" not in headlines(site)
+        line = watch.line()
+        assert line.startswith(f"scheduled: content/local/soon.md published at {due:%H:%M:%S}: "
+                               "built 2 articles"), line
+        assert datetime.now(ZoneInfo("Asia/Seoul")) < due + timedelta(seconds=5)
+        assert "예약 기사" in headlines(site)
+        assert files_of(site / "output") == clean_build(site, tmp_path / "clean")

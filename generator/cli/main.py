@@ -114,6 +114,11 @@ def _parser() -> argparse.ArgumentParser:
     new_cmd.add_argument("--slug", help="URL slug (default: made from the title)")
     new_cmd.set_defaults(run=run_new)
 
+    schedule_cmd = commands.add_parser(
+        "schedule", help="list the scheduled articles and take-downs, soonest first")
+    _site_arguments(schedule_cmd)
+    schedule_cmd.set_defaults(run=run_schedule)
+
     deploy_cmd = commands.add_parser(
         "deploy", help="copy output/ to a folder or user@host:path (rsync), only what changed")
     _site_arguments(deploy_cmd)
@@ -279,6 +284,22 @@ def run_new(args) -> int:
     path = create_article(site_dir, args.title, args.section, args.author, args.slug,
                           datetime.now())
     print(path)
+    return 0
+
+
+def run_schedule(args) -> int:
+    from generator.commands.schedule import schedule_lines, scheduled
+
+    try:
+        moments = scheduled(_site_dir(args.site))
+    except BuildFailed as failure:
+        for problem in failure.problems:
+            print(printable(str(problem)), file=sys.stderr)
+        print("newsgen: the content has problems; fix them to see the schedule",
+              file=sys.stderr)
+        return 1
+    for line in schedule_lines(moments):
+        print(line)
     return 0
 
 

@@ -37,7 +37,7 @@ from typing import NamedTuple
 
 from generator.core.inputs import BuildInputs
 from generator.core.objects import Article, Config, Listing, SiteModel, SourceEntry
-from generator.engine import articlestore, indexing, siteindex, unchanged
+from generator.engine import articlestore, indexing, publishlog, siteindex, unchanged
 from generator.engine.cache import Cache
 from generator.engine.output import OutputWriter, relative_file
 from generator.engine.reading import read_settings, read_sources
@@ -83,7 +83,7 @@ from generator.outputs.sitemap import (
 )
 from generator.render import templates as render
 from generator.render.assets import collect_assets
-from generator.render.images import make_images, with_image_digests
+from generator.render.images import image_file, make_images, with_image_digests
 
 
 def append_build(options: BuildOptions, config: Config, data, inputs: SiteInputs, cache: Cache,
@@ -153,6 +153,7 @@ class _Found(NamedTuple):
     entries: list[SourceEntry]  # of the files read
     parsed: int
     edited: dict[int, Article] = {}  # edited ones by their position in index.order
+    revised: frozenset[str] = frozenset()  # the edited files whose bytes changed
 
 
 def _edited_articles(config: Config, data, cache: Cache, modified: list, index, now: datetime,
@@ -180,7 +181,8 @@ def _edited_articles(config: Config, data, cache: Cache, modified: list, index, 
         if before is None or article.source not in positions or _moved(before, article):
             return None
         edited[positions[article.source]] = article
-    return _Found([], entries, parsed, edited)
+    revised = frozenset(a.source for a in made if a.digest != rebuild(rows[a.source]).digest)
+    return _Found([], entries, parsed, edited, revised)
 
 
 def _read(config: Config, data, cache: Cache, scanned: list, now: datetime,
@@ -221,6 +223,10 @@ def _new_articles(config: Config, data, cache: Cache, added: list, index, now: d
     # output/ holds: any page, alias or listing at a new URL would clash with it.
     if check_unique_urls(published, config, reserved_owners(config)) or cache.keys_at(
             [relative_file(a.url) for a in published]):
+        return None
+    # A photo that only unpublished articles used is not in output/ (withheld_images).
+    photos = {rel for a in published if (rel := image_file(a.image)) is not None}
+    if len(cache.keys_at(list(photos))) != len(photos):
         return None
     return _Found(published, entries, parsed)
 
@@ -572,6 +578,12 @@ class _Writer:
         self.cache.save_manifest(stamp_written(f"{options.output_dir}{os.sep}", expected, touched),
                                  self.deleted)
         self._remember(inputs, fingerprint, subjects, fronts)
+        if publishlog.wanted(options):
+            revised = self.plan.found.revised
+            publishlog.append(options.site_dir, self.plan.now, [
+                *((publishlog.PUBLISHED, a, a.url) for a in self.new),
+                *((publishlog.UPDATED, a, a.url) for a in self.edited.values()
+                  if a.source in revised)])
         total = self.cache.manifest_count()
         return (len(self.plan.index.order) + len(self.new), written, total - written,
                 len(self.deleted), self.plan.found.parsed, len(todo), self.moments)

@@ -18,7 +18,7 @@ from generator.core.errors import BuildFailed, BuildStopped, Problem, raise_if_e
 from generator.core.inputs import BuildInputs, digest_of
 from generator.core.objects import Article, BuildResult, Config, SourceEntry
 from generator.core.sitefiles import check_site_files, is_inside
-from generator.engine import append, indexing, siteindex, unchanged
+from generator.engine import append, indexing, publishlog, siteindex, unchanged
 from generator.engine.articlestore import read_articles
 from generator.engine.buildrecord import recording
 from generator.engine.cache import Cache
@@ -60,7 +60,7 @@ from generator.model.site import (
 from generator.outputs import korean, pages
 from generator.render import templates as render
 from generator.render.assets import Assets, collect_assets
-from generator.render.images import make_images, with_image_digests
+from generator.render.images import make_images, with_image_digests, withheld_images
 from generator.sources.config import load_config, theme_dir
 from generator.sources.content import CONTENT_DIR, scan_sources
 from generator.sources.data import load_data
@@ -136,8 +136,9 @@ def _build(options: BuildOptions) -> BuildResult:
         published = select_published(articles, now, options.drafts, options.future)
         moments = upcoming(articles, now, options.drafts, options.future)
         problems += _check_urls(session, published, config)
-        assets = _assets(session, config, published, image_line, inputs.static, cache.folder,
-                         problems)
+        withheld = withheld_images(articles, published)
+        assets = _assets(session, config, published, image_line, inputs.static, withheld,
+                         cache.folder, problems)
         raise_if_errors(problems)
         # Unless a lasting session holds them, the front matter and the unstamped
         # articles are free from here, so their memory is not held while pages render.
@@ -158,6 +159,8 @@ def _build(options: BuildOptions) -> BuildResult:
                                        declared.page_key(assets.digest), assets, static_keys,
                                        render_page, session, output_changes, sitemaps)
         if not problems:
+            if publishlog.wanted(options):
+                _log_publishing(session, site_dir, now, published)
             unchanged.remember(cache, fingerprint, moments, len(published))
             if not session.lasting:
                 siteindex.save(cache, siteindex.make_index(
@@ -170,6 +173,26 @@ def _build(options: BuildOptions) -> BuildResult:
     warnings = tuple(p for p in problems if p.warning)
     return BuildResult(len(published), *counts, time.perf_counter() - started, warnings,
                        parsed, rendered, unpublished_urls(published, now), moments)
+
+
+def _log_publishing(session: Session, site_dir: Path, now: datetime,
+                    published: list[Article]) -> None:
+    """Append what this build published, updated or took down to the publish log; a
+    lasting session keeps the log's state while no one else appends to it."""
+    log = site_dir / publishlog.LOG_NAME
+    held = session.last("publish log")
+    state = held[1] if held is not None and held[0] == _log_stamp(log) else \
+        publishlog.read_state(site_dir)
+    publishlog.append(site_dir, now, publishlog.changes(state, published), state)
+    session.keep("publish log", (_log_stamp(log), state))
+
+
+def _log_stamp(log: Path) -> tuple[int, int] | None:
+    try:
+        found = log.stat()
+    except FileNotFoundError:
+        return None
+    return found.st_size, found.st_mtime_ns
 
 
 def unpublished_urls(published: list[Article],
@@ -299,24 +322,26 @@ def _cached_related(cache: Cache) -> tuple[list, list]:
 
 
 def _assets(session: Session, config: Config, published: list[Article],
-            image_line: Callable[[str], int | None], static: dict[str, Path], cache_dir: Path,
-            problems: list[Problem]) -> Assets:
+            image_line: Callable[[str], int | None], static: dict[str, Path],
+            withheld: frozenset[str], cache_dir: Path, problems: list[Problem]) -> Assets:
     """The assets, kept by the session while the same lead images are in use."""
     found = len(problems)
     images = frozenset(a.image for a in published if a.image)
-    assets = session.memo("assets", (static, images), partial(
-        prepare_assets, config, published, image_line, static, cache_dir, problems))
+    assets = session.memo("assets", (static, images, withheld), partial(
+        prepare_assets, config, published, image_line, static, withheld, cache_dir, problems))
     if len(problems) > found:
         session.drop("assets")  # made with problems: make it again, and them too
     return assets
 
 
 def prepare_assets(config: Config, published: list[Article],
-                   image_line: Callable[[str], int | None],
-                   static: dict[str, Path], cache_dir: Path, problems: list[Problem]) -> Assets:
-    """Static files as served: fingerprinted CSS/JS and lead-image variants (made once)."""
+                   image_line: Callable[[str], int | None], static: dict[str, Path],
+                   withheld: frozenset[str], cache_dir: Path, problems: list[Problem]) -> Assets:
+    """Static files as served (but the `withheld` ones): fingerprinted CSS/JS and
+    lead-image variants (made once)."""
     images = make_images(published, image_line, static, cache_dir / "images", problems)
-    return collect_assets(static, images)
+    return collect_assets({rel: path for rel, path in static.items() if rel not in withheld},
+                          images)
 
 
 def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions, global_key: str,

@@ -101,6 +101,21 @@ class Images:
         return file
 
 
+def image_file(image: str | None) -> str | None:
+    """The static/ file a lead image names ('images/a.jpg'), None for a remote one."""
+    if image is None or image.startswith(("http://", "https://")):
+        return None
+    return unquote(image).lstrip("/")
+
+
+def withheld_images(articles: Iterable[Article], published: Iterable[Article]) -> frozenset[str]:
+    """The static files that are lead images only of articles not on the site (scheduled,
+    drafts, expired): copying them would publish an embargoed photo's name and bytes."""
+    shown = {image_file(a.image) for a in published}
+    return frozenset(rel for a in articles if (rel := image_file(a.image)) not in shown
+                     and rel is not None)
+
+
 def make_images(articles: Iterable[Article], image_line: Callable[[str], int | None],
                 static: Mapping[str, Path], cache_dir: Path,
                 problems: list[Problem]) -> Images:
@@ -113,9 +128,9 @@ def make_images(articles: Iterable[Article], image_line: Callable[[str], int | N
     wanted: dict[str, tuple[Article, Path]] = {}
     for article in articles:
         path = article.image
-        if path is None or path in wanted or path.startswith(("http://", "https://")):
+        if path is None or path in wanted or image_file(path) is None:
             continue
-        file = static.get(unquote(path).lstrip("/"))
+        file = static.get(image_file(path))
         if file is None:
             problem(article, "does not exist in static/")
         else:

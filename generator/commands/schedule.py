@@ -1,0 +1,64 @@
+"""`newsgen schedule`: what the site will publish or take down by the clock, for the desk.
+
+It reads the content as a build does, through the front matter the cache
+already holds, but writes nothing: a build may be running beside it.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from generator.core.errors import BuildFailed, printable
+from generator.engine.build import CACHE_DIR
+from generator.engine.cache import Cache
+from generator.engine.reading import read_sources
+from generator.engine.stages import make_one_article
+from generator.model.schedule import EXPIRE, PUBLISH, Moment, upcoming
+from generator.sources.config import load_config
+from generator.sources.content import scan_sources
+from generator.sources.data import load_data
+
+LISTED = {PUBLISH: "publish", EXPIRE: "take down"}
+
+
+def scheduled(site_dir: Path, now: datetime | None = None) -> list[Moment]:
+    """The coming publications and take-downs, soonest first (drafts are not scheduled)."""
+    config = load_config(site_dir)
+    now = (now or datetime.now()).astimezone(config.timezone)
+    data, problems = load_data(site_dir)
+    cache_dir = site_dir / CACHE_DIR
+    known = _cached_entries(cache_dir, config.timezone) if cache_dir.is_dir() else {}
+    with tempfile.TemporaryDirectory(prefix="newsgen-schedule-") as scratch:
+        scratch_cache = Cache(Path(scratch))
+        try:
+            entries, _, _ = read_sources(config, scratch_cache, scan_sources(site_dir),
+                                         problems, None, known)
+        finally:
+            scratch_cache.close()
+    articles = [a for e in entries
+                if (a := make_one_article(config, dict(data.authors), problems, e)) is not None]
+    errors = [p for p in problems if not p.warning]
+    if errors:
+        raise BuildFailed(errors)
+    return [m for m in upcoming(articles, now, False, False) if m.action in LISTED]
+
+
+def _cached_entries(cache_dir: Path, timezone) -> dict:
+    cache = Cache(cache_dir)
+    try:
+        return cache.sources(timezone)
+    finally:
+        cache.close()
+
+
+def schedule_lines(moments: list[Moment]) -> list[str]:
+    """One line a moment: time, what happens, file, headline."""
+    if not moments:
+        return ["nothing scheduled"]
+    return [f"{m.when:%Y-%m-%d %H:%M %z}  {LISTED[m.action]:<9}  {printable(m.source)}  "
+            f"{printable(m.title)}" for m in moments]
+
+
+__all__ = ["schedule_lines", "scheduled"]
