@@ -238,3 +238,25 @@ def test_a_preview_logs_nothing(make_site):
     site = make_site({"content/local/a.md": article_text("초안", draft="true")})
     build_site(site, output=site / "preview", drafts=True, future=True)
     assert log_lines(site) == []
+
+
+def test_schedule_can_wait_for_what_falls_due_soon(make_site):
+    """The hosting workflow runs `newsgen schedule --wait 55m` before it builds."""
+    from datetime import datetime
+
+    due = (datetime.now(conftest.SEOUL) + timedelta(seconds=2)).replace(microsecond=0)
+    site = make_site({"content/local/a.md": article_text("곧", f"{due:%Y-%m-%d %H:%M:%S}")})
+    done = run_newsgen(site, "schedule", "--wait", "1m")
+    assert done.returncode == 0, done.stderr
+    assert f"waiting until {due:%H:%M:%S} for content/local/a.md" in done.stdout
+    assert datetime.now(conftest.SEOUL) >= due
+    assert run_newsgen(site, "schedule", "--wait", "soon").returncode == 2
+
+
+def test_the_hosting_workflow_waits_for_scheduled_articles(tmp_path):
+    from generator.commands.newsite import create_site
+    from datetime import datetime
+
+    create_site(tmp_path / "site", "테스트", "https://news.example/", datetime.now().astimezone())
+    workflow = next((tmp_path / "site/.github/workflows").glob("*.yml")).read_text()
+    assert "newsgen schedule --wait 55m" in workflow

@@ -14,7 +14,7 @@ import signal
 import sqlite3
 import sys
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -117,6 +117,9 @@ def _parser() -> argparse.ArgumentParser:
     schedule_cmd = commands.add_parser(
         "schedule", help="list the scheduled articles and take-downs, soonest first")
     _site_arguments(schedule_cmd)
+    schedule_cmd.add_argument("--wait", metavar="DURATION", type=_duration,
+                              help="if something is due within DURATION (like 55m or 2h), "
+                              "sleep until then; for a hosting workflow that builds next")
     schedule_cmd.set_defaults(run=run_schedule)
 
     deploy_cmd = commands.add_parser(
@@ -288,7 +291,7 @@ def run_new(args) -> int:
 
 
 def run_schedule(args) -> int:
-    from generator.commands.schedule import schedule_lines, scheduled
+    from generator.commands.schedule import schedule_lines, scheduled, wait_for_next
 
     try:
         moments = scheduled(_site_dir(args.site))
@@ -300,7 +303,23 @@ def run_schedule(args) -> int:
         return 1
     for line in schedule_lines(moments):
         print(line)
+    if args.wait is not None:
+        wait_for_next(moments, args.wait, datetime.now().astimezone())
     return 0
+
+
+def _duration(text: str) -> timedelta:
+    """'55m', '2h', '90s' or a number of seconds."""
+    units = {"s": 1, "m": 60, "h": 3600}
+    number, unit = (text[:-1], text[-1]) if text[-1:] in units else (text, "s")
+    try:
+        seconds = float(number) * units[unit]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a duration like 55m, 2h or 90s") \
+            from None
+    if not 0 <= seconds <= 24 * 3600:
+        raise argparse.ArgumentTypeError(f"{text!r} must be between 0 and 24h")
+    return timedelta(seconds=seconds)
 
 
 def run_init(args) -> int:

@@ -7,7 +7,8 @@ already holds, but writes nothing: a build may be running beside it.
 from __future__ import annotations
 
 import tempfile
-from datetime import datetime
+import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from generator.core.errors import BuildFailed, printable
@@ -51,6 +52,15 @@ def _cached_entries(cache_dir: Path, timezone) -> dict:
         return cache.sources(timezone)
     finally:
         cache.close()
+
+
+def wait_for_next(moments: list[Moment], longest: timedelta, now: datetime) -> None:
+    """Sleep until the first moment, if it comes within `longest`."""
+    if not moments or moments[0].when - now > longest:
+        return
+    print(f"waiting until {moments[0].when:%H:%M:%S} for {printable(moments[0].source)}",
+          flush=True)
+    time.sleep(max(0.0, (moments[0].when - now).total_seconds()) + 1)
 
 
 def schedule_lines(moments: list[Moment]) -> list[str]:
