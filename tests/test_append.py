@@ -255,3 +255,23 @@ def test_a_change_saved_with_a_broken_file_is_built_once_the_file_is_fixed(
     clean = clean_copy_build(site, tmp_path / "clean")
     assert "tags/새태그/index.html" in clean
     assert_same_output(snapshot(site / "output"), clean, "after the fix")
+
+
+def test_any_field_it_does_not_carry_makes_it_decline():
+    """Safe by default: a field the short path does not know (one added for a new
+    feature) makes it decline, without anyone teaching it the field."""
+    from dataclasses import fields, replace
+    from datetime import datetime
+
+    from generator.core.objects import Article, Section
+
+    article = Article("content/local/a.md", Section("local", "지방자치", 0), "제목", (),
+                      datetime(2026, 11, 20, 9, 0), None, (), (), "요약", None, None, None,
+                      "a", False, (), "/local/2026/11/20/a/", "key", "digest")
+    assert not append_module._unknown(article)
+    for field in fields(Article):
+        changed = replace(article, **{field.name: object()})  # any other value
+        assert append_module._moved(article, changed) == (
+            field.name not in append_module.EDITABLE), field.name
+        if field.name not in append_module.PUBLISHABLE:
+            assert append_module._unknown(changed), field.name

@@ -18,9 +18,11 @@ from the cache's records, and takes every other file's key from the
 manifest, instead of making 100,000 Articles and 240,000 page plans.
 Anything else (a deletion, a back-dated or draft article, one with aliases
 or with problems, an edit that moves an article, the search index moving a
-block into base/, a change to
-anything but content/) returns None, and the full build runs as always.
-The output is the same either way.
+block into base/, a change to anything but content/, a clock moment of the
+last build's schedule passed) returns None, and the full build runs as always.
+What this path carries is an allow-list of Article fields (EDITABLE,
+PUBLISHABLE): a field added for a new feature makes it decline until it is
+taught that field. The output is the same either way.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from __future__ import annotations
 import os
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import datetime
 from itertools import islice
 from operator import attrgetter
@@ -200,11 +202,29 @@ def _read(config: Config, data, cache: Cache, scanned: list, now: datetime,
     return (published, entries, parsed) if len(published) == len(made) else None
 
 
+# What this path knows how to carry to every page that shows an article. Any other
+# field, and so any field added later, must be as before for an edit and at its
+# default for a new article, or the full build runs: a new kind of front matter
+# never needs teaching here to stay correct.
+EDITABLE = frozenset({"source", "title", "subtitle", "summary", "image_alt", "image_caption",
+                      "body_key", "digest"})
+PUBLISHABLE = EDITABLE | {"section", "date", "updated", "authors", "tags", "image", "slug",
+                          "url", "expires"}
+PLAIN = {"draft": False, "aliases": ()}  # the values a new article must have for these
+
+
 def _moved(before: Article, after: Article) -> bool:
-    """Whether an edit changes where the article is shown, or its sitemap entry."""
-    fields = attrgetter("url", "date", "updated", "section", "tags", "authors", "draft",
-                        "image", "expires")
-    return bool(before.aliases or after.aliases) or fields(before) != fields(after)
+    """Whether an edit changes anything but what EDITABLE names: where the article is
+    shown, its sitemap entry, or what this path does not know."""
+    return any(getattr(before, f.name) != getattr(after, f.name) for f in fields(Article)
+               if f.name not in EDITABLE)
+
+
+def _unknown(article: Article) -> bool:
+    """Whether a new article sets a field this path does not publish (PUBLISHABLE)."""
+    return any(f.name not in PUBLISHABLE
+               and getattr(article, f.name) != PLAIN.get(f.name, f.default)
+               for f in fields(Article))
 
 
 def _new_articles(config: Config, data, cache: Cache, added: list, index, now: datetime,
@@ -216,7 +236,7 @@ def _new_articles(config: Config, data, cache: Cache, added: list, index, now: d
         return None
     published, entries, parsed = read
     newest = datetime.fromisoformat(index.newest) if index.newest else None
-    if any(a.aliases for a in published) or (
+    if any(map(_unknown, published)) or (
             newest is not None and any(a.date <= newest for a in published)):
         return None
     # Among themselves as the full build checks them; against the site, by the files
