@@ -260,3 +260,14 @@ def test_the_hosting_workflow_waits_for_scheduled_articles(tmp_path):
     create_site(tmp_path / "site", "테스트", "https://news.example/", datetime.now().astimezone())
     workflow = next((tmp_path / "site/.github/workflows").glob("*.yml")).read_text()
     assert "newsgen schedule --wait 55m" in workflow
+
+
+def test_an_article_leaves_the_news_sitemap_at_its_moment(make_site):
+    site = make_site({"content/local/a.md": article_text("기사", "2026-11-25 09:00")})
+    result = build_site(site)
+    leaving = [m.when for m in result.upcoming if m.action == "leave-news"]
+    assert leaving == [FIXED_NOW.replace(hour=9) + timedelta(hours=48)]
+    assert "/local/2026/11/25/a/" in (site / "output/news-sitemap.xml").read_text()
+    build_site(site, now=leaving[0])
+    news = site / "output/news-sitemap.xml"
+    assert not news.exists() or "/local/2026/11/25/a/" not in news.read_text()
