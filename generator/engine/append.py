@@ -403,7 +403,7 @@ class _Wanted:
         recent = total - search.base_end(total) - len(self.new) if config.search else 0
         since, dates = (self.now - NEWS_WINDOW).timestamp(), self.index.dates
         fresh = 0
-        while fresh < min(len(order), NEWS_LIMIT) and dates[fresh] >= since:
+        while fresh < min(len(order), NEWS_LIMIT) and dates[fresh] > since:
             fresh += 1
         count = max(render.latest_pool(config), config.feed_count, fresh, recent)
         # Doc ids follow (date, URL): take every article as old as the last one needed.

@@ -133,9 +133,10 @@ def _part(kept: dict, url: str, entries: tuple[Entry, ...]) -> tuple[UrlSet, tup
 
 
 def news_articles(model: SiteModel) -> tuple[Article, ...]:
-    """Articles of the 48 hours before the build, newest first, at most 1,000."""
+    """Articles of the 48 hours before the build (one exactly 48 hours old has left),
+    newest first, at most 1,000."""
     since = model.now - NEWS_WINDOW
-    fresh = [a for a in model.articles if since <= a.date <= model.now]
+    fresh = [a for a in model.articles if since < a.date <= model.now]
     return tuple(fresh[:NEWS_LIMIT])
 
 
