@@ -91,6 +91,8 @@ class FrontMatter:
     section: str | None = None
     draft: bool = False
     aliases: tuple[str, ...] = ()
+    kind: str = "original"  # a slug of generator.core.kinds.KINDS
+    agency: str | None = None  # the news agency of a wire article
     lines: Mapping[str, int] = None  # type: ignore[assignment]
 
 
@@ -162,6 +164,8 @@ class Article:
     url: str
     body_key: str
     digest: str
+    kind: str = "original"  # a slug of generator.core.kinds.KINDS
+    agency: str | None = None  # the news agency of a wire article
 
     @property
     def modified(self) -> datetime:

@@ -36,6 +36,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from generator.core.inputs import BuildInputs
+from generator.core.kinds import ORIGINAL
 from generator.core.objects import Article, Config, Listing, SiteModel, SourceEntry
 from generator.engine import articlestore, indexing, siteindex, unchanged
 from generator.engine.cache import Cache
@@ -160,7 +161,8 @@ def _edited_articles(config: Config, data, cache: Cache, modified: list, index, 
                      options: BuildOptions) -> _Found | None:
     """The edited files' Articles; None unless each was published and stays so, valid,
     without warnings, and shown in the same place: the same URL, dates, section, tags,
-    reporters and lead image, and no aliases (whose pages show the title)."""
+    reporters, kind (listings label it) and lead image, and no aliases (whose pages show
+    the title)."""
     read = _read(config, data, cache, modified, now, options)
     if read is None:
         return None
@@ -202,20 +204,20 @@ def _read(config: Config, data, cache: Cache, scanned: list, now: datetime,
 def _moved(before: Article, after: Article) -> bool:
     """Whether an edit changes where the article is shown, or its sitemap entry."""
     fields = attrgetter("url", "date", "updated", "section", "tags", "authors", "draft",
-                        "image")
+                        "image", "kind")
     return bool(before.aliases or after.aliases) or fields(before) != fields(after)
 
 
 def _new_articles(config: Config, data, cache: Cache, added: list, index, now: datetime,
                   options: BuildOptions) -> _Found | None:
     """The new files' Articles, newest first; None unless each is valid, without warnings
-    or aliases, published, and newer than every other."""
+    or aliases, of the default kind, published, and newer than every other."""
     read = _read(config, data, cache, added, now, options)
     if read is None:
         return None
     published, entries, parsed = read
     newest = datetime.fromisoformat(index.newest) if index.newest else None
-    if any(a.aliases for a in published) or (
+    if any(a.aliases or a.kind != ORIGINAL for a in published) or (
             newest is not None and any(a.date <= newest for a in published)):
         return None
     # Among themselves as the full build checks them; against the site, by the files

@@ -11,6 +11,7 @@ from types import MappingProxyType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator.core.errors import BuildFailed, Problem
+from generator.core.kinds import kind_labels
 from generator.core.objects import Config, Section
 from generator.core.slugs import check_url_path
 
@@ -133,6 +134,7 @@ def _make_config(site_dir, table, raw, problems, line_of) -> Config | None:
             problems.append(Problem(CONFIG_NAME, None, key, "is required"))
     language = _check_language(_get(table, "language", "ko"), problem)
     labels = dict(DEFAULT_LABELS.get(language, DEFAULT_LABELS["en"]))
+    labels.update(kind_labels(language))
     labels.update(_text_table(_get(table, "labels", {}), "labels", problem))
     embed_hosts = _check_hosts(_get(table, "embed_hosts", []), problem)
     timezone = _load_timezone(_get(table, "timezone", "Asia/Seoul"), problem)
