@@ -14,7 +14,7 @@ import signal
 import sqlite3
 import sys
 import threading
-from datetime import datetime
+from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 
@@ -119,7 +119,23 @@ def _parser() -> argparse.ArgumentParser:
     deploy_cmd.add_argument("--max-deletes", type=int, default=256, metavar="N",
                             help="refuse to delete more than N files (default 256; -1: no limit)")
     deploy_cmd.set_defaults(run=run_deploy)
+    _report_parser(commands)
     return parser
+
+
+def _report_parser(commands) -> None:
+    report_cmd = commands.add_parser(
+        "report", help="the portal partnership report (네이버·카카오 뉴스제휴) as CSV or JSON")
+    report_cmd.add_argument("which", choices=("portal",), help="the report to write")
+    _site_arguments(report_cmd)
+    report_cmd.add_argument("--months", type=int, default=12,
+                            help="calendar months to cover, this one included (default 12)")
+    report_cmd.add_argument("--format", choices=("csv", "json"), default="csv")
+    report_cmd.add_argument("--output", help="the file to write (default: "
+                            "portal-report-DATE.csv or .json here; '-': standard output)")
+    report_cmd.add_argument("--until", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                            help="report as at the end of this day (default: now)")
+    report_cmd.set_defaults(run=run_report)
 
 
 def _site_arguments(command: argparse.ArgumentParser) -> None:
@@ -296,6 +312,25 @@ def run_deploy(args) -> int:
     print(f"{'dry run: ' if args.dry_run else ''}{target.name}: {verb} {len(changes.uploads)}, "
           f"{'would delete' if args.dry_run else 'deleted'} {len(changes.deletes)}, "
           f"{changes.unchanged} unchanged")
+    return 0
+
+
+def run_report(args) -> int:
+    from generator.commands.portalfiles import report_csv, report_json, summary_lines
+    from generator.commands.report import portal_report
+
+    report = portal_report(_site_dir(args.site), args.months, args.until,
+                           datetime.now().astimezone())
+    content = (report_csv if args.format == "csv" else report_json)(report)
+    output = args.output or f"portal-report-{report.period.end:%Y-%m-%d}.{args.format}"
+    summary = sys.stderr if output == "-" else sys.stdout
+    for line in summary_lines(report):
+        print(printable(line), file=summary)
+    if output == "-":
+        sys.stdout.buffer.write(content)
+        return 0
+    Path(output).write_bytes(content)
+    print(f"wrote {output}", file=summary)
     return 0
 
 
