@@ -118,6 +118,8 @@ def _parser() -> argparse.ArgumentParser:
                             help="list what would be uploaded and deleted; change nothing")
     deploy_cmd.add_argument("--max-deletes", type=int, default=256, metavar="N",
                             help="refuse to delete more than N files (default 256; -1: no limit)")
+    deploy_cmd.add_argument("--no-notify", dest="notify", action="store_false",
+                            help="do not tell IndexNow and the WebSub hub what changed")
     deploy_cmd.set_defaults(run=run_deploy)
     _report_parser(commands)
     return parser
@@ -312,7 +314,27 @@ def run_deploy(args) -> int:
     print(f"{'dry run: ' if args.dry_run else ''}{target.name}: {verb} {len(changes.uploads)}, "
           f"{'would delete' if args.dry_run else 'deleted'} {len(changes.deletes)}, "
           f"{changes.unchanged} unchanged")
+    if args.notify and not args.dry_run:
+        _notify(site_dir, output, changes.uploads)
     return 0
+
+
+def _notify(site_dir: Path, output: Path, uploads: tuple[str, ...]) -> None:
+    """Tell search engines what the deploy changed; failures are only warnings."""
+    from generator.commands.notify import plan_notices, send_notices
+    from generator.engine.buildrecord import read_record
+    from generator.sources.config import load_config
+
+    record = read_record(output)
+    try:
+        config = load_config(site_dir, record.base_url if record else None)
+    except BuildFailed as failure:
+        print(f"warning: nothing announced: {printable(str(failure.problems[0]))}",
+              file=sys.stderr)
+        return
+    for done, message in send_notices(plan_notices(config, output, uploads)):
+        print(printable(message) if done else f"warning: {printable(message)}",
+              file=sys.stdout if done else sys.stderr)
 
 
 def run_report(args) -> int:

@@ -48,6 +48,9 @@ class Config:
     logo: str | None = None
     twitter: str | None = None
     embed_hosts: tuple[str, ...] = ()
+    indexnow_key: str | None = None  # deploy tells IndexNow the changed pages
+    indexnow_endpoints: tuple[str, ...] = ()
+    websub_hub: str | None = None  # feeds name the hub, and deploy pings it
 
     @property
     def base_path(self) -> str:

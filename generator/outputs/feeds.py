@@ -2,7 +2,8 @@
 
 Each feed holds the newest `feed_count` articles with absolute URLs, dates in
 the site's time zone, reporters, categories and the lead image as an
-enclosure. Nothing in a feed depends on the build time, so a feed file is
+enclosure; with `websub_hub` set, each names the hub beside itself (WebSub).
+Nothing in a feed depends on the build time, so a feed file is
 rewritten only when the articles it lists change.
 """
 
@@ -91,6 +92,8 @@ def render_rss(config: Config, feed: Feed, bodies: dict[str, str]) -> str:
         x.text("language", config.language),
         x.empty("atom:link", [("href", absolute_url(config, feed.url)), ("rel", "self"),
                               ("type", "application/rss+xml")]),
+        x.empty("atom:link", [("href", config.websub_hub), ("rel", "hub")])
+        if config.websub_hub else "",
         x.text("lastBuildDate", _rfc822(_newest(feed), config)),
         x.text("generator", "newsgen"),
     ]
@@ -141,6 +144,8 @@ def render_atom(config: Config, feed: Feed, bodies: dict[str, str]) -> str:
         x.empty("link", [("rel", "alternate"), ("type", "text/html"), ("href", home)]),
         x.empty("link", [("rel", "self"), ("type", "application/atom+xml"),
                          ("href", absolute_url(config, feed.url))]),
+        x.empty("link", [("rel", "hub"), ("href", config.websub_hub)])
+        if config.websub_hub else "",
         x.text("id", home),
         x.text("updated", _iso(_newest(feed), config)),
         x.parent("author", [x.text("name", config.publisher.get("name", config.title))]),
