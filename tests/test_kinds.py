@@ -44,6 +44,10 @@ def test_opinion_is_typed_and_labelled_as_opinion_everywhere(make_site, slug):
         for link in links:  # every headline link names the kind first
             assert link.select_one(".kind-label").text == korean, page
             assert link.text.strip().startswith(korean)
+    feed = (site / "output/feed.xml").read_text(encoding="utf-8")
+    assert f"<category>{korean}</category>" in feed
+    atom = (site / "output/atom.xml").read_text(encoding="utf-8")
+    assert f'<category term="{slug}" label="{korean}"/>' in atom
 
 
 def test_original_reporting_has_no_label_and_stays_a_news_article(make_site):
@@ -53,6 +57,8 @@ def test_original_reporting_has_no_label_and_stays_a_news_article(make_site):
     assert article["@type"] == "NewsArticle" and "genre" not in article
     for page in (ARTICLE, "output/local/index.html", "output/index.html"):
         assert parse_html(site / page).select(".kind-label") == []
+    assert "<category>자체기사</category>" not in (site / "output/feed.xml").read_text(
+        encoding="utf-8")
 
 
 @pytest.mark.parametrize("kind", ["press-release", "보도자료", "interview", "wire"])
