@@ -117,3 +117,19 @@ def test_an_english_site_relabels_kinds(make_site):
     (site / "site.toml").write_text(site_default, encoding="utf-8")
     build_site(site)
     assert parse_html(site / ARTICLE).select_one(".kind-label").text == "Column"
+
+
+def test_newsgen_new_offers_the_kind_line_and_it_parses_uncommented(make_site):
+    from datetime import datetime
+
+    from generator.commands.scaffold import create_article
+    site = make_site({})
+    path = create_article(site, "새 사설", "local", None, "new-editorial",
+                          datetime(2026, 11, 20, 9, 0))
+    text = path.read_text(encoding="utf-8")
+    assert "# kind: 자체기사  # 또는 보도자료" in text
+    path.write_text(text.replace("# kind: 자체기사", "kind: 사설").replace(
+        "draft: true", "draft: false"), encoding="utf-8")
+    build_site(site)
+    page = site / "output/local/2026/11/20/new-editorial/index.html"
+    assert typed(parse_html(page))["@type"] == "OpinionNewsArticle"
