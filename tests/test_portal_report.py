@@ -167,5 +167,5 @@ def test_a_broken_article_stops_the_report_with_its_line(make_site, tmp_path, ca
 def test_months_out_of_range_are_refused(make_site, tmp_path, capsys, months):
     site = make_site({"content/local/a.md": article_text()})
     assert main(["report", "portal", "--site", str(site), "--months", months,
-                 "--output", str(tmp_path / "r.csv")]) == 1
-    assert "--months: must be between 1 and 120" in capsys.readouterr().err
+                 "--output", str(tmp_path / "r.csv")]) == 2
+    assert "--months must be between 1 and 120" in capsys.readouterr().err

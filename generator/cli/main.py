@@ -351,7 +351,10 @@ def run_report(args) -> int:
     if output == "-":
         sys.stdout.buffer.write(content)
         return 0
-    Path(output).write_bytes(content)
+    target = Path(output)
+    partial_file = target.with_name(f".{target.name}.newsgen-tmp")
+    partial_file.write_bytes(content)
+    os.replace(partial_file, target)  # never half a report where the last one was
     print(f"wrote {output}", file=summary)
     return 0
 

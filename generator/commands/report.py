@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
-from generator.core.errors import BuildFailed, Problem
+from generator.core.errors import BuildFailed, Problem, UsageError
 from generator.core.kinds import ORIGINAL
 from generator.core.objects import Article, Author, Config, RenderedBody
 from generator.model.site import select_published
@@ -77,8 +77,7 @@ def portal_report(site_dir: Path, months: int, until: date | None, now: datetime
                   ) -> PortalReport:
     """The report of the `months` calendar months ending with `until`'s month (or now's)."""
     if not 1 <= months <= MAX_MONTHS:
-        raise BuildFailed([Problem("--months", None, None,
-                                   f"must be between 1 and {MAX_MONTHS}, not {months}")])
+        raise UsageError(f"--months must be between 1 and {MAX_MONTHS}, not {months}")
     config = load_config(site_dir)
     moment = report_moment(until, now, config)
     period = period_of(months, moment)
