@@ -77,7 +77,7 @@ def test_two_articles_at_once_take_the_append_path(make_site, tmp_path, appends)
 
 @pytest.mark.parametrize("change", [
     "back-dated", "edit tags", "edit the date", "delete", "draft", "alias", "template",
-    "unknown key", "publish and edit at once",
+    "unknown key", "publish and edit at once", "edit the kind", "publish an editorial",
 ])
 def test_other_changes_take_the_full_build(make_site, tmp_path, appends, change):
     site = day_site(make_site)
@@ -88,6 +88,10 @@ def test_other_changes_take_the_full_build(make_site, tmp_path, appends, change)
         edit(site, "content/local/a02.md", "tags: [복지, 교통]", "tags: [축제]")
     elif change == "edit the date":
         edit(site, "content/local/a04.md", "2026-10-05 09:00", "2026-10-05 10:00")
+    elif change == "edit the kind":
+        edit(site, "content/local/a04.md", "2026-10-05 09:00", "2026-10-05 09:00\nkind: 칼럼")
+    elif change == "publish an editorial":
+        publish(site, 1, kind="editorial")
     elif change == "publish and edit at once":
         publish(site, 1)
         edit(site, "content/local/a04.md", "첫 문단.", "첫 문단을 고쳤다.")

@@ -8,8 +8,14 @@ from pathlib import Path
 
 import conftest
 import pytest
-from conftest import (AUTHORS, FIXED_NOW, MINIMAL_CONFIG, article_text, build_site, jpeg_bytes,
-                      parse_html)
+from conftest import (
+    AUTHORS,
+    FIXED_NOW,
+    article_text,
+    build_site,
+    jpeg_bytes,
+    parse_html,
+)
 
 from generator.core.errors import BuildFailed
 from generator.core.tuning import Tuning
@@ -93,8 +99,9 @@ def test_an_expired_article_is_taken_down_everywhere(make_site, monkeypatch, tun
     monkeypatch.setattr(conftest, "TUNING", tuning)
     site = make_site({
         "content/local/keep.md": article_text("남는 기사", "2026-11-24 09:00"),
-        "content/local/gone.md": article_text(f"{MARKER} 행사 안내", "2026-11-24 10:00",
-                                              expires=f"{FIXED_NOW + timedelta(hours=1):%Y-%m-%d %H:%M}"),
+        "content/local/gone.md": article_text(
+            f"{MARKER} 행사 안내", "2026-11-24 10:00",
+            expires=f"{FIXED_NOW + timedelta(hours=1):%Y-%m-%d %H:%M}"),
     })
     before = build_site(site)
     assert before.articles == 2 and leaks(site / "output")
@@ -254,8 +261,9 @@ def test_schedule_can_wait_for_what_falls_due_soon(make_site):
 
 
 def test_the_hosting_workflow_waits_for_scheduled_articles(tmp_path):
-    from generator.commands.newsite import create_site
     from datetime import datetime
+
+    from generator.commands.newsite import create_site
 
     create_site(tmp_path / "site", "테스트", "https://news.example/", datetime.now().astimezone())
     workflow = next((tmp_path / "site/.github/workflows").glob("*.yml")).read_text()

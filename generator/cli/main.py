@@ -14,7 +14,7 @@ import signal
 import sqlite3
 import sys
 import threading
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -131,8 +131,26 @@ def _parser() -> argparse.ArgumentParser:
                             help="list what would be uploaded and deleted; change nothing")
     deploy_cmd.add_argument("--max-deletes", type=int, default=256, metavar="N",
                             help="refuse to delete more than N files (default 256; -1: no limit)")
+    deploy_cmd.add_argument("--no-notify", dest="notify", action="store_false",
+                            help="do not tell IndexNow and the WebSub hub what changed")
     deploy_cmd.set_defaults(run=run_deploy)
+    _report_parser(commands)
     return parser
+
+
+def _report_parser(commands) -> None:
+    report_cmd = commands.add_parser(
+        "report", help="the portal partnership report (네이버·카카오 뉴스제휴) as CSV or JSON")
+    report_cmd.add_argument("which", choices=("portal",), help="the report to write")
+    _site_arguments(report_cmd)
+    report_cmd.add_argument("--months", type=int, default=12,
+                            help="calendar months to cover, this one included (default 12)")
+    report_cmd.add_argument("--format", choices=("csv", "json"), default="csv")
+    report_cmd.add_argument("--output", help="the file to write (default: "
+                            "portal-report-DATE.csv or .json here; '-': standard output)")
+    report_cmd.add_argument("--until", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                            help="report as at the end of this day (default: now)")
+    report_cmd.set_defaults(run=run_report)
 
 
 def _site_arguments(command: argparse.ArgumentParser) -> None:
@@ -350,6 +368,48 @@ def run_deploy(args) -> int:
     print(f"{'dry run: ' if args.dry_run else ''}{target.name}: {verb} {len(changes.uploads)}, "
           f"{'would delete' if args.dry_run else 'deleted'} {len(changes.deletes)}, "
           f"{changes.unchanged} unchanged")
+    if args.notify and not args.dry_run:
+        _notify(site_dir, output, changes.uploads)
+    return 0
+
+
+def _notify(site_dir: Path, output: Path, uploads: tuple[str, ...]) -> None:
+    """Tell search engines what the deploy changed; failures are only warnings."""
+    from generator.commands.notify import plan_notices, send_notices
+    from generator.engine.buildrecord import read_record
+    from generator.sources.config import load_config
+
+    record = read_record(output)
+    try:
+        config = load_config(site_dir, record.base_url if record else None)
+    except BuildFailed as failure:
+        print(f"warning: nothing announced: {printable(str(failure.problems[0]))}",
+              file=sys.stderr)
+        return
+    for done, message in send_notices(plan_notices(config, output, uploads)):
+        print(printable(message) if done else f"warning: {printable(message)}",
+              file=sys.stdout if done else sys.stderr)
+
+
+def run_report(args) -> int:
+    from generator.commands.portalfiles import report_csv, report_json, summary_lines
+    from generator.commands.report import portal_report
+
+    report = portal_report(_site_dir(args.site), args.months, args.until,
+                           datetime.now().astimezone())
+    content = (report_csv if args.format == "csv" else report_json)(report)
+    output = args.output or f"portal-report-{report.period.end:%Y-%m-%d}.{args.format}"
+    summary = sys.stderr if output == "-" else sys.stdout
+    for line in summary_lines(report):
+        print(printable(line), file=summary)
+    if output == "-":
+        sys.stdout.buffer.write(content)
+        return 0
+    target = Path(output)
+    partial_file = target.with_name(f".{target.name}.newsgen-tmp")
+    partial_file.write_bytes(content)
+    os.replace(partial_file, target)  # never half a report where the last one was
+    print(f"wrote {output}", file=summary)
     return 0
 
 

@@ -24,6 +24,7 @@ OPTIONAL_KEYS = (
     "# image: /images/photo.jpg",
     "# image_alt: 사진 설명 (화면 낭독기용)",
     "# image_caption: ▲ 사진 설명",
+    "# kind: 자체기사  # 또는 보도자료, 통신, 기고, 사설, 칼럼, 인터뷰",
 )
 # How far into a file its front matter's `slug:` is looked for.
 HEAD_BYTES = 4096

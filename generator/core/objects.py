@@ -48,6 +48,9 @@ class Config:
     logo: str | None = None
     twitter: str | None = None
     embed_hosts: tuple[str, ...] = ()
+    indexnow_key: str | None = None  # deploy tells IndexNow the changed pages
+    indexnow_endpoints: tuple[str, ...] = ()
+    websub_hub: str | None = None  # feeds name the hub, and deploy pings it
 
     @property
     def base_path(self) -> str:
@@ -92,6 +95,8 @@ class FrontMatter:
     draft: bool = False
     aliases: tuple[str, ...] = ()
     expires: datetime | None = None
+    kind: str = "original"  # a slug of generator.core.kinds.KINDS
+    agency: str | None = None  # the news agency of a wire article
     lines: Mapping[str, int] = None  # type: ignore[assignment]
 
 
@@ -164,6 +169,8 @@ class Article:
     body_key: str
     digest: str
     expires: datetime | None = None  # taken down at this time
+    kind: str = "original"  # a slug of generator.core.kinds.KINDS
+    agency: str | None = None  # the news agency of a wire article
 
     @property
     def modified(self) -> datetime:

@@ -162,7 +162,8 @@ def _edited_articles(config: Config, data, cache: Cache, modified: list, index, 
                      options: BuildOptions) -> _Found | None:
     """The edited files' Articles; None unless each was published and stays so, valid,
     without warnings, and shown in the same place: the same URL, dates, section, tags,
-    reporters and lead image, and no aliases (whose pages show the title)."""
+    reporters, kind (listings label it) and lead image, and no aliases (whose pages show
+    the title)."""
     read = _read(config, data, cache, modified, now, options)
     if read is None:
         return None
@@ -230,7 +231,7 @@ def _unknown(article: Article) -> bool:
 def _new_articles(config: Config, data, cache: Cache, added: list, index, now: datetime,
                   options: BuildOptions) -> _Found | None:
     """The new files' Articles, newest first; None unless each is valid, without warnings
-    or aliases, published, and newer than every other."""
+    or aliases, of the default kind, published, and newer than every other."""
     read = _read(config, data, cache, added, now, options)
     if read is None:
         return None

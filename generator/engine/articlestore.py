@@ -154,7 +154,8 @@ def _row(article: Article, stamp: str, image_line: int | None) -> tuple:
             a.date.isoformat(), a.updated.isoformat() if a.updated else None, authors,
             tuple(tag.name for tag in a.tags), a.summary, a.image, a.image_alt,
             a.image_caption, a.slug, a.draft, a.aliases, a.url, a.body_key, a.digest,
-            a.expires.isoformat() if a.expires else None)
+            a.expires.isoformat() if a.expires else None,
+            a.kind, a.agency)
 
 
 class _Rebuilder:
@@ -178,7 +179,7 @@ class _Rebuilder:
     def _article(self, row: tuple) -> Article:
         (source, _, _, section, title, subtitle, date, updated, authors, tags, summary,
          image, image_alt, image_caption, slug, draft, aliases, url, body_key, digest,
-         expires) = row
+         expires, kind, agency) = row
         byline = self.bylines.get(authors)
         if byline is None:
             byline = self.bylines[authors] = tuple(
@@ -191,7 +192,8 @@ class _Rebuilder:
         return Article(source, self.sections[section], title, subtitle, _moment(timezone, date),
                        _moment(timezone, updated) if updated else None, byline, tag_set,
                        summary, image, image_alt, image_caption, slug, draft, aliases, url,
-                       body_key, digest, _moment(timezone, expires) if expires else None)
+                       body_key, digest, _moment(timezone, expires) if expires else None,
+                       kind, agency)
 
 
 def _moment(timezone, text: str) -> datetime:

@@ -2,7 +2,8 @@
 
 Each feed holds the newest `feed_count` articles with absolute URLs, dates in
 the site's time zone, reporters, categories and the lead image as an
-enclosure. Nothing in a feed depends on the build time, so a feed file is
+enclosure; with `websub_hub` set, each names the hub beside itself (WebSub).
+Nothing in a feed depends on the build time, so a feed file is
 rewritten only when the articles it lists change.
 """
 
@@ -91,6 +92,8 @@ def render_rss(config: Config, feed: Feed, bodies: dict[str, str]) -> str:
         x.text("language", config.language),
         x.empty("atom:link", [("href", absolute_url(config, feed.url)), ("rel", "self"),
                               ("type", "application/rss+xml")]),
+        x.empty("atom:link", [("href", config.websub_hub), ("rel", "hub")])
+        if config.websub_hub else "",
         x.text("lastBuildDate", _rfc822(_newest(feed), config)),
         x.text("generator", "newsgen"),
     ]
@@ -111,7 +114,7 @@ def _rss_item(config: Config, article: Article, body: str | None) -> str:
         x.text("guid", link, [("isPermaLink", "true")]),
         x.text("pubDate", _rfc822(article.date, config)),
         *(x.text("dc:creator", author.name) for author in article.authors),
-        *(x.text("category", name) for name in _categories(article)),
+        *(x.text("category", name) for name in _categories(config, article)),
         x.text("description", html.escape(article.summary, quote=False)),
         x.text("content:encoded", body) if body is not None else "",
     ]
@@ -141,6 +144,8 @@ def render_atom(config: Config, feed: Feed, bodies: dict[str, str]) -> str:
         x.empty("link", [("rel", "alternate"), ("type", "text/html"), ("href", home)]),
         x.empty("link", [("rel", "self"), ("type", "application/atom+xml"),
                          ("href", absolute_url(config, feed.url))]),
+        x.empty("link", [("rel", "hub"), ("href", config.websub_hub)])
+        if config.websub_hub else "",
         x.text("id", home),
         x.text("updated", _iso(_newest(feed), config)),
         x.parent("author", [x.text("name", config.publisher.get("name", config.title))]),
@@ -162,6 +167,8 @@ def _atom_entry(config: Config, article: Article, body: str | None) -> str:
         x.text("updated", _iso(article.modified, config)),
         *(_atom_author(config, author) for author in article.authors),
         x.empty("category", [("term", article.section.slug), ("label", article.section.name)]),
+        *(x.empty("category", [("term", article.kind), ("label", label)])
+          for label in _kind_label(config, article)),
         *(x.empty("category", [("term", tag.name)]) for tag in article.tags),
         x.text("summary", article.summary),
         x.text("content", body, [("type", "html")]) if body is not None else "",
@@ -181,8 +188,14 @@ def _atom_author(config: Config, author) -> str:
     return x.parent("author", parts)
 
 
-def _categories(article: Article) -> list[str]:
-    return [article.section.name, *(tag.name for tag in article.tags)]
+def _categories(config: Config, article: Article) -> list[str]:
+    return [article.section.name, *_kind_label(config, article),
+            *(tag.name for tag in article.tags)]
+
+
+def _kind_label(config: Config, article: Article) -> list[str]:
+    """The kind's label (사설, 보도자료 …) as a category; none for original reporting."""
+    return [] if article.kind == "original" else [config.labels[f"kind_{article.kind}"]]
 
 
 def absolute_links(config: Config, html: str) -> str:

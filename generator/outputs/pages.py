@@ -92,7 +92,8 @@ def listing_plans(listing: Listing, shared: str, held: list[PagePlan] | tuple) -
 
 def plan_derived(model: SiteModel, kept: dict | None = None,
                  made: dict | None = None) -> list[PagePlan]:
-    """Feeds, sitemaps, robots.txt and redirects, each keyed by what it lists.
+    """Feeds, sitemaps, robots.txt, redirects and the IndexNow key file, each keyed by
+    what it lists.
 
     With plan_pages' `kept` and `made`, a sitemap part that is the very object of
     the last build keeps its plan: a key over 10,000 entries costs to make.
@@ -108,7 +109,13 @@ def plan_derived(model: SiteModel, kept: dict | None = None,
             held = sitemap_plan(subject)
         made[slot] = held
         plans.append(held)
-    return plans + redirect_plans(model)
+    return plans + redirect_plans(model) + key_file_plans(model)
+
+
+def key_file_plans(model: SiteModel) -> list[PagePlan]:
+    """IndexNow's key file at the output root: it proves the site sent the notices."""
+    key = model.config.indexnow_key
+    return [PagePlan(f"/{key}.txt", "key_file", key)] if key else []
 
 
 def feed_plans(model: SiteModel) -> list[PagePlan]:
@@ -179,6 +186,8 @@ def render_plan(env, model: SiteModel, plan: PagePlan, body_html,
         return redirects.render_redirect(model, plan.subject)
     if plan.kind == "recent":
         return render.render_recent(env, model)
+    if plan.kind == "key_file":
+        return plan.key
     if plan.kind == "search":
         return render.render_search(env, model)
     return render.render_not_found(env, model)

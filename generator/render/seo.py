@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from generator.core.kinds import ORIGINAL, schema_type
 from generator.core.objects import Article, Config, Listing, ListingPage
 
 Absolute = Callable[[str], str]
@@ -89,11 +90,12 @@ def article_meta(config: Config, article: Article, absolute: Absolute) -> PageMe
 
 
 def news_article(config: Config, article: Article, absolute: Absolute) -> dict:
-    """schema.org NewsArticle, as Google's article rich results read it."""
+    """schema.org NewsArticle (OpinionNewsArticle for opinion), as Google's article rich
+    results read it."""
     canonical = absolute(article.url)
     data = {
         "@context": SCHEMA_ORG,
-        "@type": "NewsArticle",
+        "@type": schema_type(article.kind),
         "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
         "url": canonical,
         "headline": article.title,
@@ -110,7 +112,18 @@ def news_article(config: Config, article: Article, absolute: Absolute) -> dict:
     data["author"] = [_person(author, absolute) for author in article.authors] or [
         _organization(config, absolute)]
     data["publisher"] = _organization(config, absolute)
+    data.update(_kind_properties(config, article))
     return data
+
+
+def _kind_properties(config: Config, article: Article) -> dict:
+    """The kind's label as `genre`, and a wire article's agency as `sourceOrganization`."""
+    if article.kind == ORIGINAL:
+        return {}
+    found = {"genre": config.labels.get(f"kind_{article.kind}", article.kind)}
+    if article.agency:
+        found["sourceOrganization"] = {"@type": "NewsMediaOrganization", "name": article.agency}
+    return found
 
 
 def _person(author, absolute: Absolute) -> dict:

@@ -11,6 +11,7 @@ from types import MappingProxyType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator.core.errors import BuildFailed, Problem
+from generator.core.kinds import kind_labels
 from generator.core.objects import Config, Section
 from generator.core.slugs import check_url_path
 
@@ -82,6 +83,7 @@ TOP_KEYS = {
     "labels": dict, "publisher": dict, "extra": dict, "feed_count": int, "feed_content": str,
     "sitemap_limit": int, "logo": str, "twitter": str, "search": bool,
     "weather_max_age": int,
+    "indexnow_key": str, "indexnow_endpoints": list, "websub_hub": str,
 }
 FEED_CONTENT = ("summary", "full")
 SITEMAP_MAX_URLS = 50_000
@@ -133,6 +135,7 @@ def _make_config(site_dir, table, raw, problems, line_of) -> Config | None:
             problems.append(Problem(CONFIG_NAME, None, key, "is required"))
     language = _check_language(_get(table, "language", "ko"), problem)
     labels = dict(DEFAULT_LABELS.get(language, DEFAULT_LABELS["en"]))
+    labels.update(kind_labels(language))
     labels.update(_text_table(_get(table, "labels", {}), "labels", problem))
     embed_hosts = _check_hosts(_get(table, "embed_hosts", []), problem)
     timezone = _load_timezone(_get(table, "timezone", "Asia/Seoul"), problem)
@@ -146,6 +149,7 @@ def _make_config(site_dir, table, raw, problems, line_of) -> Config | None:
     _check_theme(site_dir, _get(table, "theme", "default"), problem)
     _check_publishing(table, problem)
     _check_weather_age(table, problem)
+    _check_notifications(table, base_url, problem)
     if problems:
         return None
     return Config(
@@ -175,6 +179,8 @@ def _make_config(site_dir, table, raw, problems, line_of) -> Config | None:
         weather_max_age=_get(table, "weather_max_age", WEATHER_MAX_AGE),
         logo=table.get("logo") if isinstance(table.get("logo"), str) else None,
         twitter=table.get("twitter") if isinstance(table.get("twitter"), str) else None,
+        indexnow_key=table.get("indexnow_key"), websub_hub=table.get("websub_hub"),
+        indexnow_endpoints=tuple(table.get("indexnow_endpoints", INDEXNOW_ENDPOINTS)),
     )
 
 
@@ -336,6 +342,33 @@ def _check_publishing(table: dict, problem) -> None:
     twitter = table.get("twitter")
     if isinstance(twitter, str) and not re.match(r"^@\w{1,15}$", twitter):
         problem("twitter", f"'{twitter}' must be an account name like '@awakenews'")
+
+
+# Naver's endpoint first: Korean portals are what a Korean newsroom tells first.
+INDEXNOW_ENDPOINTS = ("https://searchadvisor.naver.com/indexnow",
+                      "https://api.indexnow.org/indexnow")
+INDEXNOW_KEY_RE = re.compile(r"^[A-Za-z0-9-]{8,128}$")
+HTTP_URL_RE = re.compile(r"^https?://[^/\s?#]+(/[^\s]*)?$")
+
+
+def _check_notifications(table: dict, base_url: str, problem) -> None:
+    """IndexNow and WebSub settings: what `newsgen deploy` tells search engines."""
+    key = table.get("indexnow_key")
+    if isinstance(key, str) and not INDEXNOW_KEY_RE.match(key):
+        problem("indexnow_key", "must be 8 to 128 letters, digits or hyphens (IndexNow's "
+                "rule), like 'a1b2c3d4e5f6a7b8'")
+    for name in ("indexnow_key", "websub_hub"):
+        if isinstance(table.get(name), str) and "://" not in base_url:
+            problem(name, "needs base_url to be a full address like "
+                    "'https://news.example/': search engines are told absolute URLs")
+    endpoints = table.get("indexnow_endpoints", [])
+    if isinstance(endpoints, list) and not all(
+            isinstance(url, str) and HTTP_URL_RE.match(url) for url in endpoints):
+        problem("indexnow_endpoints", "must be a list of http(s) addresses")
+    hub = table.get("websub_hub")
+    if isinstance(hub, str) and not HTTP_URL_RE.match(hub):
+        problem("websub_hub", f"'{_printable(hub)}' must be an http(s) address like "
+                "'https://pubsubhubbub.appspot.com/'")
 
 
 def _check_theme(site_dir: Path, theme: str, problem) -> None:

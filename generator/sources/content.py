@@ -17,6 +17,7 @@ from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from generator.core.errors import Problem
+from generator.core.kinds import ORIGINAL, allowed_kinds, kind_slug
 from generator.core.objects import (
     Article,
     Author,
@@ -35,7 +36,7 @@ from generator.sources.frontmatter import decode_source, split_document
 CONTENT_DIR = "content"
 KNOWN_KEYS = ("title", "subtitle", "date", "updated", "author", "authors", "tags", "summary",
               "image", "image_alt", "image_caption", "slug", "draft", "aliases", "section",
-              "expires")
+              "expires", "kind", "agency")
 DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y.%m.%d %H:%M", "%Y.%m.%d",
                 "%Y/%m/%d %H:%M", "%Y/%m/%d")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -150,7 +151,11 @@ class _FieldChecker:
             draft=self.flag(values, "draft"),
             aliases=self.aliases(values),
             expires=self.datetime(values, "expires"),
+            kind=self.kind(values),
+            agency=self.text(values, "agency"),
         )
+        if meta["agency"] and meta["kind"] != "wire":
+            self.problem("agency", "is only used with 'kind: wire'; ignored", warning=True)
         if title is None or published is None:
             return None
         if meta["updated"] and meta["updated"] < published:
@@ -264,6 +269,17 @@ class _FieldChecker:
             return None
         return image
 
+    def kind(self, values: dict) -> str:
+        value = values.get("kind")
+        if value is None:
+            return ORIGINAL
+        slug = kind_slug(value) if isinstance(value, str) else None
+        if slug is None:
+            self.problem("kind", f"{_quote(value)} is not a kind of article; use one of: "
+                         f"{allowed_kinds()}")
+            return ORIGINAL
+        return slug
+
     def aliases(self, values: dict) -> tuple[str, ...]:
         aliases = self.text_list(values, "aliases")
         for alias in aliases:
@@ -358,7 +374,8 @@ def make_article(source: Source | SourceEntry, body: RenderedBody, body_key: str
         summary=meta.summary or body.summary, image=meta.image, image_alt=meta.image_alt,
         image_caption=meta.image_caption, slug=slug, draft=meta.draft, aliases=meta.aliases,
         url=article_url(config.permalink, section.slug, meta.date, slug),
-        body_key=body_key, digest=source.digest, expires=meta.expires,
+        body_key=body_key, digest=source.digest, expires=meta.expires, kind=meta.kind,
+        agency=meta.agency if meta.kind == "wire" else None,
     )
 
 
