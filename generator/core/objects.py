@@ -20,6 +20,18 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
+class TrustSettings:
+    """What site.toml says about the outlet's legal notices and its trust signals."""
+
+    legal_check: str = "warn"  # "warn", "error" or "off": the 신문법 §21 masthead items
+    default_image: str | None = None  # the social card of articles without a photo
+    naver_site_verification: str | None = None
+    google_site_verification: str | None = None
+    # (schema.org property such as "ethicsPolicy", the site path of the page it names)
+    policies: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The validated contents of site.toml."""
 
@@ -48,6 +60,7 @@ class Config:
     logo: str | None = None
     twitter: str | None = None
     embed_hosts: tuple[str, ...] = ()
+    trust: TrustSettings = TrustSettings()
 
     @property
     def base_path(self) -> str:
@@ -67,6 +80,8 @@ class Author:
     email: str | None = None
     role: str | None = None
     bio: str | None = None
+    photo: str | None = None  # a site path or an https:// URL
+    links: tuple[str, ...] = ()  # the reporter's other profiles (schema.org sameAs)
 
     @property
     def url(self) -> str | None:
@@ -208,6 +223,7 @@ class SiteModel:
     related: Mapping[str, tuple[Article, ...]]
     data: Mapping[str, object]
     now: datetime
+    pages: tuple[StandalonePage, ...] = ()  # content/pages/: about, policies…
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,3 +248,21 @@ class BuildResult:
     # (URL, "draft" or "future") of each such article shown; None when the build
     # found nothing changed and read no article.
     unpublished: tuple[tuple[str, str], ...] | None = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StandalonePage:
+    """A page of content/pages/ (about, policies): never listed as news."""
+
+    source: str
+    url: str
+    title: str
+    description: str | None
+    updated: datetime | None
+    draft: bool
+    aliases: tuple[str, ...]
+    footer: int | None  # its place among the footer's links; None: not there
+    searchable: bool
+    body_html: str
+    digest: str
+    lines: Mapping[str, int]
