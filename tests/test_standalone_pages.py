@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from conftest import article_text, build_site, parse_html
@@ -192,3 +193,18 @@ def test_page_json_ld_is_schema_org(site):
     crumbs = json.loads(parse_html(site / "output/tips/index.html").find(
         "script", type="application/ld+json").string)
     assert crumbs["@type"] == "BreadcrumbList"
+
+
+def test_build_watch_updates_a_page_on_save(site, tmp_path):
+    from test_watch_build import clean_build, files_of, watching
+    with watching(site) as watch:
+        assert watch.line().startswith("initial build: built 7 articles")
+        time.sleep(0.3)  # the watcher's first events settle
+        edit(site, "content/pages/tips.md", "제보를 받습니다.", "제보는 전화로 받습니다.")
+        assert "built 7 articles" in watch.line()
+        text = (site / "output/tips/index.html").read_text(encoding="utf-8")
+        assert "제보는 전화로 받습니다." in text
+        edit(site, "content/pages/ethics.md", 'title: "윤리강령"', 'title: "윤리 강령"')
+        assert "built 7 articles" in watch.line()
+        assert ("/ethics/", "윤리 강령") in footer_links(site / "output/local/index.html")
+        assert files_of(site / "output") == clean_build(site, tmp_path / "clean")
