@@ -221,3 +221,29 @@ def test_robots_txt_lets_yeti_and_googlebot_news_in_by_name(make_site):
     assert "User-agent: Yeti\nAllow: /\n" in text
     assert "User-agent: Googlebot-News\nAllow: /\n" in text
     assert "User-agent: *\nDisallow:\n" in text
+
+
+def test_sample_site_pages_carry_googles_required_and_recommended_properties(sample_site):
+    """Article: headline, image, dates, authors with name and url; ProfilePage: mainEntity
+    with a name; the home and about pages: the outlet with its policy pages."""
+    articles = profiles = linked = 0
+    for path in sorted(sample_site.rglob("index.html")):
+        for block in json_ld_blocks(parse_html(path)):
+            if block["@type"] == "NewsArticle":
+                articles += 1
+                assert block["headline"] and block["image"], path
+                assert block["datePublished"] and block["dateModified"], path
+                # Every reporter of data/authors.yaml has a page; a plain byline
+                # ("author: 김민지", a contributor) has none to link.
+                assert all(a["name"] for a in block["author"]), path
+                linked += all("url" in a for a in block["author"])
+            elif block["@type"] == "ProfilePage":
+                profiles += 1
+                assert block["mainEntity"]["@type"] == "Person"
+                assert block["mainEntity"]["name"], path
+    assert articles >= 30 and profiles == 6 and linked == articles - 1
+    for rel in ("index.html", "about/index.html"):
+        outlet = blocks_by_type(sample_site / rel)["NewsMediaOrganization"]
+        assert {key: outlet.get(key) for key in POLICY_URLS} == {
+            key: url.replace("news.example", "awakenews.example")
+            for key, url in POLICY_URLS.items()}
