@@ -16,7 +16,7 @@ from generator.core.errors import Problem
 from generator.core.objects import Config
 from generator.sources.config import CONFIG_NAME
 from generator.sources.pages import is_page_file, page_url
-from generator.sources.trust import check_masthead, check_trust_pages, table_lines
+from generator.sources.trust import check_masthead, check_trust_pages, top_level_line
 
 # Google Discover and the portals' large cards ask for images at least this wide.
 CARD_WIDTH = 1200
@@ -38,7 +38,7 @@ def _card_width(config: Config, static: dict[str, Path], text: str) -> list[Prob
     image = config.trust.default_image
     if image is None or image.startswith(("https://", "http://")):
         return []
-    line = _top_line(text, "default_image")
+    line = top_level_line(text, "default_image")
     source = static.get(image.lstrip("/"))
     if source is None:
         return [Problem(CONFIG_NAME, line, "default_image",
@@ -55,7 +55,3 @@ def _card_width(config: Config, static: dict[str, Path], text: str) -> list[Prob
                         f"{CARD_WIDTH} px", True)]
     return []
 
-
-def _top_line(text: str, key: str) -> int:
-    """The line of a top-level key (a table named '' has no header)."""
-    return table_lines("[]\n" + text, "")(key) - 1 or 1

@@ -17,28 +17,35 @@ def check_page_urls(pages: Iterable[StandalonePage], articles: Iterable[Article]
                     config: Config) -> list[Problem]:
     """A page (or its alias) at a URL an article, a listing, a generated file or another
     page holds is an error at the page's file, naming the other."""
-    pages = sorted(pages, key=lambda p: p.source)
-    if not pages:
+    claims = [(page, url, field, line) for page in sorted(pages, key=lambda p: p.source)
+              for url, field, line in _page_claims(page)]
+    if not claims:
         return []
-    owners = reserved_owners(config)
+    wanted = {url.rstrip("/") or "/" for _, url, _, _ in claims}
+    owners = {key: owner for key, owner in reserved_owners(config).items() if key in wanted}
+    # Only the few page URLs are looked up: a preview checks this on every save.
     for article in articles:
-        for key, _, _ in url_claims(article):
-            owners.setdefault(key, article.source)
+        if article.url.rstrip("/") in wanted or article.aliases:
+            for key, _, _ in url_claims(article):
+                if key in wanted:
+                    owners.setdefault(key, article.source)
     problems = []
-    for page in pages:
-        claims = [(page.url, "url", 1), *((a, "aliases", page.lines.get("aliases", 1))
-                                          for a in page.aliases)]
-        for url, field, line in claims:
-            key = url.rstrip("/") or "/"
-            if key in owners:
-                problems.append(Problem(page.source, line, field,
-                                        f"URL {url} is already used by {owners[key]}"))
-            elif _generated_path(key, config):
-                problems.append(Problem(page.source, line, field,
-                                        f"URL {url} is a page newsgen generates"))
-            else:
-                owners[key] = page.source
+    for page, url, field, line in claims:
+        key = url.rstrip("/") or "/"
+        if key in owners:
+            problems.append(Problem(page.source, line, field,
+                                    f"URL {url} is already used by {owners[key]}"))
+        elif _generated_path(key, config):
+            problems.append(Problem(page.source, line, field,
+                                    f"URL {url} is a page newsgen generates"))
+        else:
+            owners[key] = page.source
     return problems
+
+
+def _page_claims(page: StandalonePage) -> list[tuple[str, str, int]]:
+    aliases_line = page.lines.get("aliases", 1)
+    return [(page.url, "url", 1), *((alias, "aliases", aliases_line) for alias in page.aliases)]
 
 
 def footer_pages(pages: Iterable[StandalonePage]) -> tuple[StandalonePage, ...]:

@@ -215,8 +215,7 @@ def standalone_meta(config: Config, page: StandalonePage, absolute: Absolute,
         json_ld.insert(0, news_media_organization(config, absolute, page_urls))
     return PageMeta(title=page.title, description=page.description or config.description
                     or page.title, canonical=absolute(page.url), image=_logo(config, absolute),
-                    feeds=feed_links(config), json_ld=tuple(json_ld),
-                    modified=None)
+                    feeds=feed_links(config), json_ld=tuple(json_ld))
 
 
 def breadcrumbs(absolute: Absolute, trail: list[tuple[str, str]]) -> dict:

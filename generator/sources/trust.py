@@ -151,3 +151,13 @@ def table_lines(toml_text: str, table: str) -> Callable[[str], int]:
         return header + 1
 
     return line_of
+
+
+def top_level_line(toml_text: str, key: str) -> int:
+    """The line of a key written before the first table, else 1."""
+    for number, line in enumerate(toml_text.splitlines(), 1):
+        if line.lstrip().startswith("["):
+            break
+        if re.match(rf"\s*{re.escape(key)}\s*=", line):
+            return number
+    return 1
