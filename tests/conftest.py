@@ -41,7 +41,6 @@ timezone = "Asia/Seoul"
 page_size = 3
 latest_count = 5
 box_count = 3
-# Test sites print no masthead; tests of the 신문법 check turn it on.
 legal_check = "off"
 
 [[sections]]
