@@ -41,6 +41,7 @@ timezone = "Asia/Seoul"
 page_size = 3
 latest_count = 5
 box_count = 3
+legal_check = "off"
 
 [[sections]]
 slug = "local"

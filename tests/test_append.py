@@ -279,3 +279,31 @@ def test_any_field_it_does_not_carry_makes_it_decline():
             field.name not in append_module.EDITABLE), field.name
         if field.name not in append_module.PUBLISHABLE:
             assert append_module._unknown(changed), field.name
+PAGE = "---\ntitle: 회사소개\nfooter: 1\n---\n\n우리 신문을 소개합니다.\n"
+
+
+def test_a_site_with_standalone_pages_still_publishes_by_the_append_path(make_site, tmp_path,
+                                                                          appends):
+    site = make_site({**newsroom(20), "content/pages/about.md": PAGE})
+    build_site(site)
+    publish(site, 1)
+    appended_as_clean(site, tmp_path, appends, "publish beside a page")
+    assert '<a href="/about/">회사소개</a>' in (site / "output/latest/index.html").read_text(
+        encoding="utf-8")
+
+
+@pytest.mark.parametrize("change", ["new page", "edited page", "edited page and publish"])
+def test_a_new_or_edited_standalone_page_takes_the_full_build(make_site, tmp_path, appends,
+                                                              change):
+    site = make_site({**newsroom(20), "content/pages/about.md": PAGE})
+    build_site(site)
+    if change == "new page":
+        write(site, "content/pages/ethics.md", PAGE.replace("회사소개", "윤리강령"))
+    else:
+        edit(site, "content/pages/about.md", "footer: 1", "footer: 2")
+        edit(site, "content/pages/about.md", "회사소개", "매체 소개")
+    if change == "edited page and publish":
+        publish(site, 1)
+    build_site(site)
+    assert appends == [] or appends[-1] is None
+    assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))

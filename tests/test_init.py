@@ -82,3 +82,18 @@ def test_init_fills_an_empty_folder(tmp_path):
     assert tomllib.loads((site / "site.toml").read_text())["title"] == 'A "quoted" \\ <title>'
     assert main(["build", "--site", str(site)]) == 0
     assert [p.name for p in tmp_path.iterdir()] == ["mynews"]
+
+
+def test_init_writes_policy_pages_for_the_publisher_to_fill(tmp_path, capsys):
+    site = tmp_path / "mynews"
+    assert main(["init", str(site), "--title", "우리동네뉴스"]) == 0
+    assert main(["build", "--site", str(site)]) == 0
+    assert capsys.readouterr().err == ""
+    home = parse_html(site / "output/index.html")
+    assert [a.get_text() for a in home.select(".footer-pages a")] == [
+        "회사소개", "윤리강령", "개인정보처리방침", "청소년보호정책", "이메일무단수집거부",
+        "고충처리인", "기사제보", "광고문의"]
+    for link in home.select(".footer-pages a"):
+        page = site / "output" / link["href"].strip("/") / "index.html"
+        text = page.read_text(encoding="utf-8")
+        assert "__" not in text and "우리동네뉴스" in text, link["href"]

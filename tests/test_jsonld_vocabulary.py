@@ -18,4 +18,5 @@ def test_every_page_uses_schema_org_only(sample_site):
         blocks = json_ld_blocks(parse_html(page))
         seen |= types_of(blocks)
         assert problems(blocks) == [], page
-    assert {"NewsArticle", "BreadcrumbList"} <= seen
+    assert {"NewsArticle", "BreadcrumbList", "NewsMediaOrganization", "ProfilePage",
+            "Person", "WebSite"} <= seen

@@ -89,7 +89,7 @@ def test_home_has_website_and_organization(sample_site):
     data = json_ld(page)
     assert data["WebSite"]["url"] == "https://awakenews.example/"
     assert data["WebSite"]["name"] == "어웨이크뉴스"
-    assert data["Organization"]["logo"]["url"] == "https://awakenews.example/images/logo.png"
+    assert data["NewsMediaOrganization"]["logo"]["url"] == "https://awakenews.example/images/logo.png"
     assert meta(page, "og:type") == ["website"]
     assert meta(page, "twitter:card") == ["summary"]  # the logo is no photo for a large card
 

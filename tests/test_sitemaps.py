@@ -95,7 +95,7 @@ def test_without_fresh_news_there_is_no_news_sitemap_and_robots_omits_it(make_si
 
 def test_robots_txt_points_to_both_sitemaps(sample_site):
     lines = (sample_site / "robots.txt").read_text().splitlines()
-    assert lines[0] == "User-agent: *"
+    assert "User-agent: *" in lines
     assert "Sitemap: https://awakenews.example/sitemap.xml" in lines
     assert "Sitemap: https://awakenews.example/news-sitemap.xml" in lines
 

@@ -20,6 +20,18 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
+class TrustSettings:
+    """What site.toml says about the outlet's legal notices and its trust signals."""
+
+    legal_check: str = "warn"  # "warn", "error" or "off": the 신문법 §21 masthead items
+    default_image: str | None = None  # the social card of articles without a photo
+    naver_site_verification: str | None = None
+    google_site_verification: str | None = None
+    # (schema.org property such as "ethicsPolicy", the site path of the page it names)
+    policies: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The validated contents of site.toml."""
 
@@ -51,6 +63,7 @@ class Config:
     indexnow_key: str | None = None  # deploy tells IndexNow the changed pages
     indexnow_endpoints: tuple[str, ...] = ()
     websub_hub: str | None = None  # feeds name the hub, and deploy pings it
+    trust: TrustSettings = TrustSettings()
 
     @property
     def base_path(self) -> str:
@@ -70,6 +83,8 @@ class Author:
     email: str | None = None
     role: str | None = None
     bio: str | None = None
+    photo: str | None = None  # a site path or an https:// URL
+    links: tuple[str, ...] = ()  # the reporter's other profiles (schema.org sameAs)
 
     @property
     def url(self) -> str | None:
@@ -217,6 +232,7 @@ class SiteModel:
     related: Mapping[str, tuple[Article, ...]]
     data: Mapping[str, object]
     now: datetime
+    pages: tuple[StandalonePage, ...] = ()  # content/pages/: about, policies…
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,3 +260,21 @@ class BuildResult:
     # When the site this build left changes by the clock alone (model/schedule.py's
     # Moments), soonest first.
     upcoming: tuple = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StandalonePage:
+    """A page of content/pages/ (about, policies): never listed as news."""
+
+    source: str
+    url: str
+    title: str
+    description: str | None
+    updated: datetime | None
+    draft: bool
+    aliases: tuple[str, ...]
+    footer: int | None  # its place among the footer's links; None: not there
+    searchable: bool
+    body_html: str
+    digest: str
+    lines: Mapping[str, int]

@@ -42,6 +42,7 @@ from generator.core.objects import Article, Config, Listing, SiteModel, SourceEn
 from generator.engine import articlestore, indexing, publishlog, siteindex, unchanged
 from generator.engine.cache import Cache
 from generator.engine.output import OutputWriter, relative_file
+from generator.engine.pagereading import read_pages
 from generator.engine.reading import read_settings, read_sources
 from generator.engine.session import Session, SiteInputs
 from generator.engine.stages import (
@@ -71,6 +72,7 @@ from generator.model.site import (
     resolve_related,
     select_published,
 )
+from generator.model.standalone import pages_key
 from generator.outputs import korean, pages, search
 from generator.outputs.sitemap import (
     NEWS_LIMIT,
@@ -81,11 +83,13 @@ from generator.outputs.sitemap import (
     front_entry,
     home_entry,
     news_articles,
+    page_entries,
     sitemap_files,
 )
 from generator.render import templates as render
 from generator.render.assets import collect_assets
 from generator.render.images import image_file, make_images, with_image_digests
+from generator.sources.pages import is_page_file
 
 
 def append_build(options: BuildOptions, config: Config, data, inputs: SiteInputs, cache: Cache,
@@ -102,6 +106,8 @@ def append_build(options: BuildOptions, config: Config, data, inputs: SiteInputs
     if changes is None:
         return None
     added, modified = changes
+    if any(is_page_file(rel) for rel, _, _ in added + modified):
+        return None  # a standalone page: its footer link and trust links show on every page
     count = len(index.order)
     too_many = len(added) + len(modified) > options.tuning.append_max_new
     if bool(added) == bool(modified) or too_many or (
@@ -299,8 +305,11 @@ class _Plan:
         stamped = with_image_digests(shown, images)
         new, old = stamped[:len(self.found.articles)], stamped[len(self.found.articles):]
         old = dict(zip(sorted(self.old), old, strict=True))
-        model = self._model(new, old)
-        global_key = declared.page_key(assets.digest)
+        site_pages = read_pages(self.config, inputs.scan, problems, options.drafts)
+        if problems:
+            return None
+        model = replace(self._model(new, old), pages=site_pages)
+        global_key = declared.page_key(assets.digest) + pages_key(site_pages)
         return _Writer(self, model, (new, old), assets, global_key).write(
             options, inputs, declared.fingerprint())
 
@@ -653,7 +662,7 @@ class _Writer:
         urls = [f"/{s.slug}/" for s in config.sections] + ["/latest/"]
         urls += [f"/tags/{slug}/" for slug in sorted(tags)]
         urls += [author.url for _, author in sorted(self.plan.data.authors.items())]
-        return [home_entry(model), *(known[url] for url in urls)]
+        return [home_entry(model), *page_entries(model), *(known[url] for url in urls)]
 
     def _new_image_files(self) -> dict[str, str]:
         """The new articles' lead-image variants, with their static keys."""

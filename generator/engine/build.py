@@ -10,6 +10,7 @@ import operator
 import os
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -24,6 +25,7 @@ from generator.engine.buildrecord import recording
 from generator.engine.cache import Cache
 from generator.engine.collector import collector_paused
 from generator.engine.indexing import SearchFile
+from generator.engine.notices import site_notices
 from generator.engine.output import (
     OutputWriter,
     check_output_dir,
@@ -32,6 +34,7 @@ from generator.engine.output import (
     output_lock,
     relative_file,
 )
+from generator.engine.pagereading import article_scan, read_pages
 from generator.engine.parallel import Beside, planned_workers
 from generator.engine.reading import read_settings, read_sources
 from generator.engine.session import Session, SiteInputs
@@ -57,6 +60,7 @@ from generator.model.site import (
     select_published,
     url_claims,
 )
+from generator.model.standalone import check_page_urls, pages_key
 from generator.outputs import korean, pages
 from generator.render import templates as render
 from generator.render.assets import Assets, collect_assets
@@ -112,6 +116,8 @@ def _build(options: BuildOptions) -> BuildResult:
         inputs = session.site_inputs((config.digest, data.digest, options.drafts, options.future),
                                      site_dir, partial(read_site_inputs, config))
         problems += inputs.problems
+        notices = site_notices(config, inputs.scan, inputs.static)
+        raise_if_errors(notices)  # legal_check = "error"
         declared = declare_inputs(config, data.digest, inputs, options, now)
         fingerprint = declared.fingerprint()
         # A preview fills an empty session rather than take the shortcut: else its first
@@ -122,7 +128,7 @@ def _build(options: BuildOptions) -> BuildResult:
         if same is not None:
             count, files, last = same
             return BuildResult(count, 0, files, 0, time.perf_counter() - started,
-                               unpublished=None, upcoming=last.upcoming)
+                               tuple(notices), unpublished=None, upcoming=last.upcoming)
         output_changes = check.changed if check else lambda: None
         if not (session.lasting or options.clean or problems):
             appended = append.append_build(options, config, data, inputs, cache, now,
@@ -130,12 +136,15 @@ def _build(options: BuildOptions) -> BuildResult:
             if appended is not None:
                 count, written, kept, deleted, parsed, rendered, moments = appended
                 return BuildResult(count, written, kept, deleted, time.perf_counter() - started,
-                                   (), parsed, rendered, upcoming=moments)
-        articles, image_line, parsed = _read_articles(session, config, data, cache, inputs.scan,
-                                                      problems, options.workers)
+                                   tuple(notices), parsed, rendered, upcoming=moments)
+        articles, image_line, parsed = _read_articles(session, config, data, cache,
+                                                      article_scan(inputs.scan), problems,
+                                                      options.workers)
         published = select_published(articles, now, options.drafts, options.future)
         moments = upcoming(articles, now, options.drafts, options.future)
         problems += _check_urls(session, published, config)
+        site_pages = read_pages(config, inputs.scan, problems, options.drafts)
+        problems += check_page_urls(site_pages, published, config)
         withheld = withheld_images(articles, published)
         assets = _assets(session, config, published, image_line, inputs.static, withheld,
                          cache.folder, problems)
@@ -147,8 +156,10 @@ def _build(options: BuildOptions) -> BuildResult:
                                  lambda a: with_image_digests([a], assets.images)[0],
                                  depends=(assets.images,))
         related = related_lists(published, cache, session)
-        model = build_site_model(config, published, dict(data.authors), dict(data.values), now,
-                                 related, session.memo("listings", (config.digest,), dict))
+        model = replace(build_site_model(config, published, dict(data.authors),
+                                         dict(data.values), now, related,
+                                         session.memo("listings", (config.digest,), dict)),
+                        pages=site_pages)
         render_page = page_renderer(session, model, assets, inputs.templates)
         unchanged.forget(cache)  # output/ is about to change: until done, trust no shortcut
         sitemaps: list = []
@@ -156,7 +167,8 @@ def _build(options: BuildOptions) -> BuildResult:
                                    partial(static_keys_of, assets, inputs.static,
                                            inputs.static_keys))
         *counts, rendered = write_site(model, BodyStore(config, cache), cache, options,
-                                       declared.page_key(assets.digest), assets, static_keys,
+                                       declared.page_key(assets.digest) + pages_key(site_pages),
+                                       assets, static_keys,
                                        render_page, session, output_changes, sitemaps)
         if not problems:
             if publishlog.wanted(options):
@@ -170,7 +182,7 @@ def _build(options: BuildOptions) -> BuildResult:
         if check is not None:
             check.stop()
         cache.close()
-    warnings = tuple(p for p in problems if p.warning)
+    warnings = tuple(notices) + tuple(p for p in problems if p.warning)
     return BuildResult(len(published), *counts, time.perf_counter() - started, warnings,
                        parsed, rendered, unpublished_urls(published, now), moments)
 

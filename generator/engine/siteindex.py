@@ -76,7 +76,8 @@ def make_index(fingerprint: str, built_context: str, scan: list, model: SiteMode
         articles[0].date.isoformat() if articles else "",
         {slot(listing.kind, listing.key): listing.total for listing in model.listings},
         {tag.slug: tag.name for tag in model.tags},
-        sitemap_state(sitemaps, 1 + len(model.listings), model.config.sitemap_limit),
+        sitemap_state(sitemaps, 1 + len(model.pages) + len(model.listings),
+                      model.config.sitemap_limit),
         last_block_codes(list(articles), model.config))
 
 

@@ -36,7 +36,7 @@ def plan_pages(model: SiteModel, kept: dict | None = None) -> list[PagePlan]:
     kept = {} if kept is None else kept
     made: dict = {}
     shared = shared_key(model)
-    plans = fixed_plans(model, shared)
+    plans = fixed_plans(model, shared) + standalone_plans(model)
     for listing in model.listings:
         slot = ("listing", listing.kind, listing.key)
         held = kept.get(slot)
@@ -69,6 +69,12 @@ def fixed_plans(model: SiteModel, shared: str) -> list[PagePlan]:
     if model.config.search:
         plans.append(PagePlan("/search/", "search", "search"))
     return plans
+
+
+def standalone_plans(model: SiteModel) -> list[PagePlan]:
+    """The pages of content/pages/: each shows its own file (the footer's links and the
+    trust links, which name other pages, are in every page's global key)."""
+    return [PagePlan(page.url, "standalone", page.digest, subject=page) for page in model.pages]
 
 
 def article_plan(article: Article, related: tuple[Article, ...]) -> PagePlan:
@@ -176,6 +182,8 @@ def render_plan(env, model: SiteModel, plan: PagePlan, body_html,
         return render.render_article(env, model, plan.article, body_html(plan.article))
     if plan.kind == "listing":
         return render.render_listing(env, model, plan.listing, plan.page)
+    if plan.kind == "standalone":
+        return render.render_standalone(env, model, plan.subject)
     if plan.kind == "home":
         return render.render_home(env, model)
     if plan.kind == "feed":

@@ -42,8 +42,8 @@ def alias_url(alias: str) -> str:
 
 def plan_redirects(model: SiteModel) -> list:
     """A page per alias, then the `_redirects` list when there is any alias."""
-    redirects = [Redirect(alias_url(alias), article.url, article.title)
-                 for article in model.articles for alias in article.aliases]
+    redirects = [Redirect(alias_url(alias), item.url, item.title)
+                 for item in (*model.articles, *model.pages) for alias in item.aliases]
     redirects.sort(key=lambda r: r.url)
     return [*redirects, RedirectList(REDIRECTS_FILE, tuple(redirects))] if redirects else []
 

@@ -65,7 +65,7 @@ class Robots:
 def sitemap_entries(model: SiteModel) -> list[Entry]:
     """Every article and listing page, in the stable order described above."""
     born: dict[str, list[str]] = defaultdict(list)  # article URL -> archive pages it made
-    fronts = [home_entry(model)]
+    fronts = [home_entry(model), *page_entries(model)]
     for listing in model.listings:
         fronts.append(front_entry(listing.pages[0]))
         for maker, url in page_births(listing, model.config.page_size):
@@ -85,6 +85,11 @@ def article_entry(article: Article) -> Entry:
 
 def home_entry(model: SiteModel) -> Entry:
     return Entry("/", *_newest(model.articles[: latest_pool(model.config)]))
+
+
+def page_entries(model: SiteModel) -> list[Entry]:
+    """The standalone pages (about, policies), among the entries that end the sitemap."""
+    return [Entry(page.url, page.updated, page.digest) for page in model.pages]
 
 
 def front_entry(page) -> Entry:
@@ -212,8 +217,16 @@ def _render_news(model: SiteModel, articles: tuple[Article, ...]) -> str:
     return x.document(x.parent("urlset", urls, attrs))
 
 
+# Naver's crawler and Google's news crawler, let in by name: some hosts and portal
+# checks read only a group that names them.
+NAMED_CRAWLERS = ("Yeti", "Googlebot-News")
+
+
 def render_robots(model: SiteModel, robots: Robots) -> str:
-    lines = ["User-agent: *", "Disallow:", ""]
+    lines = []
+    for agent in NAMED_CRAWLERS:
+        lines += [f"User-agent: {agent}", "Allow: /", ""]
+    lines += ["User-agent: *", "Disallow:", ""]
     lines += [f"Sitemap: {absolute_url(model.config, url)}" for url in robots.sitemaps]
     return "\n".join(lines) + "\n"
 

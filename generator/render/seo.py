@@ -2,7 +2,8 @@
 
 For every kind of page this builds a PageMeta: canonical URL, OpenGraph and
 Twitter card values, feed links and JSON-LD (NewsArticle on articles,
-WebSite and Organization on the home page, BreadcrumbList on listings). Only
+WebSite and NewsMediaOrganization on the home and about pages, ProfilePage on
+a reporter's page, BreadcrumbList on listings and standalone pages). Only
 the page's own subject goes in, never the build time, so article pages stay
 byte-stable. `absolute` turns a site path into an absolute URL.
 """
@@ -14,7 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from generator.core.kinds import ORIGINAL, schema_type
-from generator.core.objects import Article, Config, Listing, ListingPage
+from generator.core.objects import Article, Author, Config, Listing, ListingPage, StandalonePage
+from generator.sources.trust import about_url, policy_links
 
 Absolute = Callable[[str], str]
 SCHEMA_ORG = "https://schema.org"
@@ -66,7 +68,8 @@ def feed_links(config: Config, section=None) -> tuple[FeedLink, ...]:
 
 def article_meta(config: Config, article: Article, absolute: Absolute) -> PageMeta:
     canonical = absolute(article.url)
-    image = absolute(article.image) if article.image else _logo(config, absolute)
+    card = social_image(config, article)
+    image = absolute(card) if card else _logo(config, absolute)
     zone = config.timezone
     return PageMeta(
         title=article.title,
@@ -75,7 +78,7 @@ def article_meta(config: Config, article: Article, absolute: Absolute) -> PageMe
         canonical=canonical,
         image=image,
         image_alt=article.image_alt if article.image else None,
-        photo=article.image is not None,
+        photo=card is not None,
         published=article.date.astimezone(zone).isoformat(),
         modified=article.modified.astimezone(zone).isoformat(),
         section=article.section.name,
@@ -105,8 +108,9 @@ def news_article(config: Config, article: Article, absolute: Absolute) -> dict:
         "articleSection": article.section.name,
         "inLanguage": config.language,
     }
-    if article.image:
-        data["image"] = [absolute(article.image)]
+    image = social_image(config, article) or config.logo
+    if image:
+        data["image"] = [absolute(image)]
     if article.tags:
         data["keywords"] = [tag.name for tag in article.tags]
     data["author"] = [_person(author, absolute) for author in article.authors] or [
@@ -126,11 +130,51 @@ def _kind_properties(config: Config, article: Article) -> dict:
     return found
 
 
-def _person(author, absolute: Absolute) -> dict:
+def social_image(config: Config, article: Article) -> str | None:
+    """The picture of the article's share card: its lead photo, else the site's card."""
+    return article.image or config.trust.default_image
+
+
+def _person(author: Author, absolute: Absolute, full: bool = False) -> dict:
+    """A reporter; `full` adds what their profile page tells (job, photo, profiles)."""
     person = {"@type": "Person", "name": author.name}
     if author.url:
         person["url"] = absolute(author.url)
+    if not full:
+        return person
+    optional = {"jobTitle": author.role, "description": author.bio,
+                "image": absolute(author.photo) if author.photo else None,
+                "email": author.email, "sameAs": list(author.links) or None}
+    person.update((key, value) for key, value in optional.items() if value)
     return person
+
+
+def profile_page(config: Config, author: Author, absolute: Absolute) -> dict:
+    """schema.org ProfilePage of a reporter, as Google's profile-page results read it."""
+    return {"@context": SCHEMA_ORG, "@type": "ProfilePage", "url": absolute(author.url),
+            "inLanguage": config.language, "mainEntity": _person(author, absolute, full=True)}
+
+
+def news_media_organization(config: Config, absolute: Absolute,
+                            page_urls: frozenset[str] = frozenset()) -> dict:
+    """schema.org NewsMediaOrganization: the outlet, its legal details and the pages of its
+    policies that exist (see docs/trust.md)."""
+    publisher = config.publisher
+    data = {"@context": SCHEMA_ORG, **_organization(config, absolute),
+            "@type": "NewsMediaOrganization"}
+    legal = publisher.get("company") or publisher.get("name")
+    optional = {"legalName": legal, "email": publisher.get("email"),
+                "telephone": publisher.get("phone")}
+    data.update((key, value) for key, value in optional.items() if value)
+    if publisher.get("address"):
+        data["address"] = {"@type": "PostalAddress", "streetAddress": publisher["address"]}
+    if publisher.get("phone") or publisher.get("email"):
+        contact = {"@type": "ContactPoint", "contactType": "customer service",
+                   "telephone": publisher.get("phone"), "email": publisher.get("email")}
+        data["contactPoint"] = {key: value for key, value in contact.items() if value}
+    for prop, url in policy_links(config, set(page_urls)).items():
+        data[prop] = absolute(url)
+    return data
 
 
 def _organization(config: Config, absolute: Absolute) -> dict:
@@ -141,7 +185,8 @@ def _organization(config: Config, absolute: Absolute) -> dict:
     return data
 
 
-def home_meta(config: Config, absolute: Absolute) -> PageMeta:
+def home_meta(config: Config, absolute: Absolute,
+              page_urls: frozenset[str] = frozenset()) -> PageMeta:
     website = {
         "@context": SCHEMA_ORG, "@type": "WebSite", "name": config.title,
         "url": absolute("/"), "inLanguage": config.language,
@@ -151,25 +196,39 @@ def home_meta(config: Config, absolute: Absolute) -> PageMeta:
     }
     if config.description:
         website["description"] = config.description
-    organization = {"@context": SCHEMA_ORG, **_organization(config, absolute)}
+    organization = news_media_organization(config, absolute, page_urls)
     return PageMeta(title=config.title, description=config.description or config.title,
                     canonical=absolute("/"), image=_logo(config, absolute),
                     feeds=feed_links(config), json_ld=(website, organization))
 
 
 def listing_meta(config: Config, listing: Listing, page: ListingPage,
-                 absolute: Absolute, author_bio: str | None = None) -> PageMeta:
+                 absolute: Absolute, reporter: Author | None = None) -> PageMeta:
     section = config.section(listing.key) if listing.kind == "section" else None
     trail = [(config.labels["home"], "/"), (listing.title, listing.url)]
     title = listing.title
     if page.number is not None:
         title = f"{listing.title} ({config.labels['page']} {page.number})"
         trail.append((title, page.url))
-    description = author_bio or (f"{listing.title} - {config.description}"
-                                 if config.description else listing.title)
+    description = (reporter.bio if reporter else None) or (
+        f"{listing.title} - {config.description}" if config.description else listing.title)
+    json_ld = [breadcrumbs(absolute, trail)]
+    if reporter is not None and page.number is None:
+        json_ld.insert(0, profile_page(config, reporter, absolute))
+    image = absolute(reporter.photo) if reporter and reporter.photo else _logo(config, absolute)
     return PageMeta(title=title, description=description, canonical=absolute(page.url),
-                    image=_logo(config, absolute), feeds=feed_links(config, section),
-                    json_ld=(breadcrumbs(absolute, trail),))
+                    image=image, feeds=feed_links(config, section), json_ld=tuple(json_ld))
+
+
+def standalone_meta(config: Config, page: StandalonePage, absolute: Absolute,
+                    page_urls: frozenset[str]) -> PageMeta:
+    """A standalone page; the about page also names the outlet (NewsMediaOrganization)."""
+    json_ld = [breadcrumbs(absolute, [(config.labels["home"], "/"), (page.title, page.url)])]
+    if page.url == about_url(config):
+        json_ld.insert(0, news_media_organization(config, absolute, page_urls))
+    return PageMeta(title=page.title, description=page.description or config.description
+                    or page.title, canonical=absolute(page.url), image=_logo(config, absolute),
+                    feeds=feed_links(config), json_ld=tuple(json_ld))
 
 
 def breadcrumbs(absolute: Absolute, trail: list[tuple[str, str]]) -> dict:

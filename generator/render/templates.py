@@ -17,7 +17,15 @@ import jinja2
 from markupsafe import Markup, escape
 
 from generator.core.errors import Problem
-from generator.core.objects import Article, Config, Listing, ListingPage, SiteModel
+from generator.core.objects import (
+    Article,
+    Config,
+    Listing,
+    ListingPage,
+    SiteModel,
+    StandalonePage,
+)
+from generator.model.standalone import footer_pages
 from generator.model.urls import absolute_url, site_url
 from generator.render import seo
 from generator.sources.config import theme_dir
@@ -187,6 +195,7 @@ def _common(model: SiteModel, *, section: str | None, inline_shared: bool) -> di
         "current_section": section,
         "inline_shared": inline_shared,
         "boxes": shown_boxes(shared_boxes(model), model.config) if inline_shared else None,
+        "footer_pages": footer_pages(model.pages),
     }
 
 
@@ -254,8 +263,7 @@ def render_listing(env, model: SiteModel, listing: Listing, page: ListingPage) -
     section = listing.key if listing.kind == "section" else None
     context = _common(model, section=section, inline_shared=shows_shared_inline(listing, page))
     reporter = model.authors.get(listing.key) if listing.kind == "author" else None
-    meta = seo.listing_meta(model.config, listing, page, _absolute(model),
-                            reporter.bio if reporter else None)
+    meta = seo.listing_meta(model.config, listing, page, _absolute(model), reporter)
     context.update(listing=listing, page=page, reporter=reporter, meta=meta)
     return keep_words_together(env.get_template("listing.html").render(context))
 
@@ -267,7 +275,7 @@ def render_home(env, model: SiteModel) -> str:
     front = frozenset(a for a in (top_story, *secondary) if a is not None)
     context.update(top_story=top_story, secondary=secondary, inline_shared=True,
                    boxes=shown_boxes(boxes, model.config, front),
-                   meta=seo.home_meta(model.config, _absolute(model)))
+                   meta=seo.home_meta(model.config, _absolute(model), _page_urls(model)))
     return keep_words_together(env.get_template("index.html").render(context))
 
 
@@ -278,6 +286,19 @@ def front_page(latest: tuple[Article, ...]) -> tuple[Article | None, tuple[Artic
     top = next((a for a in latest if a.image), latest[0] if latest else None)
     rest = [a for a in latest if a is not top]
     return top, tuple(sorted(rest, key=lambda a: not a.image)[:4])  # stable: newest first
+
+
+def render_standalone(env, model: SiteModel, page: StandalonePage) -> str:
+    """A page of content/pages/ (about, a policy) in the theme's page.html."""
+    context = _common(model, section=None, inline_shared=False)
+    context.update(page=page, body=Markup(page.body_html),
+                   meta=seo.standalone_meta(model.config, page, _absolute(model),
+                                            _page_urls(model)))
+    return keep_words_together(env.get_template("page.html").render(context))
+
+
+def _page_urls(model: SiteModel) -> frozenset[str]:
+    return frozenset(page.url for page in model.pages)
 
 
 def render_recent(env, model: SiteModel) -> str:

@@ -14,6 +14,7 @@ from generator.core.errors import BuildFailed, Problem
 from generator.core.kinds import kind_labels
 from generator.core.objects import Config, Section
 from generator.core.slugs import check_url_path
+from generator.sources import trust
 
 CONFIG_NAME = "site.toml"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -39,6 +40,7 @@ DEFAULT_LABELS = {
         "publisher_registered": "등록일", "publisher_publisher": "발행인",
         "publisher_editor": "편집인", "publisher_address": "주소", "publisher_phone": "전화",
         "publisher_email": "이메일", "publisher_youth_officer": "청소년보호책임자",
+        "publisher_company": "법인명", "site_pages": "매체 안내",
         "search_query": "검색어", "search_all": "전체", "search_sort": "정렬",
         "search_relevance": "정확도순", "search_newest": "최신순",
         "search_count": "검색 결과 {n}건", "search_none": "검색 결과가 없습니다.",
@@ -66,6 +68,7 @@ DEFAULT_LABELS = {
         "publisher_registered": "Registered", "publisher_publisher": "Publisher",
         "publisher_editor": "Editor", "publisher_address": "Address", "publisher_phone": "Phone",
         "publisher_email": "Email", "publisher_youth_officer": "Youth protection officer",
+        "publisher_company": "Company", "site_pages": "About us",
         "search_query": "Search terms", "search_all": "All", "search_sort": "Order",
         "search_relevance": "Best match", "search_newest": "Newest first",
         "search_count": "{n} articles found", "search_none": "No articles found.",
@@ -82,7 +85,7 @@ TOP_KEYS = {
     "permalink": str, "description": str, "raw_html": bool, "embed_hosts": list,
     "labels": dict, "publisher": dict, "extra": dict, "feed_count": int, "feed_content": str,
     "sitemap_limit": int, "logo": str, "twitter": str, "search": bool,
-    "weather_max_age": int,
+    "weather_max_age": int, **trust.TOP_KEYS,
     "indexnow_key": str, "indexnow_endpoints": list, "websub_hub": str,
 }
 FEED_CONTENT = ("summary", "full")
@@ -150,6 +153,7 @@ def _make_config(site_dir, table, raw, problems, line_of) -> Config | None:
     _check_publishing(table, problem)
     _check_weather_age(table, problem)
     _check_notifications(table, base_url, problem)
+    trust_settings = trust.load_trust(table, problem)
     if problems:
         return None
     return Config(
@@ -181,6 +185,7 @@ def _make_config(site_dir, table, raw, problems, line_of) -> Config | None:
         twitter=table.get("twitter") if isinstance(table.get("twitter"), str) else None,
         indexnow_key=table.get("indexnow_key"), websub_hub=table.get("websub_hub"),
         indexnow_endpoints=tuple(table.get("indexnow_endpoints", INDEXNOW_ENDPOINTS)),
+        trust=trust_settings,
     )
 
 
@@ -249,7 +254,8 @@ def _load_sections(items: list, problem) -> tuple[Section, ...]:
     return tuple(sorted(sections, key=lambda s: s.order))
 
 
-RESERVED_SLUGS = {"latest", "tags", "authors", "page", "search", "recent", "static", "assets"}
+RESERVED_SLUGS = {"latest", "tags", "authors", "page", "search", "recent", "static", "assets",
+                  "pages"}
 
 
 def _check_language(language: str, problem) -> str:

@@ -19,7 +19,7 @@ from generator.core.slugs import SLUG_RE
 from generator.sources.frontmatter import YamlValue, decode_source, load_yaml
 
 DATA_DIR = "data"
-AUTHOR_KEYS = ("name", "email", "role", "bio")
+AUTHOR_KEYS = ("name", "email", "role", "bio", "photo", "links")
 MAX_DATA_BYTES = 4 * 1024 * 1024
 MAX_KEY_LENGTH = 80
 
@@ -122,10 +122,27 @@ def _load_authors(loaded: YamlValue, problems: list[Problem]) -> dict[str, Autho
             if field not in AUTHOR_KEYS:
                 problems.append(Problem(path, line, f"{key}.{field}", "unknown key, ignored",
                                         warning=True))
+            elif field == "links":
+                continue
             elif not isinstance(entry[field], str | int | float | None):
                 problems.append(Problem(path, line, f"{key}.{field}", "must be text"))
         # A field that is not text is a problem already; str() of a list could be huge.
         fields = {k: str(entry[k]) for k in AUTHOR_KEYS if isinstance(entry.get(k), str | int
                                                                         | float)}
-        authors[key] = Author(key=key, **fields)
+        fields.pop("links", None)
+        links = _links(entry.get("links"), f"{key}.links", path, line, problems)
+        authors[key] = Author(key=key, links=links, **fields)
     return authors
+
+
+def _links(value, field: str, path: str, line: int | None,
+           problems: list[Problem]) -> tuple[str, ...]:
+    """A reporter's other profiles: a list of http(s) URLs."""
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    if not all(isinstance(item, str) and item.startswith(("https://", "http://"))
+               and not any(c in item for c in "\"'<> ") for item in items):
+        problems.append(Problem(path, line, field, "must be a list of https:// addresses"))
+        return ()
+    return tuple(items)
