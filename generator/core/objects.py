@@ -48,6 +48,9 @@ class Config:
     logo: str | None = None
     twitter: str | None = None
     embed_hosts: tuple[str, ...] = ()
+    # Where `legacy_id:` answers: the old CMS's article page and its id parameter.
+    legacy_path: str = "/news/articleView.html"
+    legacy_param: str = "idxno"
 
     @property
     def base_path(self) -> str:
@@ -91,6 +94,7 @@ class FrontMatter:
     section: str | None = None
     draft: bool = False
     aliases: tuple[str, ...] = ()
+    legacy_id: str | None = None
     lines: Mapping[str, int] = None  # type: ignore[assignment]
 
 
@@ -162,6 +166,7 @@ class Article:
     url: str
     body_key: str
     digest: str
+    legacy_id: str | None = None  # the old CMS's id, answered at config's legacy_path
 
     @property
     def modified(self) -> datetime:

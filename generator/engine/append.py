@@ -16,7 +16,7 @@ when they show it, and its search doc and postings.
 Such a build makes Articles for the few hundred articles those pages show,
 from the cache's records, and takes every other file's key from the
 manifest, instead of making 100,000 Articles and 240,000 page plans.
-Anything else (a deletion, a back-dated or draft article, one with aliases
+Anything else (a deletion, a back-dated or draft article, one with aliases or a legacy id
 or with problems, an edit that moves an article, the search index moving a
 block into base/, a change to
 anything but content/) returns None, and the full build runs as always.
@@ -203,7 +203,9 @@ def _moved(before: Article, after: Article) -> bool:
     """Whether an edit changes where the article is shown, or its sitemap entry."""
     fields = attrgetter("url", "date", "updated", "section", "tags", "authors", "draft",
                         "image")
-    return bool(before.aliases or after.aliases) or fields(before) != fields(after)
+    # Aliases and legacy ids are answered by redirect files the short path does not write.
+    return bool(before.aliases or after.aliases or before.legacy_id or after.legacy_id) \
+        or fields(before) != fields(after)
 
 
 def _new_articles(config: Config, data, cache: Cache, added: list, index, now: datetime,
@@ -215,7 +217,7 @@ def _new_articles(config: Config, data, cache: Cache, added: list, index, now: d
         return None
     published, entries, parsed = read
     newest = datetime.fromisoformat(index.newest) if index.newest else None
-    if any(a.aliases for a in published) or (
+    if any(a.aliases or a.legacy_id for a in published) or (
             newest is not None and any(a.date <= newest for a in published)):
         return None
     # Among themselves as the full build checks them; against the site, by the files

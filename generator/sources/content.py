@@ -17,6 +17,7 @@ from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from generator.core.errors import Problem
+from generator.core.legacyurls import check_legacy_id, check_query_url
 from generator.core.objects import (
     Article,
     Author,
@@ -34,7 +35,8 @@ from generator.sources.frontmatter import decode_source, split_document
 
 CONTENT_DIR = "content"
 KNOWN_KEYS = ("title", "subtitle", "date", "updated", "author", "authors", "tags", "summary",
-              "image", "image_alt", "image_caption", "slug", "draft", "aliases", "section")
+              "image", "image_alt", "image_caption", "slug", "draft", "aliases", "section",
+              "legacy_id")
 DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y.%m.%d %H:%M", "%Y.%m.%d",
                 "%Y/%m/%d %H:%M", "%Y/%m/%d")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -148,6 +150,7 @@ class _FieldChecker:
             section=self.text(values, "section"),
             draft=self.flag(values, "draft"),
             aliases=self.aliases(values),
+            legacy_id=self.legacy_id(values),
         )
         if title is None or published is None:
             return None
@@ -260,10 +263,18 @@ class _FieldChecker:
             return None
         return image
 
+    def legacy_id(self, values: dict) -> str | None:
+        value = self.text(values, "legacy_id")
+        message = None if value is None else check_legacy_id(value)
+        if message:
+            self.problem("legacy_id", f"{_quote(value)} {message}")
+            return None
+        return value
+
     def aliases(self, values: dict) -> tuple[str, ...]:
         aliases = self.text_list(values, "aliases")
         for alias in aliases:
-            message = check_url_path(alias)
+            message = check_query_url(alias)
             if message:
                 self.problem("aliases", f"{_quote(alias)} {message}")
                 return ()
@@ -354,7 +365,7 @@ def make_article(source: Source | SourceEntry, body: RenderedBody, body_key: str
         summary=meta.summary or body.summary, image=meta.image, image_alt=meta.image_alt,
         image_caption=meta.image_caption, slug=slug, draft=meta.draft, aliases=meta.aliases,
         url=article_url(config.permalink, section.slug, meta.date, slug),
-        body_key=body_key, digest=source.digest,
+        body_key=body_key, digest=source.digest, legacy_id=meta.legacy_id,
     )
 
 
