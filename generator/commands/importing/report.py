@@ -53,6 +53,7 @@ class ImportReport:
         shown = [f"{o.outcome:9} {o.item}: {o.detail}" for o in self.outcomes
                  if o.outcome != "unchanged"]
         shown += [f"warning   {item}: {message}" for item, message in self.warnings]
+        shown += self.errors
         counts = self.counts()
         totals = ", ".join(f"{counts[name]} {name}" for name in OUTCOMES)
         prefix = "dry run, nothing written: " if self.dry_run else ""

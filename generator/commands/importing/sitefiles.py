@@ -15,11 +15,12 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import yaml
 
 from generator.commands.importing.report import ImportFailed, ImportReport
-from generator.core.slugs import SLUG_RE
+from generator.core.slugs import SLUG_RE, check_url_path
 from generator.sources.frontmatter import load_yaml
 
 MANIFEST = ".newsgen-import.json"
@@ -154,3 +155,11 @@ def _write_file(path: Path, raw: bytes) -> None:
 def site_moment(moment: datetime, timezone) -> datetime:
     """A time as the front matter writes it: in the site's zone, to the second."""
     return moment.astimezone(timezone).replace(microsecond=0)
+
+
+def local_image(site_dir: Path, url: str) -> str | None:
+    """The site path of a file the site's static/ already holds at the URL's path."""
+    path = unquote(urlsplit(url).path)
+    if not path or check_url_path(path):
+        return None
+    return path if (site_dir / "static" / path.lstrip("/")).is_file() else None

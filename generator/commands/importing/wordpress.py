@@ -22,7 +22,12 @@ from defusedxml.ElementTree import parse as parse_xml
 
 from generator.commands.importing.htmlbody import convert_body, html_text
 from generator.commands.importing.report import ImportFailed, ImportReport
-from generator.commands.importing.sitefiles import Document, SiteWriter, site_moment
+from generator.commands.importing.sitefiles import (
+    Document,
+    SiteWriter,
+    local_image,
+    site_moment,
+)
 from generator.core.objects import Config
 from generator.core.slugs import SLUG_RE, check_url_path, make_slug, tag_slug
 from generator.sources.config import load_config
@@ -332,11 +337,7 @@ class _Importer:
         return fields
 
     def _local_image(self, url: str) -> str | None:
-        """The site path of a file the site's static/ already holds at the URL's path."""
-        path = unquote(urlsplit(url).path)
-        if not path or check_url_path(path):
-            return None
-        return path if (self.options.site_dir / "static" / path.lstrip("/")).is_file() else None
+        return local_image(self.options.site_dir, url)
 
     def _old_path(self, item: Element) -> str | None:
         link = (item.findtext("link") or "").strip()
