@@ -129,3 +129,27 @@ def test_a_missing_file_is_one_line(make_site, tmp_path, capsys):
     site = make_site({})
     code, out, err = run_import(site, tmp_path / "none.jsonl", capsys)
     assert code == 1 and out == [] and err == f"{tmp_path / 'none.jsonl'}: no such file\n"
+
+
+def test_a_record_naming_a_file_outside_content_is_refused(make_site, tmp_path, capsys):
+    site = make_site({".newsgen-import.json": '{"jsonl:id:1": {"path": "../../x.md"}}'})
+    source = tmp_path / "one.jsonl"
+    source.write_text(article_line(1) + "\n", encoding="utf-8")
+    code, out, err = run_import(site, source, capsys)
+    assert code == 1 and out == []
+    assert err.startswith(f"{site / '.newsgen-import.json'}: names '../../x.md'")
+    assert not (tmp_path / "x.md").exists()
+
+
+def test_a_section_folder_linking_out_of_the_site_is_not_written_through(make_site, tmp_path,
+                                                                        capsys):
+    site = make_site({})
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (site / "content").mkdir()
+    (site / "content/society").symlink_to(outside)
+    source = tmp_path / "one.jsonl"
+    source.write_text(article_line(1) + "\n", encoding="utf-8")
+    code, out, _ = run_import(site, source, capsys)
+    assert "leads out of the site" in "\n".join(out)
+    assert list(outside.iterdir()) == []

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,10 +21,12 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 from generator.commands.importing.report import ImportFailed, ImportReport
+from generator.core.sitefiles import is_inside
 from generator.core.slugs import SLUG_RE, check_url_path
 from generator.sources.frontmatter import load_yaml
 
 MANIFEST = ".newsgen-import.json"
+RECORDED_PATH = re.compile(r"^content/[\w\-./]+\.md$")
 AUTHORS_FILE = "data/authors.yaml"
 
 
@@ -69,6 +72,11 @@ class SiteWriter:
         if not isinstance(value, dict) or not all(
                 isinstance(v, dict) and isinstance(v.get("path"), str) for v in value.values()):
             raise ImportFailed([f"{path}: is not the import's record of the files it made"])
+        wrong = [v["path"] for v in value.values() if not RECORDED_PATH.match(v["path"])
+                 or ".." in v["path"].split("/")]
+        if wrong:
+            raise ImportFailed([f"{path}: names '{wrong[0][:80]}', which is not a file under "
+                                "content/; the import writes nowhere else"])
         return value
 
     def path_for(self, key: str, wanted: str) -> str:
@@ -89,6 +97,10 @@ class SiteWriter:
         """Write one document and record the outcome in the report."""
         raw = document_bytes(document)
         target = self.site_dir / document.rel_path
+        if not is_inside(target, self.site_dir):
+            self.report.add(document.item, "skipped", f"{document.rel_path} leads out of the "
+                            "site through a link; not written")
+            return
         known = self.manifest.get(document.key)
         if known is not None and target.exists():
             current = target.read_bytes()
