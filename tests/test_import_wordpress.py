@@ -4,7 +4,6 @@ their old URLs, and never overwrites a file a person edited."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
@@ -25,7 +24,7 @@ SHORTCODE_TAGS = re.compile(r"\[/?(?:caption|gallery|embed|audio|video)\b[^\]]*\
 
 @pytest.fixture(scope="module")
 def export() -> Path:
-    if not EXPORT.exists() and not os.environ.get("NEWSGEN_CI"):
+    if not EXPORT.exists():  # under .ci/run, conftest makes this skip a failure
         pytest.skip("the WordPress theme unit test export is not beside the project")
     return EXPORT.resolve()
 
