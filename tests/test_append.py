@@ -78,6 +78,7 @@ def test_two_articles_at_once_take_the_append_path(make_site, tmp_path, appends)
 @pytest.mark.parametrize("change", [
     "back-dated", "edit tags", "edit the date", "delete", "draft", "alias", "template",
     "unknown key", "publish and edit at once", "edit the kind", "publish an editorial",
+    "legacy id", "edit adds a legacy id", "query alias",
 ])
 def test_other_changes_take_the_full_build(make_site, tmp_path, appends, change):
     site = day_site(make_site)
@@ -101,6 +102,13 @@ def test_other_changes_take_the_full_build(make_site, tmp_path, appends, change)
         publish(site, 1, draft="true")
     elif change == "alias":
         publish(site, 1, aliases="[/old/address/]")
+    elif change == "legacy id":
+        publish(site, 1, legacy_id="12345")
+    elif change == "edit adds a legacy id":
+        edit(site, "content/local/a02.md", "tags: [복지, 교통]",
+             "tags: [복지, 교통]\nlegacy_id: 55")
+    elif change == "query alias":
+        publish(site, 1, aliases='["/news/articleView.html?idxno=9"]')
     elif change == "template":
         publish(site, 1)
         write(site, "templates/404.html", "{% extends 'base.html' %}")

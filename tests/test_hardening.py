@@ -48,6 +48,7 @@ WRONG_TYPES = {
     "draft": ("draft: 'yes'", "draft: must be true or false, not 'yes'"),
     "aliases": ("aliases: {a: b}", "aliases: must be text or a list of text, not a mapping"),
     "section": ("section: [local]", "section: must be text, not a list"),
+    "legacy_id": ("legacy_id: {a: 1}", "legacy_id: must be text, not a mapping"),
 }
 
 

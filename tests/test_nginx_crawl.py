@@ -22,11 +22,21 @@ from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, build_site
+from conftest import ROOT, article_text, build_site
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 pytestmark = pytest.mark.skipif(not Path(NGINX).exists(), reason="nginx is not installed")
 SAMPLE_SERVER = ROOT / "deploy" / "nginx.conf"
+
+
+# Articles moved in from an old CMS: one by `legacy_id`, one by a query-string alias.
+LEGACY_ARTICLES = {
+    "content/local/legacy-by-id.md": article_text(
+        "옛 기사 번호로 찾는 기사", "2020-03-02 10:00", legacy_id="12345"),
+    "content/society/legacy-by-alias.md": article_text(
+        "옛 주소로 찾는 기사", "2020-03-03 10:00",
+        aliases='["/news/articleView.html?idxno=777", "/?p=1149"]'),
+}
 
 
 def free_port() -> int:
@@ -40,10 +50,26 @@ def server_block(port: int, root: Path, base: str) -> str:
     text = SAMPLE_SERVER.read_text()
     for old, new in (("listen 80;", f"listen 127.0.0.1:{port};"),
                      ("root /var/www/news;", f"root {root};"),
-                     ("error_page 404 /404.html;", f"error_page 404 {base}404.html;")):
+                     ("error_page 404 /404.html;", f"error_page 404 {base}404.html;"),
+                     ("/var/www/news/_nginx/", f"{root}{base}_nginx/")):
         assert old in text, f"deploy/nginx.conf no longer contains {old!r}"
         text = text.replace(old, new)
     return text
+
+
+def once_per_nginx(blocks: list[str]) -> list[str]:
+    """The blocks without repeats of the settings nginx takes once (the map hash sizes)."""
+    seen, kept = set(), []
+    for block in blocks:
+        lines = []
+        for line in block.splitlines(keepends=True):
+            if line.startswith("map_hash_"):
+                if line in seen:
+                    continue
+                seen.add(line)
+            lines.append(line)
+        kept.append("".join(lines))
+    return kept
 
 
 def nginx_config(prefix: Path, servers: list[str]) -> str:
@@ -78,6 +104,8 @@ def served(tmp_path_factory):
     for name in ("site.toml", "content", "data", "static"):
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, site / name)
+    for rel, text in LEGACY_ARTICLES.items():
+        (site / rel).write_text(text, encoding="utf-8")
     ports = free_port(), free_port()
     bases = [f"http://127.0.0.1:{ports[0]}/", f"http://127.0.0.1:{ports[1]}/news/"]
     roots = [work / "www-root", work / "www-sub"]
@@ -85,7 +113,8 @@ def served(tmp_path_factory):
     build_site(site, roots[1] / "news", base_url=bases[1], cache_dir=work / "cache-sub")
     prefix = work / "nginx"
     prefix.mkdir()
-    servers = [server_block(ports[0], roots[0], "/"), server_block(ports[1], roots[1], "/news/")]
+    servers = once_per_nginx([server_block(ports[0], roots[0], "/"),
+                              server_block(ports[1], roots[1], "/news/")])
     (prefix / "nginx.conf").write_text(nginx_config(prefix, servers))
     process = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"),
                                 "-e", str(prefix / "error.log"), "-g", "daemon off;"],
@@ -204,3 +233,43 @@ def test_feeds_are_served_with_feed_types(served):
     base, _ = served["sub"]
     assert fetch(base + "feed.xml")[1].startswith("application/rss+xml")
     assert fetch(base + "local/atom.xml")[1].startswith("application/atom+xml")
+
+
+def fetch_once(url: str) -> tuple[int, str]:
+    """The status and Location of one request, without following a redirect."""
+    class NoFollow(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args):
+            return None
+
+    try:
+        with urllib.request.build_opener(NoFollow).open(url, timeout=10) as response:
+            return response.status, ""
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Location", "")
+
+
+@pytest.mark.parametrize("where", ["root", "sub"])
+def test_legacy_urls_answer_301_to_the_article(served, where):
+    base, _ = served[where]
+    path = urlsplit(base).path
+    cases = {"news/articleView.html?idxno=12345": "local/2020/03/02/legacy-by-id/",
+             "news/articleView.html?idxno=777&replyAll=&page=2":
+                 "society/2020/03/03/legacy-by-alias/",
+             "?p=1149": "society/2020/03/03/legacy-by-alias/"}
+    for old, new in cases.items():
+        status, location = fetch_once(base + old)
+        assert status == 301, old
+        assert urlsplit(urljoin(base, location)).path == path + new
+        assert fetch(urljoin(base, location))[0] == 200
+
+
+@pytest.mark.parametrize("where", ["root", "sub"])
+def test_unknown_legacy_id_gets_the_friendly_page(served, where):
+    base, _ = served[where]
+    status, kind, body = fetch(base + "news/articleView.html?idxno=99999999")
+    assert status == 200 and kind.startswith("text/html")
+    page = BeautifulSoup(body, "html.parser")
+    assert page.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    assert page.find("form", attrs={"role": "search"}) is not None
+    assert page.find("a", href=urlsplit(base).path) is not None
+    assert fetch(base + "_nginx/legacy-maps.conf")[0] == 404

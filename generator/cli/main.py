@@ -135,6 +135,7 @@ def _parser() -> argparse.ArgumentParser:
                             help="do not tell IndexNow and the WebSub hub what changed")
     deploy_cmd.set_defaults(run=run_deploy)
     _report_parser(commands)
+    _import_commands(commands)
     return parser
 
 
@@ -151,6 +152,40 @@ def _report_parser(commands) -> None:
     report_cmd.add_argument("--until", type=date.fromisoformat, metavar="YYYY-MM-DD",
                             help="report as at the end of this day (default: now)")
     report_cmd.set_defaults(run=run_report)
+
+
+def _import_commands(commands) -> None:
+    import_cmd = commands.add_parser(
+        "import", help="bring an old CMS's archive in: a WordPress export or JSON Lines")
+    kinds = import_cmd.add_subparsers(dest="kind", required=True, metavar="KIND")
+    wordpress = kinds.add_parser("wordpress", help="a WordPress export (WXR) file")
+    wordpress.add_argument("export", type=Path, help="the export file (Tools > Export)")
+    wordpress.add_argument("--section-map", metavar="'Category=slug,...'",
+                           help="which section each category's posts go to")
+    wordpress.add_argument("--default-section", metavar="SLUG",
+                           help="the section of posts no mapped category names "
+                           "(default: the first section in site.toml)")
+    jsonl = kinds.add_parser("jsonl", help="JSON Lines, one article a line (docs/migration.md)")
+    jsonl.add_argument("file", type=Path, help="the .jsonl file")
+    for command in (wordpress, jsonl):
+        _site_arguments(command)
+        command.add_argument("--dry-run", action="store_true",
+                             help="report what would be written; write nothing")
+    import_cmd.set_defaults(run=run_import)
+
+
+def run_import(args) -> int:
+    from generator.commands.importing.run import import_command
+
+    site_dir = _site_dir(args.site)
+    report, failed = import_command(args, site_dir)
+    if failed:
+        for line in failed:
+            print(printable(line), file=sys.stderr)
+        return 1
+    for line in report.lines():
+        print(printable(line))
+    return 1 if report.errors else 0
 
 
 def _site_arguments(command: argparse.ArgumentParser) -> None:

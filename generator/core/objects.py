@@ -64,6 +64,9 @@ class Config:
     indexnow_endpoints: tuple[str, ...] = ()
     websub_hub: str | None = None  # feeds name the hub, and deploy pings it
     trust: TrustSettings = TrustSettings()
+    # Where `legacy_id:` answers: the old CMS's article page and its id parameter.
+    legacy_path: str = "/news/articleView.html"
+    legacy_param: str = "idxno"
 
     @property
     def base_path(self) -> str:
@@ -112,6 +115,7 @@ class FrontMatter:
     expires: datetime | None = None
     kind: str = "original"  # a slug of generator.core.kinds.KINDS
     agency: str | None = None  # the news agency of a wire article
+    legacy_id: str | None = None
     lines: Mapping[str, int] = None  # type: ignore[assignment]
 
 
@@ -186,6 +190,7 @@ class Article:
     expires: datetime | None = None  # taken down at this time
     kind: str = "original"  # a slug of generator.core.kinds.KINDS
     agency: str | None = None  # the news agency of a wire article
+    legacy_id: str | None = None  # the old CMS's id, answered at config's legacy_path
 
     @property
     def modified(self) -> datetime:

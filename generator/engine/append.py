@@ -16,7 +16,7 @@ when they show it, and its search doc and postings.
 Such a build makes Articles for the few hundred articles those pages show,
 from the cache's records, and takes every other file's key from the
 manifest, instead of making 100,000 Articles and 240,000 page plans.
-Anything else (a deletion, a back-dated or draft article, one with aliases
+Anything else (a deletion, a back-dated or draft article, one with aliases or a legacy id
 or with problems, an edit that moves an article, the search index moving a
 block into base/, a change to anything but content/, a clock moment of the
 last build's schedule passed) returns None, and the full build runs as always.
@@ -218,13 +218,17 @@ EDITABLE = frozenset({"source", "title", "subtitle", "summary", "image_alt", "im
 PUBLISHABLE = EDITABLE | {"section", "date", "updated", "authors", "tags", "image", "slug",
                           "url", "expires"}
 PLAIN = {"draft": False, "aliases": ()}  # the values a new article must have for these
+REDIRECTED = ("aliases", "legacy_id")  # answered by redirect files this path does not write
 
 
 def _moved(before: Article, after: Article) -> bool:
     """Whether an edit changes anything but what EDITABLE names: where the article is
-    shown, its sitemap entry, or what this path does not know."""
-    return any(getattr(before, f.name) != getattr(after, f.name) for f in fields(Article)
-               if f.name not in EDITABLE)
+    shown, its sitemap entry, or what this path does not know; or whether the article
+    has redirect pages (aliases show its title; legacy ids), which this path does not
+    write."""
+    return any(getattr(before, name) or getattr(after, name) for name in REDIRECTED) or any(
+        getattr(before, f.name) != getattr(after, f.name) for f in fields(Article)
+        if f.name not in EDITABLE)
 
 
 def _unknown(article: Article) -> bool:

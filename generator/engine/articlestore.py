@@ -28,7 +28,7 @@ from generator.engine.cache import Cache, seal, unseal
 from generator.engine.reading import read_settings, read_sources
 from generator.sources.content import named_tag
 
-ROW_FORMAT = "articles/1"
+ROW_FORMAT = "articles/2"
 MakeArticle = Callable[[SourceEntry], Article | None]
 
 
@@ -155,7 +155,7 @@ def _row(article: Article, stamp: str, image_line: int | None) -> tuple:
             tuple(tag.name for tag in a.tags), a.summary, a.image, a.image_alt,
             a.image_caption, a.slug, a.draft, a.aliases, a.url, a.body_key, a.digest,
             a.expires.isoformat() if a.expires else None,
-            a.kind, a.agency)
+            a.kind, a.agency, a.legacy_id)
 
 
 class _Rebuilder:
@@ -179,7 +179,7 @@ class _Rebuilder:
     def _article(self, row: tuple) -> Article:
         (source, _, _, section, title, subtitle, date, updated, authors, tags, summary,
          image, image_alt, image_caption, slug, draft, aliases, url, body_key, digest,
-         expires, kind, agency) = row
+         expires, kind, agency, legacy_id) = row
         byline = self.bylines.get(authors)
         if byline is None:
             byline = self.bylines[authors] = tuple(
@@ -193,7 +193,7 @@ class _Rebuilder:
                        _moment(timezone, updated) if updated else None, byline, tag_set,
                        summary, image, image_alt, image_caption, slug, draft, aliases, url,
                        body_key, digest, _moment(timezone, expires) if expires else None,
-                       kind, agency)
+                       kind, agency, legacy_id)
 
 
 def _moment(timezone, text: str) -> datetime:

@@ -265,7 +265,7 @@ def _check_urls(session: Session, published: list[Article], config: Config) -> l
         last_ids, owners = dict(held[1]), dict(held[2])
         added = [a for a in published if last_ids.pop(id(a), None) is not a]
         for gone in last_ids.values():
-            for key, _, _ in url_claims(gone):
+            for key, _, _ in url_claims(gone, config):
                 if owners.get(key) == gone.source:
                     del owners[key]
         problems = check_unique_urls(added, config, owners)

@@ -44,7 +44,7 @@ def check_unique_urls(articles: list[Article], config: Config,
     owners = reserved_owners(config) if owners is None else owners
     problems = []
     for article in sorted(articles, key=lambda a: a.source):
-        for key, url, field in url_claims(article):
+        for key, url, field in url_claims(article, config):
             if key in owners:
                 problems.append(Problem(article.source, 1, field,
                                         f"URL {url} is already used by {owners[key]}"))
@@ -60,13 +60,22 @@ def reserved_owners(config: Config) -> dict[str, str]:
     """The URLs no article may take, each with what holds it."""
     owners = {url: "(a listing page)" for url in reserved_urls(config)}
     owners.update({url: "(a file newsgen writes)" for url in GENERATED_FILES})
+    owners[config.legacy_path.rstrip("/") or "/"] = "(the page answering old CMS URLs)"
     return owners
 
 
-def url_claims(article: Article) -> list[tuple[str, str, str]]:
-    """(owner key, URL, field) of each URL an article takes: its own and its aliases."""
+def url_claims(article: Article, config: Config) -> list[tuple[str, str, str]]:
+    """(owner key, URL, field) of each URL an article takes: its own, its aliases and
+    the old CMS URL its `legacy_id` names."""
     claims = [(article.url, "slug"), *((alias, "aliases") for alias in article.aliases)]
+    if article.legacy_id is not None:
+        claims.append((legacy_url(config, article.legacy_id), "legacy_id"))
     return [(url.rstrip("/") or "/", url, field) for url, field in claims]
+
+
+def legacy_url(config: Config, legacy_id: str) -> str:
+    """The old CMS URL a `legacy_id` stands for: '/news/articleView.html?idxno=12345'."""
+    return f"{config.legacy_path}?{config.legacy_param}={legacy_id}"
 
 
 def reserved_urls(config: Config) -> list[str]:

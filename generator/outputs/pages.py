@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from generator.core.objects import Article, Listing, ListingPage, SiteModel
 from generator.model.site import NEARBY_PAGES
-from generator.outputs import feeds, redirects, sitemap
+from generator.outputs import feeds, legacy, redirects, sitemap
 from generator.render import templates as render
 
 
@@ -115,7 +115,7 @@ def plan_derived(model: SiteModel, kept: dict | None = None,
             held = sitemap_plan(subject)
         made[slot] = held
         plans.append(held)
-    return plans + redirect_plans(model) + key_file_plans(model)
+    return plans + redirect_plans(model) + legacy_plans(model) + key_file_plans(model)
 
 
 def key_file_plans(model: SiteModel) -> list[PagePlan]:
@@ -137,6 +137,11 @@ def sitemap_plan(subject) -> PagePlan:
 def redirect_plans(model: SiteModel) -> list[PagePlan]:
     return [PagePlan(r.url, "redirect", redirects.subject_key(r), subject=r)
             for r in redirects.plan_redirects(model)]
+
+
+def legacy_plans(model: SiteModel) -> list[PagePlan]:
+    return [PagePlan(s.url, "legacy", legacy.subject_key(s), subject=s)
+            for s in legacy.plan_legacy(model)]
 
 
 def shared_key(model: SiteModel) -> str:
@@ -192,6 +197,8 @@ def render_plan(env, model: SiteModel, plan: PagePlan, body_html,
         return sitemap.render_sitemap(model, plan.subject, sitemap_urls)
     if plan.kind == "redirect":
         return redirects.render_redirect(model, plan.subject)
+    if plan.kind == "legacy":
+        return legacy.render_legacy(model, plan.subject)
     if plan.kind == "recent":
         return render.render_recent(env, model)
     if plan.kind == "key_file":

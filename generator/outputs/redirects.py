@@ -4,7 +4,8 @@ Each alias gets a small HTML page (meta refresh, canonical link and a plain
 link) at the old path, and all of them are listed in a `_redirects` file for
 hosts that read one (Netlify, Cloudflare Pages). An alias ending in '/' is a
 folder (its index.html); one ending in a file name ('/news/1179.html') is
-that file; one without an extension is treated as a folder.
+that file; one without an extension is treated as a folder. Old URLs with a
+query string are legacy.py's.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from html import escape
 
 from generator.core.objects import SiteModel
 from generator.model.urls import absolute_url, site_url
+from generator.outputs.legacy import legacy_redirects
 
 REDIRECTS_FILE = "/_redirects"
 
@@ -41,11 +43,17 @@ def alias_url(alias: str) -> str:
 
 
 def plan_redirects(model: SiteModel) -> list:
-    """A page per alias, then the `_redirects` list when there is any alias."""
+    """A page per path alias, then the `_redirects` list when there is any old URL.
+
+    Old URLs with a query string ('?idxno=12345') get no page of their own: legacy.py
+    answers them; the list names them for the hosts that read it.
+    """
     redirects = [Redirect(alias_url(alias), item.url, item.title)
-                 for item in (*model.articles, *model.pages) for alias in item.aliases]
+                 for item in (*model.articles, *model.pages) for alias in item.aliases
+                 if "?" not in alias]
     redirects.sort(key=lambda r: r.url)
-    return [*redirects, RedirectList(REDIRECTS_FILE, tuple(redirects))] if redirects else []
+    listed = redirects + [Redirect(r.old.url, r.target, "") for r in legacy_redirects(model)]
+    return [*redirects, RedirectList(REDIRECTS_FILE, tuple(listed))] if listed else []
 
 
 def subject_key(subject) -> str:
@@ -80,6 +88,14 @@ def render_redirect_page(model: SiteModel, redirect: Redirect) -> str:
 def render_redirects_file(model: SiteModel, listing: RedirectList) -> str:
     """Netlify/Cloudflare `_redirects`: 'old new 301', one per line."""
     config = model.config
-    lines = [f"{site_url(config, r.url)} {site_url(config, r.target)} 301"
-             for r in listing.redirects]
+    lines = [_redirect_line(config, r) for r in listing.redirects]
     return "\n".join(lines) + "\n"
+
+
+def _redirect_line(config, redirect: Redirect) -> str:
+    """'old new 301'; an old URL with a query string is matched by its parameter, and
+    forced ('301!'), since a page (legacy.py's) exists at its path."""
+    path, mark, query = redirect.url.partition("?")
+    if mark:
+        return f"{site_url(config, path)} {query} {site_url(config, redirect.target)} 301!"
+    return f"{site_url(config, redirect.url)} {site_url(config, redirect.target)} 301"

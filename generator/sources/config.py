@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator.core.errors import BuildFailed, Problem
 from generator.core.kinds import kind_labels
+from generator.core.legacyurls import DEFAULT_PARAM, DEFAULT_PATH, PARAM_RE
 from generator.core.objects import Config, Section
 from generator.core.slugs import check_url_path
 from generator.sources import trust
@@ -86,8 +87,9 @@ TOP_KEYS = {
     "labels": dict, "publisher": dict, "extra": dict, "feed_count": int, "feed_content": str,
     "sitemap_limit": int, "logo": str, "twitter": str, "search": bool,
     "weather_max_age": int, **trust.TOP_KEYS,
-    "indexnow_key": str, "indexnow_endpoints": list, "websub_hub": str,
+    "indexnow_key": str, "indexnow_endpoints": list, "websub_hub": str, "legacy": dict,
 }
+LEGACY_KEYS = {"path": str, "param": str}
 FEED_CONTENT = ("summary", "full")
 SITEMAP_MAX_URLS = 50_000
 # Parts are numbered from the oldest URL: smaller parts mean a publish rewrites fewer bytes.
@@ -154,6 +156,7 @@ def _make_config(site_dir, table, raw, problems, line_of) -> Config | None:
     _check_weather_age(table, problem)
     _check_notifications(table, base_url, problem)
     trust_settings = trust.load_trust(table, problem)
+    legacy_path, legacy_param = _check_legacy(_get(table, "legacy", {}), problem)
     if problems:
         return None
     return Config(
@@ -186,6 +189,8 @@ def _make_config(site_dir, table, raw, problems, line_of) -> Config | None:
         indexnow_key=table.get("indexnow_key"), websub_hub=table.get("websub_hub"),
         indexnow_endpoints=tuple(table.get("indexnow_endpoints", INDEXNOW_ENDPOINTS)),
         trust=trust_settings,
+        legacy_path=legacy_path,
+        legacy_param=legacy_param,
     )
 
 
@@ -321,6 +326,23 @@ def _check_permalink(pattern: str, problem) -> None:
             any(part in (".", "..") for part in pattern.split("/")):
         problem("permalink", f"'{_printable(pattern)}' may only hold placeholders, lowercase "
                 "letters, digits, '-', '_', '.' and '/', without '.' or '..' segments")
+
+
+def _check_legacy(table: dict, problem) -> tuple[str, str]:
+    """The old CMS's article path and id parameter that `legacy_id:` answers."""
+    _check_keys(table, LEGACY_KEYS, "legacy.", problem)
+    path = _get(table, "path", DEFAULT_PATH)
+    param = _get(table, "param", DEFAULT_PARAM)
+    message = check_url_path(path)
+    if message:
+        problem("legacy.path", f"'{_printable(path)}' {message}")
+    elif path.rstrip("/") in ("", "/"):
+        problem("legacy.path", "must not be the home page: name the old article page, "
+                "like '/news/articleView.html'")
+    if not PARAM_RE.match(param):
+        problem("legacy.param", f"'{_printable(param)}' must be a query parameter name "
+                "like 'idxno' (letters, digits, '_')")
+    return path, param
 
 
 def _check_weather_age(table: dict, problem) -> None:

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from generator.core.errors import Problem
 from generator.core.kinds import ORIGINAL, allowed_kinds, kind_slug
+from generator.core.legacyurls import check_legacy_id, check_query_url
 from generator.core.objects import (
     Article,
     Author,
@@ -36,7 +37,7 @@ from generator.sources.frontmatter import decode_source, split_document
 CONTENT_DIR = "content"
 KNOWN_KEYS = ("title", "subtitle", "date", "updated", "author", "authors", "tags", "summary",
               "image", "image_alt", "image_caption", "slug", "draft", "aliases", "section",
-              "expires", "kind", "agency")
+              "expires", "kind", "agency", "legacy_id")
 DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y.%m.%d %H:%M", "%Y.%m.%d",
                 "%Y/%m/%d %H:%M", "%Y/%m/%d")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -153,6 +154,7 @@ class _FieldChecker:
             expires=self.datetime(values, "expires"),
             kind=self.kind(values),
             agency=self.text(values, "agency"),
+            legacy_id=self.legacy_id(values),
         )
         if meta["agency"] and meta["kind"] != "wire":
             self.problem("agency", "is only used with 'kind: wire'; ignored", warning=True)
@@ -280,10 +282,18 @@ class _FieldChecker:
             return ORIGINAL
         return slug
 
+    def legacy_id(self, values: dict) -> str | None:
+        value = self.text(values, "legacy_id")
+        message = None if value is None else check_legacy_id(value)
+        if message:
+            self.problem("legacy_id", f"{_quote(value)} {message}")
+            return None
+        return value
+
     def aliases(self, values: dict) -> tuple[str, ...]:
         aliases = self.text_list(values, "aliases")
         for alias in aliases:
-            message = check_url_path(alias)
+            message = check_query_url(alias)
             if message:
                 self.problem("aliases", f"{_quote(alias)} {message}")
                 return ()
@@ -375,7 +385,7 @@ def make_article(source: Source | SourceEntry, body: RenderedBody, body_key: str
         image_caption=meta.image_caption, slug=slug, draft=meta.draft, aliases=meta.aliases,
         url=article_url(config.permalink, section.slug, meta.date, slug),
         body_key=body_key, digest=source.digest, expires=meta.expires, kind=meta.kind,
-        agency=meta.agency if meta.kind == "wire" else None,
+        agency=meta.agency if meta.kind == "wire" else None, legacy_id=meta.legacy_id,
     )
 
 
