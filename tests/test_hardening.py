@@ -49,6 +49,9 @@ WRONG_TYPES = {
     "aliases": ("aliases: {a: b}", "aliases: must be text or a list of text, not a mapping"),
     "section": ("section: [local]", "section: must be text, not a list"),
     "legacy_id": ("legacy_id: {a: 1}", "legacy_id: must be text, not a mapping"),
+    "expires": ("expires: [1]", "expires: [1] is not a date"),
+    "kind": ("kind: [사설]", "kind: ['사설'] is not a kind of article"),
+    "agency": ("agency: {a: 1}", "agency: must be text, not a mapping"),
 }
 
 

@@ -26,7 +26,7 @@ def check_page_urls(pages: Iterable[StandalonePage], articles: Iterable[Article]
     # Only the few page URLs are looked up: a preview checks this on every save.
     for article in articles:
         if article.url.rstrip("/") in wanted or article.aliases:
-            for key, _, _ in url_claims(article):
+            for key, _, _ in url_claims(article, config):
                 if key in wanted:
                     owners.setdefault(key, article.source)
     problems = []
