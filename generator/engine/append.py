@@ -84,6 +84,7 @@ from generator.outputs.sitemap import (
 from generator.render import templates as render
 from generator.render.assets import collect_assets
 from generator.render.images import make_images, with_image_digests
+from generator.sources.live import is_live_entry
 
 
 def append_build(options: BuildOptions, config: Config, data, inputs: SiteInputs, cache: Cache,
@@ -100,6 +101,8 @@ def append_build(options: BuildOptions, config: Config, data, inputs: SiteInputs
     if changes is None:
         return None
     added, modified = changes
+    if any(is_live_entry(rel) for rel, _, _ in added + modified):
+        return None  # a live page's entry: its page is the full build's to plan
     count = len(index.order)
     too_many = len(added) + len(modified) > options.tuning.append_max_new
     if bool(added) == bool(modified) or too_many or (
@@ -203,7 +206,14 @@ def _moved(before: Article, after: Article) -> bool:
     """Whether an edit changes where the article is shown, or its sitemap entry."""
     fields = attrgetter("url", "date", "updated", "section", "tags", "authors", "draft",
                         "image")
-    return bool(before.aliases or after.aliases) or fields(before) != fields(after)
+    # The corrections listing shows a corrected article's title; a live page has entries.
+    return bool(before.aliases or after.aliases) or fields(before) != fields(after) or \
+        _newsroom(before) or _newsroom(after)
+
+
+def _newsroom(article: Article) -> bool:
+    """Corrections or live coverage: pages the short path does not plan."""
+    return bool(article.corrections) or article.live is not None
 
 
 def _new_articles(config: Config, data, cache: Cache, added: list, index, now: datetime,
@@ -215,7 +225,7 @@ def _new_articles(config: Config, data, cache: Cache, added: list, index, now: d
         return None
     published, entries, parsed = read
     newest = datetime.fromisoformat(index.newest) if index.newest else None
-    if any(a.aliases for a in published) or (
+    if any(a.aliases or _newsroom(a) for a in published) or (
             newest is not None and any(a.date <= newest for a in published)):
         return None
     # Among themselves as the full build checks them; against the site, by the files

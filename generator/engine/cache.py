@@ -307,7 +307,7 @@ def entry_from_record(record: bytes, tz: ZoneInfo) -> SourceEntry | None:
     try:
         path, stamp, folder, digest, key, summary, values, lines = marshal.loads(payload)
         fields = dict(zip(META_FIELDS, values, strict=True))
-        for name in ("date", "updated"):
+        for name in ("date", "updated", "coverage_end"):
             if fields[name] is not None:
                 fields[name] = datetime.fromisoformat(fields[name]).astimezone(tz)
         meta = FrontMatter(lines=MappingProxyType(lines), **fields)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from generator.core.objects import Article, Listing, ListingPage, SiteModel
 from generator.model.site import NEARBY_PAGES
-from generator.outputs import feeds, redirects, sitemap
+from generator.outputs import corrections, feeds, redirects, sitemap
 from generator.render import templates as render
 
 
@@ -53,6 +53,7 @@ def plan_pages(model: SiteModel, kept: dict | None = None) -> list[PagePlan]:
             held = (article, related, article_plan(article, related))
         made[article.url] = held
         plans.append(held[2])
+    plans += corrections_plans(model, shared)
     plans += plan_derived(model, kept, made)
     kept.clear()
     kept.update(made)
@@ -69,6 +70,15 @@ def fixed_plans(model: SiteModel, shared: str) -> list[PagePlan]:
     if model.config.search:
         plans.append(PagePlan("/search/", "search", "search"))
     return plans
+
+
+def corrections_plans(model: SiteModel, shared: str) -> list[PagePlan]:
+    """The /corrections/ listing's pages and its feeds."""
+    listing, correction_feeds = corrections.plan_corrections(model)
+    plans = [PagePlan(p.url, "corrections", p.key, listing=p.listing, page=p.page)
+             for p in listing_plans(listing, shared, ())]
+    return plans + [PagePlan(f.url, "corrections_feed", corrections.feed_key(f), subject=f)
+                    for f in correction_feeds]
 
 
 def article_plan(article: Article, related: tuple[Article, ...]) -> PagePlan:
@@ -167,8 +177,10 @@ def render_plan(env, model: SiteModel, plan: PagePlan, body_html,
     """
     if plan.kind == "article":
         return render.render_article(env, model, plan.article, body_html(plan.article))
-    if plan.kind == "listing":
+    if plan.kind in ("listing", "corrections"):
         return render.render_listing(env, model, plan.listing, plan.page)
+    if plan.kind == "corrections_feed":
+        return corrections.render_feed(model.config, plan.subject)
     if plan.kind == "home":
         return render.render_home(env, model)
     if plan.kind == "feed":

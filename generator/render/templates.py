@@ -257,7 +257,8 @@ def render_listing(env, model: SiteModel, listing: Listing, page: ListingPage) -
     meta = seo.listing_meta(model.config, listing, page, _absolute(model),
                             reporter.bio if reporter else None)
     context.update(listing=listing, page=page, reporter=reporter, meta=meta)
-    return keep_words_together(env.get_template("listing.html").render(context))
+    template = "corrections.html" if listing.kind == "corrections" else "listing.html"
+    return keep_words_together(env.get_template(template).render(context))
 
 
 def render_home(env, model: SiteModel) -> str:
