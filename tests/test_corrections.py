@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import feedparser
-import feedparser
 import pytest
 from conftest import article_text, build_site, parse_html
 from schemaorg import json_ld_blocks, problems, types_of

@@ -18,7 +18,7 @@ from generator.core.errors import BuildFailed, BuildStopped, Problem, raise_if_e
 from generator.core.inputs import BuildInputs, digest_of
 from generator.core.objects import Article, BuildResult, Config, SourceEntry
 from generator.core.sitefiles import check_site_files, is_inside
-from generator.engine import append, indexing, siteindex, unchanged
+from generator.engine import append, indexing, live, siteindex, unchanged
 from generator.engine.articlestore import read_articles
 from generator.engine.buildrecord import recording
 from generator.engine.cache import Cache
@@ -131,10 +131,13 @@ def _build(options: BuildOptions) -> BuildResult:
                 count, written, kept, deleted, parsed, rendered = appended
                 return BuildResult(count, written, kept, deleted, time.perf_counter() - started,
                                    (), parsed, rendered)
-        articles, image_line, parsed = _read_articles(session, config, data, cache, inputs.scan,
+        articles, image_line, parsed = _read_articles(session, config, data, cache,
+                                                      live.article_scan(inputs.scan),
                                                       problems, options.workers)
+        articles = live.with_entries(session, config, dict(data.authors), articles,
+                                     inputs.scan, now, problems)
         published = select_published(articles, now, options.drafts, options.future)
-        due = _next_due(articles, now, options)
+        due = _next_due(articles, now, options, live.next_change(articles, now))
         problems += _check_urls(session, published, config)
         assets = _assets(session, config, published, image_line, inputs.static, cache.folder,
                          problems)
@@ -216,13 +219,15 @@ def declare_inputs(config: Config, data_digest: str, inputs: SiteInputs,
                        now.date().isoformat(), tuple(inputs.scan))
 
 
-def _next_due(articles: list[Article], now: datetime, options: BuildOptions) -> datetime | None:
+def _next_due(articles: list[Article], now: datetime, options: BuildOptions,
+              other: list[datetime] = ()) -> datetime | None:
     """When the site changes by the clock alone: the next future-dated article appears,
-    or an article grows too old for news-sitemap.xml."""
+    an article grows too old for news-sitemap.xml, or one of the `other` moments
+    (a live page's coverage ends, the breaking-news banner expires) comes."""
     shown = [a for a in articles if options.drafts or not a.draft]
     waiting = [] if options.future else [a.date for a in shown if a.date > now]
     leaving = [a.date + NEWS_WINDOW for a in shown if now - NEWS_WINDOW <= a.date <= now]
-    return min(waiting + leaving, default=None)
+    return min(waiting + leaving + [m for m in other if m > now], default=None)
 
 
 

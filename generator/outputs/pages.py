@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from generator.core.objects import Article, Listing, ListingPage, SiteModel
 from generator.model.site import NEARBY_PAGES
 from generator.outputs import corrections, feeds, redirects, sitemap
+from generator.render import live
 from generator.render import templates as render
 
 
@@ -53,6 +54,9 @@ def plan_pages(model: SiteModel, kept: dict | None = None) -> list[PagePlan]:
             held = (article, related, article_plan(article, related))
         made[article.url] = held
         plans.append(held[2])
+        if article.live is not None:
+            plans.append(PagePlan(live.live_url(article), "live", article.live.key,
+                                  article=article))
     plans += corrections_plans(model, shared)
     plans += plan_derived(model, kept, made)
     kept.clear()
@@ -84,7 +88,8 @@ def corrections_plans(model: SiteModel, shared: str) -> list[PagePlan]:
 def article_plan(article: Article, related: tuple[Article, ...]) -> PagePlan:
     # A digest names a file's bytes, hence its URL and all it shows; joining is
     # cheaper than hashing, and this runs for every changed article.
-    key = "|".join([article.digest, *(a.digest for a in related)])
+    key = "|".join([article.digest, *(a.digest for a in related),
+                    *((article.live.key,) if article.live else ())])
     return PagePlan(article.url, "article", key, article=article)
 
 
@@ -179,6 +184,8 @@ def render_plan(env, model: SiteModel, plan: PagePlan, body_html,
         return render.render_article(env, model, plan.article, body_html(plan.article))
     if plan.kind in ("listing", "corrections"):
         return render.render_listing(env, model, plan.listing, plan.page)
+    if plan.kind == "live":
+        return live.render_live_json(env, plan.article)
     if plan.kind == "corrections_feed":
         return corrections.render_feed(model.config, plan.subject)
     if plan.kind == "home":
