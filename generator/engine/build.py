@@ -63,7 +63,7 @@ from generator.render.assets import Assets, collect_assets
 from generator.render.images import make_images, with_image_digests
 from generator.sources.config import load_config, theme_dir
 from generator.sources.content import CONTENT_DIR, scan_sources
-from generator.sources.data import load_data
+from generator.sources.data import BREAKING, load_data
 
 CACHE_DIR = ".newsgen-cache"
 
@@ -112,7 +112,8 @@ def _build(options: BuildOptions) -> BuildResult:
         inputs = session.site_inputs((config.digest, data.digest, options.drafts, options.future),
                                      site_dir, partial(read_site_inputs, config))
         problems += inputs.problems
-        declared = declare_inputs(config, data.digest, inputs, options, now)
+        declared = declare_inputs(config, data.digest, inputs, options, now,
+                                  data.breaking_digest)
         fingerprint = declared.fingerprint()
         # A preview fills an empty session rather than take the shortcut: else its first
         # save would pay for reading everything.
@@ -137,7 +138,8 @@ def _build(options: BuildOptions) -> BuildResult:
         articles = live.with_entries(session, config, dict(data.authors), articles,
                                      inputs.scan, now, problems)
         published = select_published(articles, now, options.drafts, options.future)
-        due = _next_due(articles, now, options, live.next_change(articles, now))
+        due = _next_due(articles, now, options,
+                        [*live.next_change(articles, now), *banner_expiry(data, config)])
         problems += _check_urls(session, published, config)
         assets = _assets(session, config, published, image_line, inputs.static, cache.folder,
                          problems)
@@ -212,11 +214,11 @@ def read_site_inputs(config: Config) -> SiteInputs:
 
 
 def declare_inputs(config: Config, data_digest: str, inputs: SiteInputs,
-                   options: BuildOptions, now: datetime) -> BuildInputs:
+                   options: BuildOptions, now: datetime, breaking: str = "") -> BuildInputs:
     """The build's inputs, declared once."""
     return BuildInputs(config.digest, data_digest, read_settings(config), inputs.templates,
                        digest_of(inputs.static_keys), options.drafts, options.future,
-                       now.date().isoformat(), tuple(inputs.scan))
+                       now.date().isoformat(), tuple(inputs.scan), breaking)
 
 
 def _next_due(articles: list[Article], now: datetime, options: BuildOptions,
@@ -230,6 +232,13 @@ def _next_due(articles: list[Article], now: datetime, options: BuildOptions,
     return min(waiting + leaving + [m for m in other if m > now], default=None)
 
 
+
+
+def banner_expiry(data, config: Config) -> list[datetime]:
+    """When the breaking-news banner expires, if it does."""
+    banner = data.values.get(BREAKING)
+    return [] if banner is None or banner.expires is None else [
+        banner.expires_in(config.timezone)]
 
 
 def _check_urls(session: Session, published: list[Article], config: Config) -> list[Problem]:

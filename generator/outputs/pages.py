@@ -147,6 +147,9 @@ def shared_key(model: SiteModel) -> str:
     shown = [a.digest for a in boxes["latest"]]
     for section, articles in boxes["sections"]:
         shown += [section.slug, *(a.digest for a in articles)]
+    banner = boxes["breaking"]
+    if banner is not None:
+        shown += ["breaking", repr(banner)]
     return _digest(model.now.astimezone(model.config.timezone).date().isoformat(), *shown)
 
 

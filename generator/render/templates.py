@@ -200,7 +200,15 @@ def shared_boxes(model: SiteModel) -> dict:
     return {
         "latest": model.articles[: latest_pool(config)],
         "sections": [(s, model.sections[s.slug][:pool]) for s in config.sections],
+        "breaking": breaking_banner(model),
     }
+
+
+def breaking_banner(model: SiteModel):
+    """The breaking-news banner of data/breaking.yaml while it has not expired, or None."""
+    banner = model.data.get("breaking")
+    shown = banner is not None and banner.shown_at(model.now, model.config.timezone)
+    return banner if shown else None
 
 
 def latest_pool(config: Config) -> int:
@@ -223,6 +231,7 @@ def shown_boxes(boxes: dict, config: Config, shown: frozenset = frozenset()) -> 
         "sections": [(section, photo_first([a for a in pool if a not in shown],
                                            config.box_count))
                      for section, pool in boxes["sections"]],
+        "breaking": boxes.get("breaking"),
     }
 
 
