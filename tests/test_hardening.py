@@ -48,6 +48,10 @@ WRONG_TYPES = {
     "draft": ("draft: 'yes'", "draft: must be true or false, not 'yes'"),
     "aliases": ("aliases: {a: b}", "aliases: must be text or a list of text, not a mapping"),
     "section": ("section: [local]", "section: must be text, not a list"),
+    "corrections": ("corrections: 정정", "corrections: must be a list of entries with date, "
+                    "type and text"),
+    "live": ("live: 'yes'", "live: must be true or false, not 'yes'"),
+    "coverage_end": ("coverage_end: [1]", "coverage_end: [1] is not a date"),
 }
 
 
