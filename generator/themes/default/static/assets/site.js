@@ -22,7 +22,12 @@
         var doc = new DOMParser().parseFromString(html, "text/html");
         pending.forEach(function (slot) {
           var source = doc.querySelector('[data-shared="' + slot.getAttribute("data-shared") + '"]');
-          if (!source || !source.children.length) return;
+          if (!source) return;
+          if (!source.children.length) {
+            // nothing to show (no breaking-news banner): an empty slot is done; a stand-in stays
+            if (!slot.children.length) slot.removeAttribute("data-pending");
+            return;
+          }
           slot.replaceChildren.apply(slot, Array.prototype.map.call(source.childNodes, function (node) {
             return document.importNode(node, true);
           }));
