@@ -156,6 +156,16 @@ def test_bad_entries_are_path_line_errors(make_site, files, expected):
     assert any(line.startswith(expected) for line in lines), lines
 
 
+def test_an_unknown_key_in_an_entry_is_a_warning_every_build(make_site):
+    site = live_site(make_site)
+    (site / FOLDER / "0900-lee.md").write_text(entry("2026-11-25 09:00", "비", colour="red"),
+                                               encoding="utf-8")
+    for _ in range(2):
+        warnings = [str(w) for w in build_site(site).warnings]
+        assert warnings == ["content/local/typhoon.live/0900-lee.md:3: warning: colour: "
+                            "unknown key, ignored (an entry has time, author and title)"]
+
+
 def test_build_watch_shows_a_new_entry(make_site, tmp_path):
     site = live_site(make_site)
     with watching(site) as watch:

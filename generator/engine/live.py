@@ -90,6 +90,7 @@ def _attach(config: Config, authors: dict[str, Author], article: Article,
             problems.extend(found[1])
             del parsed[rel]  # problems are reported again on the next build
         else:
+            problems.extend(found[1].warnings)
             entries.append(found[1])
     entries.sort(key=lambda e: (e.time, e.source), reverse=True)
     digest = hashlib.blake2b(str(is_open).encode(), digest_size=12)
@@ -105,10 +106,11 @@ def _attach(config: Config, authors: dict[str, Author], article: Article,
 class _Parsed:
     """An entry as made from its file, with the digest of the file's bytes."""
 
-    __slots__ = ("entry", "digest", "time", "source")
+    __slots__ = ("entry", "digest", "time", "source", "warnings")
 
-    def __init__(self, entry: LiveEntry, digest: str):
-        self.entry, self.digest, self.time, self.source = entry, digest, entry.time, entry.source
+    def __init__(self, entry: LiveEntry, digest: str, warnings: tuple[Problem, ...]):
+        self.entry, self.digest, self.warnings = entry, digest, warnings
+        self.time, self.source = entry.time, entry.source
 
 
 def _read_entry(config: Config, authors: dict[str, Author], article: Article,
@@ -131,4 +133,4 @@ def _read_entry(config: Config, authors: dict[str, Author], article: Article,
     text = " ".join(html.unescape(TAG.sub("", BLOCK_END.sub(" ", body.html))).split())
     entry = LiveEntry(rel, source.time, body.html, text,
                       reporter.name if reporter else source.author, source.title)
-    return _Parsed(entry, source.digest)
+    return _Parsed(entry, source.digest, source.warnings)

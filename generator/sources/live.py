@@ -35,6 +35,7 @@ class EntrySource:
     body: str
     digest: str
     time_line: int | None = None
+    warnings: tuple[Problem, ...] = ()
 
 
 def is_live_entry(rel: str) -> bool:
@@ -70,4 +71,4 @@ def parse_entry(rel: str, raw: bytes, tz: ZoneInfo) -> EntrySource | list[Proble
     if when is None or any(not p.warning for p in checker.problems):
         return checker.problems
     return EntrySource(rel, when, author, title, document.body, source_digest(rel, raw),
-                       document.lines.get("time"))
+                       document.lines.get("time"), (*document.warnings, *checker.problems))
