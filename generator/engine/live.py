@@ -1,8 +1,10 @@
-"""Attach their entries to live pages' Articles, reading only entry files that changed.
+"""Attach their entries to live pages' Articles.
 
 An entry file is an input of its article: its page and its live.json are
 keyed by the entries' digests (`Live.key`), so adding an entry renders those
-two files again and nothing else.
+two files again and nothing else. A lasting session (`build --watch`, `serve`)
+reads again only the entry files whose stamps changed; a one-shot build reads
+the entries of its live pages, which are few.
 """
 
 from __future__ import annotations
