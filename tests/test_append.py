@@ -79,6 +79,7 @@ def test_two_articles_at_once_take_the_append_path(make_site, tmp_path, appends)
     "back-dated", "edit tags", "edit the date", "delete", "draft", "alias", "template",
     "unknown key", "publish and edit at once", "edit the kind", "publish an editorial",
     "legacy id", "edit adds a legacy id", "query alias",
+    "publish live", "add a live entry", "edit a live entry", "retitle a corrected article",
 ])
 def test_other_changes_take_the_full_build(make_site, tmp_path, appends, change):
     site = day_site(make_site)
@@ -109,6 +110,28 @@ def test_other_changes_take_the_full_build(make_site, tmp_path, appends, change)
              "tags: [복지, 교통]\nlegacy_id: 55")
     elif change == "query alias":
         publish(site, 1, aliases='["/news/articleView.html?idxno=9"]')
+    elif change == "publish corrected":
+        publish(site, 1, corrections="[{date: 2026-11-22 09:00, type: 정정, text: 고침}]")
+    elif change == "add a correction":
+        edit(site, "content/local/a04.md", "tags:",
+             "corrections: [{date: 2026-11-22 09:00, type: 반론, text: 반론}]\ntags:")
+    elif change == "retitle a corrected article":
+        edit(site, "content/local/a04.md", "tags:",
+             "corrections: [{date: 2026-11-22 09:00, type: 반론, text: 반론}]\ntags:")
+        build_site(site)
+        edit(site, "content/local/a04.md", "기사 4", "고친 기사 4")
+    elif change == "publish live":
+        publish(site, 1, live="true")
+    elif change in ("add a live entry", "edit a live entry"):
+        publish(site, 1, live="true")
+        write(site, "content/society/new01.live/a.md",
+              "---\ntime: 2026-11-21 09:00\n---\n첫 소식\n")
+        build_site(site)
+        if change == "add a live entry":
+            write(site, "content/society/new01.live/b.md",
+                  "---\ntime: 2026-11-21 10:00\n---\n둘째 소식\n")
+        else:
+            edit(site, "content/society/new01.live/a.md", "첫 소식", "고친 첫 소식")
     elif change == "template":
         publish(site, 1)
         write(site, "templates/404.html", "{% extends 'base.html' %}")

@@ -14,7 +14,8 @@ def feeds_of(output):
 
 def test_sample_feeds_parse_without_errors(sample_site):
     found = feeds_of(sample_site)
-    assert len(found) == 2 * 5  # the site and four sections, RSS and Atom each
+    # the site, four sections and the corrections listing, RSS and Atom each
+    assert len(found) == 2 * 6
     for path in found:
         parsed = feedparser.parse(path.read_bytes())
         assert parsed.bozo == 0, (path, parsed.get("bozo_exception"))

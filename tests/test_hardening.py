@@ -52,6 +52,10 @@ WRONG_TYPES = {
     "expires": ("expires: [1]", "expires: [1] is not a date"),
     "kind": ("kind: [사설]", "kind: ['사설'] is not a kind of article"),
     "agency": ("agency: {a: 1}", "agency: must be text, not a mapping"),
+    "corrections": ("corrections: 정정", "corrections: must be a list of entries with date, "
+                    "type and text"),
+    "live": ("live: 'yes'", "live: must be true or false, not 'yes'"),
+    "coverage_end": ("coverage_end: [1]", "coverage_end: [1] is not a date"),
 }
 
 

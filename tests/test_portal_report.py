@@ -27,6 +27,9 @@ def expected_counts(site: Path, start: datetime, end: datetime) -> dict:
              yaml.safe_load((site / "data/authors.yaml").read_text(encoding="utf-8")).items()}
     urls, months, reporters = set(), Counter(), Counter()
     for path in sorted((site / "content").rglob("*.md")):
+        # standalone pages and live pages' entries are not articles
+        if path.relative_to(site).parts[1] == "pages" or path.parent.name.endswith(".live"):
+            continue
         meta = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
         published = datetime.strptime(meta["date"], "%Y-%m-%d %H:%M").replace(tzinfo=SEOUL)
         if meta.get("draft") or not start <= published <= end:

@@ -139,12 +139,12 @@ def test_home_and_about_name_the_outlet_and_its_policy_pages(make_site, rel):
 
 
 def test_policy_links_name_only_pages_that_exist_and_follow_the_trust_table(make_site):
-    config = CONFIG + '\n[trust]\ncorrections = "/corrections/"\nfeedback = "/contact/"\n'
+    config = CONFIG + '\n[trust]\ncorrections = "/policy/corrections/"\nfeedback = "/contact/"\n'
     site = trust_site(make_site, config, **{
-        "content/pages/corrections.md": "---\ntitle: 정정보도 원칙\n---\n\n정정.\n"})
+        "content/pages/policy/corrections.md": "---\ntitle: 정정보도 원칙\n---\n\n정정.\n"})
     result = build_site(site)
     outlet = blocks_by_type(site / "output/index.html")["NewsMediaOrganization"]
-    assert outlet["correctionsPolicy"] == "https://news.example/corrections/"
+    assert outlet["correctionsPolicy"] == "https://news.example/policy/corrections/"
     assert "actionableFeedbackPolicy" not in outlet
     line = config.splitlines().index('feedback = "/contact/"') + 1
     assert [str(w) for w in result.warnings] == [

@@ -18,6 +18,7 @@ from generator.core.errors import BuildFailed, Problem, UsageError
 from generator.core.kinds import ORIGINAL
 from generator.core.objects import Article, Author, Config, RenderedBody
 from generator.model.site import select_published
+from generator.sources.articlefiles import article_scan
 from generator.sources.config import load_config
 from generator.sources.content import make_article, parse_source, scan_sources
 from generator.sources.data import load_data
@@ -100,7 +101,7 @@ def read_articles(site_dir: Path, config: Config) -> list[Article]:
     """Every content file's Article (front matter only); BuildFailed on any problem."""
     data, problems = load_data(site_dir)
     articles = []
-    for rel, _, _ in scan_sources(site_dir):
+    for rel, _, _ in article_scan(scan_sources(site_dir)):
         source = parse_source(rel, (site_dir / rel).read_bytes(), config.timezone)
         if isinstance(source, list):  # problems, and the Source when they are warnings
             problems += [p for p in source if isinstance(p, Problem)]

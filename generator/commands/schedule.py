@@ -17,6 +17,7 @@ from generator.engine.cache import Cache
 from generator.engine.reading import read_sources
 from generator.engine.stages import make_one_article
 from generator.model.schedule import EXPIRE, PUBLISH, Moment, upcoming
+from generator.sources.articlefiles import article_scan
 from generator.sources.config import load_config
 from generator.sources.content import scan_sources
 from generator.sources.data import load_data
@@ -34,8 +35,9 @@ def scheduled(site_dir: Path, now: datetime | None = None) -> list[Moment]:
     with tempfile.TemporaryDirectory(prefix="newsgen-schedule-") as scratch:
         scratch_cache = Cache(Path(scratch))
         try:
-            entries, _, _ = read_sources(config, scratch_cache, scan_sources(site_dir),
-                                         problems, None, known)
+            entries, _, _ = read_sources(config, scratch_cache,
+                                         article_scan(scan_sources(site_dir)), problems, None,
+                                         known)
         finally:
             scratch_cache.close()
     articles = [a for e in entries

@@ -27,6 +27,7 @@ class BuildInputs:
     future: bool
     day: str  # the build's date, as pages print it
     content: tuple[tuple[str, int, str], ...]  # each content file: (site path, size, stamp)
+    breaking: str = ""  # digest of data/breaking.yaml, which only the shared boxes show
 
     def fingerprint(self) -> str:
         """Every part: equal for two builds that read the same."""
@@ -38,7 +39,7 @@ class BuildInputs:
     def context(self) -> str:
         """Every part but the content files: what the site index holds for."""
         return _digest(self.config, self.data, self.parse_settings, self.templates, self.static,
-                       str(self.drafts), str(self.future), self.day)
+                       str(self.drafts), str(self.future), self.day, self.breaking)
 
     def page_key(self, assets: str) -> str:
         """The part of every page's key that is not the page's own: what all pages read

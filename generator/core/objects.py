@@ -117,6 +117,10 @@ class FrontMatter:
     agency: str | None = None  # the news agency of a wire article
     legacy_id: str | None = None
     lines: Mapping[str, int] = None  # type: ignore[assignment]
+    # (ISO time, type key, text) of each correction: plain values, as the cache stores them
+    corrections: tuple[tuple[str, str, str], ...] = ()
+    live: bool | None = None  # None: not a live page; False: its coverage has ended
+    coverage_end: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +170,42 @@ class Tag:
 
 
 @dataclass(frozen=True, slots=True)
+class Correction:
+    """A dated notice on an article: `type` is correction, reply, follow-up or update."""
+
+    date: datetime
+    type: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class LiveEntry:
+    """One timestamped update of a live page, from its own file."""
+
+    source: str
+    time: datetime
+    html: str
+    text: str  # the body as plain text, for JSON-LD
+    author: str | None = None
+    title: str | None = None
+
+    @property
+    def anchor(self) -> str:
+        return "live-" + self.source.rpartition("/")[2].removesuffix(".md")
+
+
+@dataclass(frozen=True, slots=True)
+class Live:
+    """A live page's coverage: `open` while it takes entries; entries newest first;
+    `key` names the entries' files, so the page is rendered again when one changes."""
+
+    open: bool
+    end: datetime | None
+    entries: tuple[LiveEntry, ...] = ()
+    key: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     """A publishable article: everything a template shows, except the body HTML."""
 
@@ -191,6 +231,8 @@ class Article:
     kind: str = "original"  # a slug of generator.core.kinds.KINDS
     agency: str | None = None  # the news agency of a wire article
     legacy_id: str | None = None  # the old CMS's id, answered at config's legacy_path
+    corrections: tuple[Correction, ...] = ()  # oldest first
+    live: Live | None = None
 
     @property
     def modified(self) -> datetime:

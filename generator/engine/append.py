@@ -89,6 +89,7 @@ from generator.outputs.sitemap import (
 from generator.render import templates as render
 from generator.render.assets import collect_assets
 from generator.render.images import image_file, make_images, with_image_digests
+from generator.sources.live import is_live_entry
 from generator.sources.pages import is_page_file
 
 
@@ -108,6 +109,8 @@ def append_build(options: BuildOptions, config: Config, data, inputs: SiteInputs
     added, modified = changes
     if any(is_page_file(rel) for rel, _, _ in added + modified):
         return None  # a standalone page: its footer link and trust links show on every page
+    if any(is_live_entry(rel) for rel, _, _ in added + modified):
+        return None  # a live page's entry: its page is the full build's to plan
     count = len(index.order)
     too_many = len(added) + len(modified) > options.tuning.append_max_new
     if bool(added) == bool(modified) or too_many or (
@@ -218,15 +221,16 @@ EDITABLE = frozenset({"source", "title", "subtitle", "summary", "image_alt", "im
 PUBLISHABLE = EDITABLE | {"section", "date", "updated", "authors", "tags", "image", "slug",
                           "url", "expires"}
 PLAIN = {"draft": False, "aliases": ()}  # the values a new article must have for these
-REDIRECTED = ("aliases", "legacy_id")  # answered by redirect files this path does not write
+# An article holding any of these shows on pages this path does not plan: redirect
+# pages (which show its title), the corrections listing, its live.json.
+SHOWN_ELSEWHERE = ("aliases", "legacy_id", "corrections", "live")
 
 
 def _moved(before: Article, after: Article) -> bool:
-    """Whether an edit changes anything but what EDITABLE names: where the article is
-    shown, its sitemap entry, or what this path does not know; or whether the article
-    has redirect pages (aliases show its title; legacy ids), which this path does not
-    write."""
-    return any(getattr(before, name) or getattr(after, name) for name in REDIRECTED) or any(
+    """Whether an edit changes anything but what EDITABLE names (where the article is
+    shown, its sitemap entry, or what this path does not know), or the article shows
+    on pages this path does not plan (SHOWN_ELSEWHERE)."""
+    return any(getattr(before, name) or getattr(after, name) for name in SHOWN_ELSEWHERE) or any(
         getattr(before, f.name) != getattr(after, f.name) for f in fields(Article)
         if f.name not in EDITABLE)
 

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from generator.core.errors import Problem
-from generator.core.objects import Article, Author, Config, SourceEntry
+from generator.core.objects import Article, Author, Config, Live, SourceEntry
 from generator.engine.cache import Cache, seal, unseal
 from generator.engine.reading import read_settings, read_sources
-from generator.sources.content import named_tag
+from generator.sources.content import made_corrections, named_tag
 
 ROW_FORMAT = "articles/2"
 MakeArticle = Callable[[SourceEntry], Article | None]
@@ -155,7 +155,10 @@ def _row(article: Article, stamp: str, image_line: int | None) -> tuple:
             tuple(tag.name for tag in a.tags), a.summary, a.image, a.image_alt,
             a.image_caption, a.slug, a.draft, a.aliases, a.url, a.body_key, a.digest,
             a.expires.isoformat() if a.expires else None,
-            a.kind, a.agency, a.legacy_id)
+            a.kind, a.agency, a.legacy_id,
+            tuple((c.date.isoformat(), c.type, c.text) for c in a.corrections),
+            None if a.live is None else (a.live.open, a.live.end.isoformat()
+                                         if a.live.end else None))
 
 
 class _Rebuilder:
@@ -179,7 +182,7 @@ class _Rebuilder:
     def _article(self, row: tuple) -> Article:
         (source, _, _, section, title, subtitle, date, updated, authors, tags, summary,
          image, image_alt, image_caption, slug, draft, aliases, url, body_key, digest,
-         expires, kind, agency, legacy_id) = row
+         expires, kind, agency, legacy_id, corrections, live) = row
         byline = self.bylines.get(authors)
         if byline is None:
             byline = self.bylines[authors] = tuple(
@@ -193,7 +196,9 @@ class _Rebuilder:
                        _moment(timezone, updated) if updated else None, byline, tag_set,
                        summary, image, image_alt, image_caption, slug, draft, aliases, url,
                        body_key, digest, _moment(timezone, expires) if expires else None,
-                       kind, agency, legacy_id)
+                       kind, agency, legacy_id, made_corrections(corrections, timezone),
+                       None if live is None else Live(live[0], live[1] and _moment(
+                           timezone, live[1])))
 
 
 def _moment(timezone, text: str) -> datetime:

@@ -19,7 +19,7 @@ from generator.core.errors import BuildFailed, BuildStopped, Problem, raise_if_e
 from generator.core.inputs import BuildInputs, digest_of
 from generator.core.objects import Article, BuildResult, Config, SourceEntry
 from generator.core.sitefiles import check_site_files, is_inside
-from generator.engine import append, indexing, publishlog, siteindex, unchanged
+from generator.engine import append, indexing, live, publishlog, siteindex, unchanged
 from generator.engine.articlestore import read_articles
 from generator.engine.buildrecord import recording
 from generator.engine.cache import Cache
@@ -34,7 +34,7 @@ from generator.engine.output import (
     output_lock,
     relative_file,
 )
-from generator.engine.pagereading import article_scan, read_pages
+from generator.engine.pagereading import read_pages
 from generator.engine.parallel import Beside, planned_workers
 from generator.engine.reading import read_settings, read_sources
 from generator.engine.session import Session, SiteInputs
@@ -49,7 +49,7 @@ from generator.engine.stages import (
     static_key,
     static_keys_of,
 )
-from generator.model.schedule import upcoming
+from generator.model.schedule import BANNER_ENDS, Moment, upcoming
 from generator.model.site import (
     build_site_model,
     check_unique_urls,
@@ -65,9 +65,10 @@ from generator.outputs import korean, pages
 from generator.render import templates as render
 from generator.render.assets import Assets, collect_assets
 from generator.render.images import make_images, with_image_digests, withheld_images
+from generator.sources.articlefiles import article_scan
 from generator.sources.config import load_config, theme_dir
 from generator.sources.content import CONTENT_DIR, scan_sources
-from generator.sources.data import load_data
+from generator.sources.data import BREAKING, load_data
 
 CACHE_DIR = ".newsgen-cache"
 
@@ -118,7 +119,8 @@ def _build(options: BuildOptions) -> BuildResult:
         problems += inputs.problems
         notices = site_notices(config, inputs.scan, inputs.static)
         raise_if_errors(notices)  # legal_check = "error"
-        declared = declare_inputs(config, data.digest, inputs, options, now)
+        declared = declare_inputs(config, data.digest, inputs, options, now,
+                                  data.breaking_digest)
         fingerprint = declared.fingerprint()
         # A preview fills an empty session rather than take the shortcut: else its first
         # save would pay for reading everything.
@@ -140,8 +142,11 @@ def _build(options: BuildOptions) -> BuildResult:
         articles, image_line, parsed = _read_articles(session, config, data, cache,
                                                       article_scan(inputs.scan), problems,
                                                       options.workers)
+        articles = live.with_entries(session, config, dict(data.authors), articles,
+                                     inputs.scan, now, problems)
         published = select_published(articles, now, options.drafts, options.future)
-        moments = upcoming(articles, now, options.drafts, options.future)
+        moments = upcoming(articles, now, options.drafts, options.future,
+                           banner_moments(data, config))
         problems += _check_urls(session, published, config)
         site_pages = read_pages(config, inputs.scan, problems, options.drafts)
         problems += check_page_urls(site_pages, published, config)
@@ -247,13 +252,21 @@ def read_site_inputs(config: Config) -> SiteInputs:
 
 
 def declare_inputs(config: Config, data_digest: str, inputs: SiteInputs,
-                   options: BuildOptions, now: datetime) -> BuildInputs:
+                   options: BuildOptions, now: datetime, breaking: str = "") -> BuildInputs:
     """The build's inputs, declared once."""
     return BuildInputs(config.digest, data_digest, read_settings(config), inputs.templates,
                        digest_of(inputs.static_keys), options.drafts, options.future,
-                       now.date().isoformat(), tuple(inputs.scan))
+                       now.date().isoformat(), tuple(inputs.scan), breaking)
 
 
+
+
+def banner_moments(data, config: Config) -> list[Moment]:
+    """When the breaking-news banner expires, if it does."""
+    banner = data.values.get(BREAKING)
+    return [] if banner is None or banner.expires is None else [
+        Moment(banner.expires_in(config.timezone), BANNER_ENDS, f"data/{BREAKING}.yaml",
+               banner.headline)]
 
 
 def _check_urls(session: Session, published: list[Article], config: Config) -> list[Problem]:

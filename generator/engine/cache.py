@@ -46,7 +46,7 @@ TABLES = (
 )
 IMAGES = "images"  # the folder of lead-image copies (images.py)
 META_FIELDS = tuple(name for name in FrontMatter.__slots__ if name != "lines")
-META_MOMENTS = ("date", "updated", "expires")  # stored as ISO text
+META_MOMENTS = ("date", "updated", "expires", "coverage_end")  # stored as ISO text
 BATCH = 500
 
 

@@ -13,11 +13,6 @@ from generator.render.markdown import BodyTooLarge, render_markdown
 from generator.sources.pages import PageSource, is_page_file, parse_page
 
 
-def article_scan(scan: list[tuple[str, int, str]]) -> list[tuple[str, int, str]]:
-    """The scanned content files that are articles: content/pages/ holds pages."""
-    return [item for item in scan if not is_page_file(item[0])]
-
-
 def read_pages(config: Config, scan: list[tuple[str, int, str]], problems: list[Problem],
                drafts: bool = False) -> tuple[StandalonePage, ...]:
     """The scanned page files as pages, by URL (drafts only when asked for); their

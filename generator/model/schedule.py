@@ -18,6 +18,7 @@ from generator.core.objects import Article
 NEWS_WINDOW = timedelta(hours=48)  # how long an article stays in news-sitemap.xml
 
 PUBLISH, EXPIRE, LEAVE_NEWS = "publish", "expire", "leave-news"
+LIVE_ENDS, BANNER_ENDS = "live-ends", "banner-ends"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,10 +46,11 @@ def is_public(article: Article, now: datetime, drafts: bool, future: bool) -> bo
             and (article.expires is None or article.expires > now))
 
 
-def upcoming(articles: Iterable[Article], now: datetime, drafts: bool,
-             future: bool) -> tuple[Moment, ...]:
-    """Every moment after `now` at which these articles change the site, soonest first."""
-    found = []
+def upcoming(articles: Iterable[Article], now: datetime, drafts: bool, future: bool,
+             others: Iterable[Moment] = ()) -> tuple[Moment, ...]:
+    """Every moment after `now` at which these articles (and the `others`, from other
+    inputs) change the site, soonest first."""
+    found = [m for m in others if m.when > now]
     for article in articles:
         if article.draft and not drafts:
             continue
@@ -57,6 +59,9 @@ def upcoming(articles: Iterable[Article], now: datetime, drafts: bool,
             found.append(Moment(article.date, PUBLISH, source, title))
         if article.expires is not None and article.expires > now:
             found.append(Moment(article.expires, EXPIRE, source, title))
+        if article.live is not None and article.live.end is not None \
+                and article.live.end > now:
+            found.append(Moment(article.live.end, LIVE_ENDS, source, title))
         leaving = article.date + NEWS_WINDOW
         if article.date <= now < leaving and (article.expires is None
                                                or article.expires > leaving):
@@ -64,7 +69,8 @@ def upcoming(articles: Iterable[Article], now: datetime, drafts: bool,
     return tuple(sorted(found, key=lambda m: (m.when, m.source, m.action)))
 
 
-DONE = {PUBLISH: "published", EXPIRE: "taken down", LEAVE_NEWS: "left the news sitemap"}
+DONE = {PUBLISH: "published", EXPIRE: "taken down", LEAVE_NEWS: "left the news sitemap",
+        LIVE_ENDS: "live coverage ended", BANNER_ENDS: "banner expired"}
 
 
 def describe(moments: Iterable[Moment]) -> str:

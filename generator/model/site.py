@@ -79,14 +79,15 @@ def legacy_url(config: Config, legacy_id: str) -> str:
 
 
 def reserved_urls(config: Config) -> list[str]:
-    fixed = ["/", "/latest", "/tags", "/authors", "/search", "/recent", "/404.html"]
+    fixed = ["/", "/latest", "/tags", "/authors", "/search", "/recent", "/404.html",
+             "/corrections"]
     return fixed + [f"/{s.slug}" for s in config.sections]
 
 
 GENERATED_FILES = ("/feed.xml", "/atom.xml", "/sitemap.xml", "/news-sitemap.xml",
                    "/robots.txt", "/_redirects")
 GENERATED_FOLDERS = ("/latest/", "/tags/", "/authors/", "/recent/", "/search/", "/assets/",
-                     "/search-index/")
+                     "/search-index/", "/corrections/")
 
 
 def _generated_path(path: str, config: Config) -> bool:

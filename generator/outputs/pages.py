@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from generator.core.objects import Article, Listing, ListingPage, SiteModel
 from generator.model.site import NEARBY_PAGES
-from generator.outputs import feeds, legacy, redirects, sitemap
+from generator.outputs import corrections, feeds, legacy, redirects, sitemap
+from generator.render import live
 from generator.render import templates as render
 
 
@@ -53,6 +54,10 @@ def plan_pages(model: SiteModel, kept: dict | None = None) -> list[PagePlan]:
             held = (article, related, article_plan(article, related))
         made[article.url] = held
         plans.append(held[2])
+        if article.live is not None:
+            plans.append(PagePlan(live.live_url(article), "live", article.live.key,
+                                  article=article))
+    plans += corrections_plans(model, shared)
     plans += plan_derived(model, kept, made)
     kept.clear()
     kept.update(made)
@@ -77,10 +82,20 @@ def standalone_plans(model: SiteModel) -> list[PagePlan]:
     return [PagePlan(page.url, "standalone", page.digest, subject=page) for page in model.pages]
 
 
+def corrections_plans(model: SiteModel, shared: str) -> list[PagePlan]:
+    """The /corrections/ listing's pages and its feeds."""
+    listing, correction_feeds = corrections.plan_corrections(model)
+    plans = [PagePlan(p.url, "corrections", p.key, listing=p.listing, page=p.page)
+             for p in listing_plans(listing, shared, ())]
+    return plans + [PagePlan(f.url, "corrections_feed", corrections.feed_key(f), subject=f)
+                    for f in correction_feeds]
+
+
 def article_plan(article: Article, related: tuple[Article, ...]) -> PagePlan:
     # A digest names a file's bytes, hence its URL and all it shows; joining is
     # cheaper than hashing, and this runs for every changed article.
-    key = "|".join([article.digest, *(a.digest for a in related)])
+    key = "|".join([article.digest, *(a.digest for a in related),
+                    *((article.live.key,) if article.live else ())])
     return PagePlan(article.url, "article", key, article=article)
 
 
@@ -150,6 +165,9 @@ def shared_key(model: SiteModel) -> str:
     shown = [a.digest for a in boxes["latest"]]
     for section, articles in boxes["sections"]:
         shown += [section.slug, *(a.digest for a in articles)]
+    banner = boxes["breaking"]
+    if banner is not None:
+        shown += ["breaking", repr(banner)]
     return _digest(model.now.astimezone(model.config.timezone).date().isoformat(), *shown)
 
 
@@ -185,10 +203,14 @@ def render_plan(env, model: SiteModel, plan: PagePlan, body_html,
     """
     if plan.kind == "article":
         return render.render_article(env, model, plan.article, body_html(plan.article))
-    if plan.kind == "listing":
+    if plan.kind in ("listing", "corrections"):
         return render.render_listing(env, model, plan.listing, plan.page)
     if plan.kind == "standalone":
         return render.render_standalone(env, model, plan.subject)
+    if plan.kind == "live":
+        return live.render_live_json(env, plan.article)
+    if plan.kind == "corrections_feed":
+        return corrections.render_feed(model.config, plan.subject)
     if plan.kind == "home":
         return render.render_home(env, model)
     if plan.kind == "feed":

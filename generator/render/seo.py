@@ -117,6 +117,40 @@ def news_article(config: Config, article: Article, absolute: Absolute) -> dict:
         _organization(config, absolute)]
     data["publisher"] = _organization(config, absolute)
     data.update(_kind_properties(config, article))
+    if article.corrections:
+        data["correction"] = [correction_comment(config, c, f"{canonical}#correction-{n}")
+                              for n, c in reversed(list(enumerate(article.corrections, 1)))]
+    if article.live is not None:
+        data.update(live_blog(config, article, canonical))
+    return data
+
+
+def correction_comment(config: Config, correction, url: str) -> dict:
+    """schema.org CorrectionComment: what was corrected, and when."""
+    return {"@type": "CorrectionComment", "url": url,
+            "datePublished": correction.date.astimezone(config.timezone).isoformat(),
+            "text": correction.text}
+
+
+def live_blog(config: Config, article: Article, canonical: str) -> dict:
+    """LiveBlogPosting's own properties: its coverage and its entries, newest first."""
+    live, zone = article.live, config.timezone
+    data = {"@type": "LiveBlogPosting",
+            "coverageStartTime": article.date.astimezone(zone).isoformat()}
+    last = live.entries[0].time if live.entries else article.modified
+    end = live.end or (None if live.open else last)
+    if end is not None:
+        data["coverageEndTime"] = end.astimezone(zone).isoformat()
+    if live.entries:
+        newest = live.entries[0].time
+        data["dateModified"] = max(newest, article.modified).astimezone(zone).isoformat()
+    data["liveBlogUpdate"] = [
+        {"@type": "BlogPosting", "headline": entry.title or article.title,
+         "url": f"{canonical}#{entry.anchor}",
+         "datePublished": entry.time.astimezone(zone).isoformat(),
+         "articleBody": entry.text,
+         **({"author": {"@type": "Person", "name": entry.author}} if entry.author else {})}
+        for entry in live.entries]
     return data
 
 

@@ -209,7 +209,15 @@ def shared_boxes(model: SiteModel) -> dict:
     return {
         "latest": model.articles[: latest_pool(config)],
         "sections": [(s, model.sections[s.slug][:pool]) for s in config.sections],
+        "breaking": breaking_banner(model),
     }
+
+
+def breaking_banner(model: SiteModel):
+    """The breaking-news banner of data/breaking.yaml while it has not expired, or None."""
+    banner = model.data.get("breaking")
+    shown = banner is not None and banner.shown_at(model.now, model.config.timezone)
+    return banner if shown else None
 
 
 def latest_pool(config: Config) -> int:
@@ -232,6 +240,7 @@ def shown_boxes(boxes: dict, config: Config, shown: frozenset = frozenset()) -> 
         "sections": [(section, photo_first([a for a in pool if a not in shown],
                                            config.box_count))
                      for section, pool in boxes["sections"]],
+        "breaking": boxes.get("breaking"),
     }
 
 
@@ -265,7 +274,8 @@ def render_listing(env, model: SiteModel, listing: Listing, page: ListingPage) -
     reporter = model.authors.get(listing.key) if listing.kind == "author" else None
     meta = seo.listing_meta(model.config, listing, page, _absolute(model), reporter)
     context.update(listing=listing, page=page, reporter=reporter, meta=meta)
-    return keep_words_together(env.get_template("listing.html").render(context))
+    template = "corrections.html" if listing.kind == "corrections" else "listing.html"
+    return keep_words_together(env.get_template(template).render(context))
 
 
 def render_home(env, model: SiteModel) -> str:

@@ -23,7 +23,9 @@ from generator.core.objects import (
     Article,
     Author,
     Config,
+    Correction,
     FrontMatter,
+    Live,
     RenderedBody,
     Source,
     SourceEntry,
@@ -37,7 +39,14 @@ from generator.sources.frontmatter import decode_source, split_document
 CONTENT_DIR = "content"
 KNOWN_KEYS = ("title", "subtitle", "date", "updated", "author", "authors", "tags", "summary",
               "image", "image_alt", "image_caption", "slug", "draft", "aliases", "section",
-              "expires", "kind", "agency", "legacy_id")
+              "expires", "kind", "agency", "legacy_id",
+              "corrections", "live", "coverage_end")
+# Correction types as front matter may name them (Korean or English), by their key.
+CORRECTION_TYPES = {"정정": "correction", "정정보도": "correction", "correction": "correction",
+                    "반론": "reply", "반론보도": "reply", "reply": "reply",
+                    "추후": "follow-up", "추후보도": "follow-up", "follow-up": "follow-up",
+                    "수정": "update", "update": "update"}
+CORRECTION_KEYS = ("date", "type", "text")
 DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y.%m.%d %H:%M", "%Y.%m.%d",
                 "%Y/%m/%d %H:%M", "%Y/%m/%d")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -155,6 +164,8 @@ class _FieldChecker:
             kind=self.kind(values),
             agency=self.text(values, "agency"),
             legacy_id=self.legacy_id(values),
+            live=self.flag(values, "live") if "live" in values else None,
+            coverage_end=self.datetime(values, "coverage_end"),
         )
         if meta["agency"] and meta["kind"] != "wire":
             self.problem("agency", "is only used with 'kind: wire'; ignored", warning=True)
@@ -164,6 +175,10 @@ class _FieldChecker:
             self.problem("updated", "is earlier than date")
         if meta["expires"] and meta["expires"] <= published:
             self.problem("expires", "is not later than date: the article would never be shown")
+        if meta["coverage_end"] and meta["live"] is None:
+            self.problem("coverage_end", "needs 'live: true' (or false): only a live page "
+                         "has coverage", warning=True)
+        meta["corrections"] = self.corrections(values, published)
         return FrontMatter(title=title, date=published, lines=MappingProxyType(self.lines),
                            **meta)
 
@@ -290,6 +305,61 @@ class _FieldChecker:
             return None
         return value
 
+    def corrections(self, values: dict, published: datetime) -> tuple:
+        """Each correction as (ISO time, type key, text), oldest first."""
+        items = values.get("corrections")
+        if items is None:
+            return ()
+        if not isinstance(items, list):
+            self.problem("corrections", "must be a list of entries with date, type and text")
+            return ()
+        found = [self._correction(index, item, published) for index, item in enumerate(items)]
+        return tuple(sorted(c for c in found if c is not None))
+
+    def _correction(self, index: int, item, published: datetime) -> tuple | None:
+        name = f"corrections[{index}]"
+        line = self.lines.get(name, self.lines.get("corrections", 2))
+
+        def problem(field: str | None, message: str, warning: bool = False) -> None:
+            where = f"{name}.{field}" if field else name
+            self.problems.append(Problem(self.path, self.lines.get(where, line), where,
+                                         message, warning))
+
+        if not isinstance(item, dict):
+            problem(None, f"must be an entry with date, type and text, not {_kind(item)}")
+            return None
+        for key in item:
+            if key not in CORRECTION_KEYS:
+                problem(str(key), "unknown key, ignored (an entry has date, type and text)",
+                        warning=True)
+        moment = _to_moment(item["date"]) if "date" in item else None
+        if "date" not in item:
+            problem("date", "is required")
+        elif moment is None or moment.year not in YEARS:
+            problem("date", f"{_quote(item['date'])} is not a date "
+                    "(write it like 2024-05-03 14:20)")
+            moment = None
+        else:
+            moment = moment.replace(tzinfo=self.tz) if moment.tzinfo is None \
+                else moment.astimezone(self.tz)
+            if moment < published:
+                problem("date", f"{_quote(item['date'])} is earlier than the article's date")
+                moment = None
+        kind = CORRECTION_TYPES.get(str(item.get("type", "")).strip())
+        if kind is None:
+            known = ", ".join(dict.fromkeys(CORRECTION_TYPES))
+            problem("type", f"{_quote(item.get('type'))} is not a correction type (one of: "
+                    f"{known})" if "type" in item else "is required")
+        text = _clean_text(item.get("text") or "") if isinstance(
+            item.get("text"), str | int | float) and not isinstance(item.get("text"), bool) \
+            else ""
+        if not text:
+            problem("text", "is required: say what was corrected" if item.get("text") is None
+                    else "must be text")
+        if moment is None or kind is None or not text:
+            return None
+        return (moment.isoformat(), kind, text)
+
     def aliases(self, values: dict) -> tuple[str, ...]:
         aliases = self.text_list(values, "aliases")
         for alias in aliases:
@@ -377,16 +447,28 @@ def make_article(source: Source | SourceEntry, body: RenderedBody, body_key: str
     reporters = _resolve_authors(meta, authors, problem)
     if problems:
         return problems
+    corrections = made_corrections(meta.corrections, config.timezone)
+    # The newest correction is the article's latest revision (수정, dateModified).
+    updated = max(filter(None, (meta.updated, *(c.date for c in corrections[-1:]))),
+                  default=None)
     return Article(
         source=source.path, section=section, title=meta.title, subtitle=meta.subtitle,
-        date=meta.date, updated=meta.updated, authors=reporters,
+        date=meta.date, updated=updated, authors=reporters,
         tags=tuple(map(named_tag, meta.tags)),
         summary=meta.summary or body.summary, image=meta.image, image_alt=meta.image_alt,
         image_caption=meta.image_caption, slug=slug, draft=meta.draft, aliases=meta.aliases,
         url=article_url(config.permalink, section.slug, meta.date, slug),
         body_key=body_key, digest=source.digest, expires=meta.expires, kind=meta.kind,
         agency=meta.agency if meta.kind == "wire" else None, legacy_id=meta.legacy_id,
+        corrections=corrections,
+        live=None if meta.live is None else Live(meta.live, meta.coverage_end),
     )
+
+
+def made_corrections(plain: tuple, tz: ZoneInfo) -> tuple[Correction, ...]:
+    """Corrections from their plain (ISO time, type, text) values."""
+    return tuple(Correction(datetime.fromisoformat(when).astimezone(tz), kind, text)
+                 for when, kind, text in plain)
 
 
 @lru_cache(maxsize=4096)

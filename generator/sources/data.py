@@ -15,27 +15,52 @@ from types import MappingProxyType
 from generator.core.errors import Problem
 from generator.core.objects import Author
 from generator.core.sitefiles import is_inside
-from generator.core.slugs import SLUG_RE
+from generator.core.slugs import SLUG_RE, check_url_path
 from generator.sources.frontmatter import YamlValue, decode_source, load_yaml
 
 DATA_DIR = "data"
+BREAKING = "breaking"  # data/breaking.yaml: the breaking-news banner
+BANNER_KEYS = ("headline", "link", "expires")
 AUTHOR_KEYS = ("name", "email", "role", "bio", "photo", "links")
 MAX_DATA_BYTES = 4 * 1024 * 1024
 MAX_KEY_LENGTH = 80
 
 
 @dataclass(frozen=True, slots=True)
+class Banner:
+    """The breaking-news banner of data/breaking.yaml; a naive `expires` is local time."""
+
+    headline: str
+    link: str | None = None
+    expires: datetime | None = None
+
+    def shown_at(self, now: datetime, tz) -> bool:
+        """Whether the banner shows at `now` (before it expires)."""
+        return self.expires is None or now < self.expires_in(tz)
+
+    def expires_in(self, tz) -> datetime | None:
+        """`expires` with its time zone: the site's, when the file gave none."""
+        expires = self.expires
+        return expires.replace(tzinfo=tz) if expires and expires.tzinfo is None else expires
+
+
+@dataclass(frozen=True, slots=True)
 class SiteData:
+    """`digest` covers every data file but breaking.yaml, whose own digest is
+    `breaking_digest`: the banner shows only through the shared boxes, so setting it
+    must not make every page's key change."""
+
     authors: MappingProxyType
     values: MappingProxyType
     digest: str
+    breaking_digest: str = ""
 
 
 def load_data(site_dir: Path) -> tuple[SiteData, list[Problem]]:
     """Read every data file; reporters are validated, other files are passed through."""
     problems: list[Problem] = []
     loaded: dict[str, YamlValue] = {}
-    digest = hashlib.sha256()
+    digest, breaking = hashlib.sha256(), hashlib.sha256()
     for path in sorted((site_dir / DATA_DIR).glob("*.y*ml")):
         if not path.is_file() or not is_inside(path, site_dir):
             continue  # folders are not data; outside links are reported by sitefiles
@@ -45,14 +70,20 @@ def load_data(site_dir: Path) -> tuple[SiteData, list[Problem]]:
             problems.append(result)
             continue
         raw, value = result
-        digest.update(rel.encode() + b"\0" + raw)
+        if path.stem == BREAKING:
+            breaking.update(rel.encode() + b"\0" + raw)
+        else:
+            digest.update(rel.encode() + b"\0" + raw)
         loaded[path.stem] = value
     if "weather" in loaded:
         _check_weather(loaded["weather"], problems)
     authors_file = loaded.get("authors")
     authors = _load_authors(authors_file, problems) if authors_file else {}
     values = {name: item.value for name, item in loaded.items()}
-    data = SiteData(MappingProxyType(authors), MappingProxyType(values), digest.hexdigest()[:16])
+    if BREAKING in loaded:
+        values[BREAKING] = _banner(loaded[BREAKING], f"{DATA_DIR}/{BREAKING}.yaml", problems)
+    data = SiteData(MappingProxyType(authors), MappingProxyType(values), digest.hexdigest()[:16],
+                    breaking.hexdigest()[:16] if BREAKING in loaded else "")
     return data, problems
 
 
@@ -96,6 +127,42 @@ def _check_weather(loaded: YamlValue, problems: list[Problem]) -> None:
         problems.append(Problem(path, loaded.lines.get("observed"), "observed",
                                 f"{str(table['observed'])[:40]!r} is not a date and time "
                                 "(example: 2026-11-25 06:00)"))
+
+
+def _banner(loaded: YamlValue, path: str, problems: list[Problem]) -> Banner | None:
+    """The banner, or None for an empty file (no banner) or one with problems."""
+    table = loaded.value
+    if table is None or table == {}:
+        return None
+    if not isinstance(table, dict):
+        problems.append(Problem(path, 1, None, "must have 'headline', and may have 'link' "
+                                "and 'expires'"))
+        return None
+    found = len(problems)
+    for key in table:
+        if key not in BANNER_KEYS:
+            problems.append(Problem(path, loaded.lines.get(str(key)), str(key),
+                                    "unknown key, ignored (the banner has headline, link and "
+                                    "expires)", warning=True))
+    headline, link = table.get("headline"), table.get("link")
+    if not isinstance(headline, str) or not headline.strip():
+        problems.append(Problem(path, loaded.lines.get("headline", 1), "headline",
+                                "is required and must be text"))
+    if link is not None and (not isinstance(link, str) or (
+            not link.startswith(("https://", "http://")) and check_url_path(link))):
+        problems.append(Problem(path, loaded.lines.get("link"), "link",
+                                f"{str(link)[:80]!r} must be a site path like /local/x/ "
+                                "or an http(s) address"))
+    expires = table.get("expires")
+    if expires is not None:
+        expires = observed_time(expires if not isinstance(expires, str) else expires.strip())
+        if expires is None:
+            problems.append(Problem(path, loaded.lines.get("expires"), "expires",
+                                    f"{str(table['expires'])[:40]!r} is not a date and time "
+                                    "(example: 2026-11-25 18:00)"))
+    if any(not p.warning for p in problems[found:]):
+        return None
+    return Banner(" ".join(headline.split()), link, expires)
 
 
 def _load_authors(loaded: YamlValue, problems: list[Problem]) -> dict[str, Author]:

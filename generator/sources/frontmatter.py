@@ -125,13 +125,28 @@ def load_yaml(path: str, yaml_text: str, first_line: int = 1) -> YamlValue | Pro
     lines: dict = {}
     duplicates = []
     if isinstance(node, yaml.MappingNode):
-        for key_node, _ in node.value:
+        for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode):
                 line = key_node.start_mark.line + first_line
                 if key_node.value in lines:
                     duplicates.append((key_node.value, line))
                 lines.setdefault(key_node.value, line)
+                _item_lines(key_node.value, value_node, first_line, lines)
     return YamlValue(value, lines, tuple(duplicates))
+
+
+def _item_lines(key: str, node: yaml.Node, first_line: int, lines: dict) -> None:
+    """The lines of a list of mappings' items and their keys ('corrections[0].date'), so a
+    bad field inside a list is reported where it is written."""
+    if not isinstance(node, yaml.SequenceNode):
+        return
+    for index, item in enumerate(node.value):
+        if isinstance(item, yaml.MappingNode):
+            lines.setdefault(f"{key}[{index}]", item.start_mark.line + first_line)
+            for field, _ in item.value:
+                if isinstance(field, yaml.ScalarNode):
+                    lines.setdefault(f"{key}[{index}].{field.value}",
+                                     field.start_mark.line + first_line)
 
 
 def syntax_problem(path: str, err: yaml.MarkedYAMLError, yaml_text: str,

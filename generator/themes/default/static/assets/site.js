@@ -1,10 +1,12 @@
-// newsgen default theme. Three small jobs, none needed to read the page:
-// 1. fill the boxes that show site-wide recency (date, weather, 최신기사, section boxes)
+// newsgen default theme. Small jobs, none needed to read the page:
+// 1. fill the boxes that show site-wide recency (date, weather, 최신기사, section boxes,
+//    the breaking-news banner)
 //    from /recent/, the one page every build rewrites, so article pages never change
 //    when news arrives (without JavaScript a plain link stays);
 // 2. hide weather readings older than the site allows, rotate the rest one city at a time;
 // 3. focus the search field when the search panel opens;
-// 4. scroll the section tabs so the current section is in view.
+// 4. scroll the section tabs so the current section is in view;
+// 5. hide a breaking-news banner that has expired since the page was built.
 (function () {
   "use strict";
   var base = document.body.getAttribute("data-base") || "/";
@@ -20,7 +22,12 @@
         var doc = new DOMParser().parseFromString(html, "text/html");
         pending.forEach(function (slot) {
           var source = doc.querySelector('[data-shared="' + slot.getAttribute("data-shared") + '"]');
-          if (!source || !source.children.length) return;
+          if (!source) return;
+          if (!source.children.length) {
+            // nothing to show (no breaking-news banner): an empty slot is done; a stand-in stays
+            if (!slot.children.length) slot.removeAttribute("data-pending");
+            return;
+          }
           slot.replaceChildren.apply(slot, Array.prototype.map.call(source.childNodes, function (node) {
             return document.importNode(node, true);
           }));
@@ -28,6 +35,12 @@
         });
       })
       .catch(function () { /* the plain link stays */ });
+  }
+
+  // A breaking-news banner read after it expired (before the next build removed it).
+  function hideExpiredBanner() {
+    var banner = document.querySelector(".breaking[data-expires]");
+    if (banner && Date.now() >= Date.parse(banner.getAttribute("data-expires"))) banner.hidden = true;
   }
 
   // The page may be read hours after it was built: weather must not outlive its age.
@@ -80,5 +93,6 @@
   wireSearch();
   showCurrentSection();
   hideStaleWeather();
-  fillShared().then(function () { hideStaleWeather(); rotateWeather(); });
+  hideExpiredBanner();
+  fillShared().then(function () { hideStaleWeather(); hideExpiredBanner(); rotateWeather(); });
 })();

@@ -1,0 +1,133 @@
+"""Attach their entries to live pages' Articles.
+
+An entry file is an input of its article: its page and its live.json are
+keyed by the entries' digests (`Live.key`), so adding an entry renders those
+two files again and nothing else. A lasting session (`build --watch`, `serve`)
+reads again only the entry files whose stamps changed; a one-shot build reads
+the entries of its live pages, which are few.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from collections import defaultdict
+from dataclasses import replace
+from datetime import datetime
+
+from generator.core.errors import Problem
+from generator.core.objects import Article, Author, Config, Live, LiveEntry
+from generator.engine.session import Session
+from generator.render.markdown import BodyTooLarge, render_markdown
+from generator.sources.live import article_of, is_live_entry, parse_entry
+
+TAG = re.compile(r"<[^>]+>")
+BLOCK_END = re.compile(r"</(?:p|li|h\d|div|blockquote|td|th)>|<br\s*/?>")
+
+
+def with_entries(session: Session, config: Config, authors: dict[str, Author],
+                 articles: list[Article], scan: list[tuple[str, int, str]], now: datetime,
+                 problems: list[Problem]) -> list[Article]:
+    """The articles, live ones with their entries (newest first) and open or closed at
+    `now`; entry files without a live article are problems."""
+    grouped: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for rel, size, stamp in scan:
+        if is_live_entry(rel):
+            grouped[article_of(rel)].append((rel, f"{size}:{stamp}"))
+    if not grouped and not any(a.live is not None for a in articles):
+        return articles
+    parsed = session.memo("live entries", (config.digest, authors), dict)
+    made = session.memo("live articles", (config.digest, authors), dict)
+    known = {a.source: a for a in articles}
+    for owner, files in sorted(grouped.items()):
+        article = known.get(owner)
+        if article is None or article.live is None:
+            problems.append(_orphan(owner, files[0][0], article is not None))
+    result = []
+    for article in articles:
+        if article.live is not None:
+            article = _attach(config, authors, article, grouped.get(article.source, []), now,
+                              parsed, made, problems)
+        result.append(article)
+    for rel in set(parsed) - {rel for files in grouped.values() for rel, _ in files}:
+        del parsed[rel]
+    return result
+
+
+def next_change(articles: list[Article], now: datetime) -> list[datetime]:
+    """The times at which a live page's coverage ends by its `coverage_end`."""
+    return [a.live.end for a in articles if a.live is not None and a.live.end is not None
+            and a.live.end > now]
+
+
+def _orphan(owner: str, first: str, exists: bool) -> Problem:
+    if exists:
+        return Problem(first, None, None, f"is a live entry, but {owner} has no 'live:' line: "
+                       "add 'live: true' to it to show its entries", warning=True)
+    return Problem(first, None, None, f"is a live entry, but its article {owner} is missing "
+                   "or invalid")
+
+
+def _attach(config: Config, authors: dict[str, Author], article: Article,
+            files: list[tuple[str, str]], now: datetime, parsed: dict, made: dict,
+            problems: list[Problem]) -> Article:
+    is_open = article.live.open and (article.live.end is None or article.live.end > now)
+    stamps = tuple(files)
+    held = made.get(article.source)
+    if held is not None and held[0] is article and held[1] == stamps and held[2] == is_open \
+            and all(rel in parsed for rel, _ in files):
+        return held[3]
+    entries = []
+    for rel, stamp in files:
+        found = parsed.get(rel)
+        if found is None or found[0] != stamp:
+            found = parsed[rel] = (stamp, _read_entry(config, authors, article, rel))
+        if isinstance(found[1], list):
+            problems.extend(found[1])
+            del parsed[rel]  # problems are reported again on the next build
+        else:
+            problems.extend(found[1].warnings)
+            entries.append(found[1])
+    entries.sort(key=lambda e: (e.time, e.source), reverse=True)
+    digest = hashlib.blake2b(str(is_open).encode(), digest_size=12)
+    for rel, _ in files:
+        entry = parsed.get(rel)
+        digest.update(f"\0{rel}\0{entry[1].digest if entry else ''}".encode())
+    live = Live(is_open, article.live.end, tuple(e.entry for e in entries), digest.hexdigest())
+    result = replace(article, live=live)
+    made[article.source] = (article, stamps, is_open, result)
+    return result
+
+
+class _Parsed:
+    """An entry as made from its file, with the digest of the file's bytes."""
+
+    __slots__ = ("entry", "digest", "time", "source", "warnings")
+
+    def __init__(self, entry: LiveEntry, digest: str, warnings: tuple[Problem, ...]):
+        self.entry, self.digest, self.warnings = entry, digest, warnings
+        self.time, self.source = entry.time, entry.source
+
+
+def _read_entry(config: Config, authors: dict[str, Author], article: Article,
+                rel: str) -> _Parsed | list[Problem]:
+    try:
+        raw = (config.site_dir / rel).read_bytes()
+    except OSError as error:
+        return [Problem(rel, None, None, f"cannot read: {error.strerror}")]
+    source = parse_entry(rel, raw, config.timezone)
+    if isinstance(source, list):
+        return source
+    if source.time < article.date:
+        return [Problem(rel, source.time_line, "time", "is earlier than its article's date")]
+    try:
+        body = render_markdown(source.body, config.raw_html, config.base_path,
+                               config.embed_hosts)
+    except BodyTooLarge as error:
+        return [Problem(rel, None, "body", str(error))]
+    reporter = authors.get(source.author) if source.author else None
+    text = " ".join(html.unescape(TAG.sub("", BLOCK_END.sub(" ", body.html))).split())
+    entry = LiveEntry(rel, source.time, body.html, text,
+                      reporter.name if reporter else source.author, source.title)
+    return _Parsed(entry, source.digest, source.warnings)
