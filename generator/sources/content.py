@@ -34,7 +34,7 @@ from generator.core.objects import (
 from generator.core.sitefiles import is_inside
 from generator.core.slugs import SLUG_RE, check_url_path, file_slug, tag_slug
 from generator.core.stamps import file_stamp, settled_stat
-from generator.sources.frontmatter import decode_source, split_document
+from generator.sources.frontmatter import RawDocument, decode_source, split_document
 
 CONTENT_DIR = "content"
 KNOWN_KEYS = ("title", "subtitle", "date", "updated", "author", "authors", "tags", "summary",
@@ -98,19 +98,33 @@ def _scan(folder: Path, prefix: str, site_dir: Path, seen: set[str], found: list
             found.append((prefix + name, stat.st_size, file_stamp(stat)))
 
 
-def parse_source(rel_path: str, raw: bytes, tz: ZoneInfo) -> Source | list[Problem]:
-    """Validate one file's bytes into a Source, or return its problems."""
-    if len(raw) > MAX_SOURCE_BYTES:
-        return [Problem(rel_path, None, None, f"is {len(raw) / 1024 / 1024:.1f} MB; an article "
-                        f"may be at most {MAX_SOURCE_BYTES // 1024 // 1024} MB of text")]
+Opened = tuple[RawDocument, "FieldChecker"]
+
+
+def open_document(rel_path: str, raw: bytes, tz: ZoneInfo, too_big: str,
+                  limit: int = MAX_SOURCE_BYTES) -> Opened | list[Problem]:
+    """A content file's front matter and body, with a checker holding its warnings so far;
+    or its problems. `too_big` says what is wrong with a file over `limit` bytes."""
+    if len(raw) > limit:
+        return [Problem(rel_path, None, None, too_big)]
     text = decode_source(rel_path, raw)
     if isinstance(text, Problem):
         return [text]
     document = split_document(rel_path, text)
     if isinstance(document, Problem):
         return [document]
-    checker = _FieldChecker(rel_path, document.lines, tz)
+    checker = FieldChecker(rel_path, document.lines, tz)
     checker.problems.extend(document.warnings)
+    return document, checker
+
+
+def parse_source(rel_path: str, raw: bytes, tz: ZoneInfo) -> Source | list[Problem]:
+    """Validate one file's bytes into a Source, or return its problems."""
+    opened = open_document(rel_path, raw, tz, f"is {len(raw) / 1024 / 1024:.1f} MB; an article "
+                           f"may be at most {MAX_SOURCE_BYTES // 1024 // 1024} MB of text")
+    if isinstance(opened, list):
+        return opened
+    document, checker = opened
     meta = checker.front_matter(document.values)
     if meta is None or any(not p.warning for p in checker.problems):
         return checker.problems
@@ -130,7 +144,7 @@ def _folder_section(rel_path: str) -> str | None:
     return parts[1] if len(parts) > 2 else None
 
 
-class _FieldChecker:
+class FieldChecker:
     """Turns raw YAML values into typed fields, collecting a Problem per bad field."""
 
     def __init__(self, path: str, lines: dict, tz: ZoneInfo):

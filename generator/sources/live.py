@@ -16,8 +16,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from generator.core.errors import Problem
-from generator.sources.content import MAX_SOURCE_BYTES, _FieldChecker, source_digest
-from generator.sources.frontmatter import decode_source, split_document
+from generator.sources.content import open_document, source_digest
 
 LIVE_SUFFIX = ".live"
 ENTRY_KEYS = ("time", "author", "title")
@@ -51,15 +50,10 @@ def article_of(entry_rel: str) -> str:
 
 def parse_entry(rel: str, raw: bytes, tz: ZoneInfo) -> EntrySource | list[Problem]:
     """Validate one entry file, or return its problems."""
-    if len(raw) > MAX_SOURCE_BYTES:
-        return [Problem(rel, None, None, "is too big for a live entry")]
-    text = decode_source(rel, raw)
-    if isinstance(text, Problem):
-        return [text]
-    document = split_document(rel, text)
-    if isinstance(document, Problem):
-        return [document]
-    checker = _FieldChecker(rel, document.lines, tz)
+    opened = open_document(rel, raw, tz, "is too big for a live entry")
+    if isinstance(opened, list):
+        return opened
+    document, checker = opened
     values = document.values
     for key in values:
         if key not in ENTRY_KEYS:

@@ -15,8 +15,7 @@ from zoneinfo import ZoneInfo
 
 from generator.core.errors import Problem
 from generator.core.slugs import SLUG_RE, check_url_path
-from generator.sources.content import CONTENT_DIR, _FieldChecker, source_digest
-from generator.sources.frontmatter import decode_source, split_document
+from generator.sources.content import CONTENT_DIR, FieldChecker, open_document, source_digest
 
 PAGES_DIR = f"{CONTENT_DIR}/pages/"
 PAGE_KEYS = ("title", "description", "updated", "draft", "aliases", "footer", "searchable")
@@ -57,16 +56,11 @@ def page_url(rel: str) -> str | None:
 
 def parse_page(rel: str, raw: bytes, tz: ZoneInfo) -> PageSource | list[Problem]:
     """Validate one page file; its problems (warnings among them) or the page."""
-    if len(raw) > MAX_PAGE_BYTES:
-        return [Problem(rel, None, None, f"is larger than {MAX_PAGE_BYTES // 1024} KB")]
-    text = decode_source(rel, raw)
-    if isinstance(text, Problem):
-        return [text]
-    document = split_document(rel, text)
-    if isinstance(document, Problem):
-        return [document]
-    checker = _FieldChecker(rel, document.lines, tz)
-    checker.problems.extend(document.warnings)
+    opened = open_document(rel, raw, tz, f"is larger than {MAX_PAGE_BYTES // 1024} KB",
+                           MAX_PAGE_BYTES)
+    if isinstance(opened, list):
+        return opened
+    document, checker = opened
     values = document.values
     _unknown_keys(checker, values)
     url = page_url(rel)
@@ -89,7 +83,7 @@ def parse_page(rel: str, raw: bytes, tz: ZoneInfo) -> PageSource | list[Problem]
     return [*checker.problems, page] if checker.problems else [page]
 
 
-def _unknown_keys(checker: _FieldChecker, values: dict) -> None:
+def _unknown_keys(checker: FieldChecker, values: dict) -> None:
     for key in values:
         if str(key) not in PAGE_KEYS:
             near = difflib.get_close_matches(str(key), PAGE_KEYS, n=1)
@@ -97,7 +91,7 @@ def _unknown_keys(checker: _FieldChecker, values: dict) -> None:
             checker.problem(str(key), f"unknown key for a page, ignored{hint}", warning=True)
 
 
-def _aliases(checker: _FieldChecker, values: dict) -> tuple[str, ...]:
+def _aliases(checker: FieldChecker, values: dict) -> tuple[str, ...]:
     aliases = checker.text_list(values, "aliases")
     for alias in aliases:
         message = check_url_path(alias)
@@ -107,7 +101,7 @@ def _aliases(checker: _FieldChecker, values: dict) -> tuple[str, ...]:
     return aliases
 
 
-def _footer(checker: _FieldChecker, values: dict) -> int | None:
+def _footer(checker: FieldChecker, values: dict) -> int | None:
     value = values.get("footer")
     if value is None:
         return None
