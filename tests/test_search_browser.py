@@ -133,3 +133,23 @@ def test_drafts_and_future_articles_are_not_findable(page, make_site, tmp_path):
         search_page(page, url + "/news", "공개낱말")
         page.locator(".search-result-title a").click()
         page.wait_for_url(url + "/news/local/2026/11/20/a/")
+
+
+def test_a_page_that_asks_to_be_found_comes_before_the_articles(page, make_site):
+    """`searchable: true` puts a standalone page in search; the others stay out."""
+    site = make_site({
+        "content/local/a.md": article_text("구독 안내 기사", body="구독자낱말 기사 본문."),
+        "content/pages/subscribe.md": "---\ntitle: 구독 신청\nsearchable: true\n---\n\n"
+                                      "구독자낱말 신청은 전화로 받습니다.\n",
+        "content/pages/privacy.md": "---\ntitle: 개인정보처리방침\n---\n\n비공개낱말 조항.\n",
+    })
+    build_site(site)
+    import json
+
+    listed = json.loads((site / "output/search-index/pages.json").read_text(encoding="utf-8"))
+    assert [p["url"] for p in listed] == ["/subscribe/"]
+    with serving_folder(site / "output") as url:
+        search_page(page, url, "구독자낱말")
+        assert result_titles(page) == ["구독 신청", "구독 안내 기사"]
+        search_page(page, url, "비공개낱말")
+        assert result_titles(page) == []

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from generator.core.objects import Article, Listing, ListingPage, SiteModel
 from generator.model.site import NEARBY_PAGES
-from generator.outputs import corrections, feeds, legacy, redirects, sitemap
+from generator.outputs import corrections, feeds, legacy, pagesearch, redirects, sitemap
 from generator.render import live
 from generator.render import templates as render
 
@@ -79,7 +79,12 @@ def fixed_plans(model: SiteModel, shared: str) -> list[PagePlan]:
 def standalone_plans(model: SiteModel) -> list[PagePlan]:
     """The pages of content/pages/: each shows its own file (the footer's links and the
     trust links, which name other pages, are in every page's global key)."""
-    return [PagePlan(page.url, "standalone", page.digest, subject=page) for page in model.pages]
+    plans = [PagePlan(page.url, "standalone", page.digest, subject=page) for page in model.pages]
+    found = pagesearch.searchable(model.pages) if model.config.search else ()
+    if found:
+        plans.append(PagePlan(pagesearch.FILE_URL, "page_search", pagesearch.pages_key(found),
+                              subject=found))
+    return plans
 
 
 def corrections_plans(model: SiteModel, shared: str) -> list[PagePlan]:
@@ -207,6 +212,8 @@ def render_plan(env, model: SiteModel, plan: PagePlan, body_html,
         return render.render_listing(env, model, plan.listing, plan.page)
     if plan.kind == "standalone":
         return render.render_standalone(env, model, plan.subject)
+    if plan.kind == "page_search":
+        return pagesearch.render_pages_index(model.config, plan.subject).decode("utf-8")
     if plan.kind == "live":
         return live.render_live_json(env, plan.article)
     if plan.kind == "corrections_feed":

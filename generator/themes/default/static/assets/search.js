@@ -131,6 +131,27 @@
     };
   }
 
+  // Standalone pages that asked to be found (pages.json, written by
+  // generator/outputs/pagesearch.py), fetched once: they come before the articles.
+  var pagesList = null;
+  function pagesHolding(wanted) {
+    if (!pagesList) {
+      pagesList = fetch(folder + "pages.json", { cache: "no-cache" }).then(function (response) {
+        return response.ok ? response.json() : [];
+      }).catch(function () { return []; });
+    }
+    return pagesList.then(function (pages) {
+      return pages.filter(function (page) {
+        return wanted.every(function (w) {
+          return page.terms.some(function (t) { return t.startsWith(w); });
+        });
+      }).map(function (page) {
+        var data = { url: page.url, content: page.text, meta: { title: page.title } };
+        return { id: -1, score: 0, data: function () { return Promise.resolve(data); } };
+      });
+    });
+  }
+
   // {results}: articles holding every query word, best or newest first.
   function search(query, options) {
     options = options || {};
@@ -153,7 +174,11 @@
             ranked.sort(options.sort === "newest"
               ? function (a, b) { return b[0] - a[0]; }
               : function (a, b) { return b[1] - a[1] || b[0] - a[0]; });
-            return { results: ranked.map(function (r) { return result(info, r[0], r[1]); }) };
+            var articles = ranked.map(function (r) { return result(info, r[0], r[1]); });
+            if (options.section) return { results: articles };
+            return pagesHolding(wanted).then(function (pages) {
+              return { results: pages.concat(articles) };
+            });
           });
         });
     });
@@ -242,12 +267,16 @@
     var link = element("a", null, data.meta.title);
     link.href = data.url;  // the index holds it with the site's base path
     heading.appendChild(link);
+    var text = element("p", "search-result-excerpt");
+    excerpt(shownText(data), terms).forEach(function (n) { text.appendChild(n); });
+    if (!data.meta.date) {  // a standalone page: no section, no date
+      item.append(heading, text);
+      return item;
+    }
     var meta = element("p", "search-result-meta");
     meta.appendChild(element("span", "search-result-section", data.meta.section));
     meta.appendChild(document.createTextNode(" · "));
     meta.appendChild(element("time", null, data.meta.date));
-    var text = element("p", "search-result-excerpt");
-    excerpt(shownText(data), terms).forEach(function (n) { text.appendChild(n); });
     item.append(heading, meta, text);
     return item;
   }
