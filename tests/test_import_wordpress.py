@@ -5,7 +5,6 @@ their old URLs, and never overwrites a file a person edited."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -43,11 +42,16 @@ def imported_site(make_site, export, capsys) -> tuple[Path, list[str]]:
     return site, out
 
 
-def set_pages_aside(site: Path, tmp_path: Path) -> Path:
-    """Standalone pages are built by the pages feature; this build takes the articles."""
-    aside = tmp_path / "pages"
-    shutil.move(site / "content/pages", aside)
-    return aside
+def built_pages(site: Path) -> dict[str, str]:
+    """The imported standalone pages that are not drafts: URL -> title."""
+    from generator.sources.pages import page_url
+
+    found = {}
+    for path in sorted((site / "content/pages").rglob("*.md")):
+        front = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
+        if not front.get("draft"):
+            found[page_url(path.relative_to(site).as_posix())] = front["title"]
+    return found
 
 
 def published_posts(export: Path) -> dict[str, tuple[str, str]]:
@@ -93,7 +97,6 @@ def test_the_real_export_builds_and_every_item_is_accounted_for(make_site, expor
     assert "37 attachment" in out[-1] and "70 menu item" in out[-1]
     assert "1 password-protected" in out[-1]
     assert any(line.startswith("warning   post 1148: 20 comments skipped") for line in out)
-    set_pages_aside(site, tmp_path)
     result = build_site(site)
     assert result.warnings == ()
     built = {path.parent for path in (site / "output").rglob("index.html")}
@@ -103,11 +106,15 @@ def test_the_real_export_builds_and_every_item_is_accounted_for(make_site, expor
     articles = [p for p in built if re.search(r"/\d{4}/\d\d/\d\d/[^/]+$", p.as_posix())
                 and (p / "index.html").read_text().count('<article class="article"')]
     assert len(articles) == len(published_posts(export))
+    pages = built_pages(site)
+    assert len(pages) == 21  # every page of the export is published
+    for url, title in pages.items():
+        page = parse_html(site / "output" / url.strip("/") / "index.html")
+        assert page.h1.get_text(strip=True) == title, url
 
 
 def test_nasty_posts_render_without_losing_text(make_site, export, capsys, tmp_path):
     site, _ = imported_site(make_site, export, capsys)
-    set_pages_aside(site, tmp_path)
     build_site(site)
     manifest = yaml.safe_load((site / ".newsgen-import.json").read_text())
     lost = {}
@@ -125,7 +132,6 @@ def test_nasty_posts_render_without_losing_text(make_site, export, capsys, tmp_p
 
 def test_old_permalinks_lead_to_the_new_pages(make_site, export, capsys, tmp_path):
     site, _ = imported_site(make_site, export, capsys)
-    set_pages_aside(site, tmp_path)
     build_site(site)
     old = site / "output/2010/10/05/post-format-standard/index.html"
     refresh = parse_html(old).find("meta", attrs={"http-equiv": "refresh"})["content"]
