@@ -52,10 +52,24 @@ class Draft:
     updated: datetime | None = None
     draft: bool = False
     aliases: tuple[str, ...] = ()
+    expires: datetime | None = None
+    corrections: tuple[tuple[datetime, str, str], ...] = ()
+    kind: str | None = None
+    legacy_id: str | None = None
+    live: bool | None = None
+    entries: tuple[tuple[str, datetime, str], ...] = ()  # (file name, time, text)
 
     @property
     def rel(self) -> str:
         return f"content/{self.section}/{self.name}.md"
+
+    def files(self) -> dict[str, str]:
+        """The article's file and its live entries' files."""
+        found = {self.rel: self.text()}
+        for name, time, text in self.entries:
+            found[f"content/{self.section}/{self.name}.live/{name}.md"] = (
+                f"---\ntime: {time.isoformat()}\n---\n{text}\n")
+        return found
 
     def text(self) -> str:
         lines = ["---", f'title: "{self.title}"', f"date: {self.date.isoformat()}"]
@@ -69,6 +83,18 @@ class Draft:
             lines.append("draft: true")
         if self.aliases:
             lines.append(f"aliases: [{', '.join(self.aliases)}]")
+        if self.expires:
+            lines.append(f"expires: {self.expires.isoformat()}")
+        if self.corrections:
+            lines.append("corrections:")
+            lines += [f'  - {{date: {date.isoformat()}, type: {kind}, text: "{text}"}}'
+                      for date, kind, text in self.corrections]
+        if self.kind:
+            lines.append(f"kind: {self.kind}")
+        if self.legacy_id:
+            lines.append(f'legacy_id: "{self.legacy_id}"')
+        if self.live is not None:
+            lines.append(f"live: {'true' if self.live else 'false'}")
         return "\n".join([*lines, "---", "", self.body, ""])
 
 
@@ -79,6 +105,8 @@ class SiteState:
     reporter: str = "오경하"
     template_mark: str = ""
     serial: int = 0
+    pages: dict[str, str] = field(default_factory=dict)  # content/pages/ files by name
+    banner: datetime | None = None  # data/breaking.yaml's expiry, when it is set
 
 
 class NewsroomMachine(RuleBasedStateMachine):
@@ -122,7 +150,11 @@ class NewsroomMachine(RuleBasedStateMachine):
         self._put("site.toml", config)
         self._put("data/authors.yaml", AUTHORS.replace("오경하", self.state.reporter))
         for article in self.state.articles.values():
-            self._put(article.rel, article.text())
+            self._put_article(article)
+
+    def _put_article(self, article: Draft) -> None:
+        for rel, text in article.files().items():
+            self._put(rel, text)
 
     def _put(self, rel: str, text: str) -> None:
         path = self.site / rel
@@ -145,11 +177,11 @@ class NewsroomMachine(RuleBasedStateMachine):
         self._saw(self.site / rel)
 
     def _replace(self, old: Draft, new: Draft) -> None:
-        if old.rel != new.rel:
-            self._unlink(old.rel)
+        for rel in old.files().keys() - new.files().keys():
+            self._unlink(rel)
         del self.state.articles[old.name]
         self.state.articles[new.name] = new
-        self._put(new.rel, new.text())
+        self._put_article(new)
 
     def _pick(self, data, predicate=lambda a: True) -> Draft | None:
         names = sorted(n for n, a in self.state.articles.items() if predicate(a))
@@ -226,7 +258,8 @@ class NewsroomMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def delete(self, data):
         article = self._pick(data)
-        self._unlink(article.rel)
+        for rel in article.files():
+            self._unlink(rel)
         del self.state.articles[article.name]
 
     @rule(data=st.data())
@@ -253,6 +286,86 @@ class NewsroomMachine(RuleBasedStateMachine):
     def schedule_future(self, minutes):
         article = self._add(self.now + timedelta(minutes=minutes), tags=("축제",))
         self._put(article.rel, article.text())
+
+    # The newsroom's own changes: corrections, take-downs, kinds, old ids, live
+    # coverage, standalone pages and the breaking-news banner.
+
+    @rule(data=st.data())
+    def add_correction(self, data):
+        article = self._pick(data, lambda a: len(a.corrections) < 2)
+        if article:
+            kind = ("정정", "반론")[len(article.corrections)]
+            entry = (article.date + timedelta(hours=1 + len(article.corrections)), kind,
+                     f"{article.title} 바로잡음")
+            self._replace(article, replace(article, corrections=(*article.corrections, entry)))
+
+    @rule(data=st.data(), hours=st.integers(1, 48))
+    def set_expiry(self, data, hours):
+        article = self._pick(data, lambda a: a.expires is None)
+        if article:
+            expires = max(self.now, article.date) + timedelta(hours=hours)
+            self._replace(article, replace(article, expires=expires))
+
+    @rule(data=st.data())
+    def toggle_kind(self, data):
+        article = self._pick(data)
+        if article:
+            self._replace(article, replace(article, kind=None if article.kind else "사설"))
+
+    @rule(data=st.data())
+    def give_legacy_id(self, data):
+        article = self._pick(data, lambda a: a.legacy_id is None)
+        if article:
+            self.state.serial += 1
+            self._replace(article, replace(article, legacy_id=str(10000 + self.state.serial)))
+
+    @rule()
+    def publish_live_page(self):
+        article = self._add(min(self._newest(), self.now) + timedelta(minutes=5), live=True)
+        article = replace(article, entries=(("e1", article.date + timedelta(minutes=1),
+                                             "첫 소식 도의회"),))
+        self.state.articles[article.name] = article
+        self._put_article(article)
+
+    @rule(data=st.data())
+    def add_live_entry(self, data):
+        article = self._pick(data, lambda a: a.live is not None)
+        if article:
+            number = len(article.entries) + 1
+            entry = (f"e{number}", article.date + timedelta(minutes=number), f"{number}번째 소식")
+            self._replace(article, replace(article, entries=(*article.entries, entry)))
+
+    @rule(data=st.data())
+    def end_live_coverage(self, data):
+        article = self._pick(data, lambda a: a.live)
+        if article:
+            self._replace(article, replace(article, live=False))
+
+    @rule(name=st.sampled_from(["about", "ethics"]), footer=st.integers(1, 2))
+    def write_page(self, name, footer):
+        text = (f"---\ntitle: {name} {footer}\nfooter: {footer}\n---\n\n"
+                f"{name} 안내 {self.state.serial}.\n")
+        self.state.pages[name] = text
+        self._put(f"content/pages/{name}.md", text)
+
+    @rule(data=st.data())
+    def remove_page(self, data):
+        if self.state.pages:
+            name = data.draw(st.sampled_from(sorted(self.state.pages)))
+            del self.state.pages[name]
+            self._unlink(f"content/pages/{name}.md")
+
+    @rule(hours=st.integers(1, 30))
+    def set_banner(self, hours):
+        self.state.banner = self.now + timedelta(hours=hours)
+        self._put("data/breaking.yaml", f'headline: "도의회 긴급 속보"\nlink: /latest/\n'
+                  f"expires: {self.state.banner.isoformat()}\n")
+
+    @precondition(lambda self: self.state.banner is not None)
+    @rule()
+    def clear_banner(self):
+        self.state.banner = None
+        self._unlink("data/breaking.yaml")
 
     @rule(minutes=st.integers(30, 60 * 30))
     def clock_advances(self, minutes):
@@ -345,10 +458,21 @@ class NewsroomMachine(RuleBasedStateMachine):
         shutil.rmtree(self.clean_dir, ignore_errors=True)
 
 
+# The rules a run focused on the newsroom's own changes leaves out, so that those
+# changes (corrections, take-downs, live pages, standalone pages, the banner…) come
+# often among a few everyday ones.
+EVERYDAY_ONLY = ("publish_a_burst", "publish_back_dated", "edit_body", "move_section",
+                 "change_date", "toggle_updated", "rename", "toggle_draft", "add_alias",
+                 "rename_reporter", "change_page_size", "edit_template",
+                 "same_size_edit_keeping_mtime", "touch_without_change", "broken_save_then_fix")
+
+
 def run_machine(root: Path, examples: int, steps: int, watching: bool = False,
-                **build_options) -> None:
-    machine = type("Machine", (NewsroomMachine,), {
-        "root": root, "build_options": build_options, "watching": watching})
+                newsroom_only: bool = False, **build_options) -> None:
+    attributes = {"root": root, "build_options": build_options, "watching": watching}
+    if newsroom_only:  # a plain method in place of a rule takes that rule out
+        attributes.update((name, lambda self: None) for name in EVERYDAY_ONLY)
+    machine = type("Machine", (NewsroomMachine,), attributes)
     test = machine.TestCase
     test.settings = settings(max_examples=examples, stateful_step_count=steps, deadline=None,
                              suppress_health_check=list(HealthCheck), derandomize=True,
@@ -362,6 +486,18 @@ def test_random_changes_on_a_small_site_build_as_clean_builds(tmp_path):
 
 def test_random_changes_under_build_watch_build_as_clean_builds(tmp_path):
     run_machine(tmp_path, examples=6, steps=14, watching=True, workers=1)
+
+
+@pytest.mark.parametrize("watching", [False, True], ids=["one-shot", "build --watch"])
+def test_random_newsroom_changes_build_as_clean_builds(tmp_path, watching):
+    run_machine(tmp_path, examples=4, steps=14, watching=watching, newsroom_only=True,
+                workers=1)
+
+
+@pytest.mark.slow
+def test_random_newsroom_changes_past_every_size_threshold(tmp_path, small_search_segments):
+    run_machine(tmp_path, examples=6, steps=16, newsroom_only=True, workers=2,
+                tuning=Tuning.all_big())
 
 
 @pytest.fixture
