@@ -279,3 +279,33 @@ def test_an_article_leaves_the_news_sitemap_at_its_moment(make_site):
     build_site(site, now=leaving[0])
     news = site / "output/news-sitemap.xml"
     assert not news.exists() or "/local/2026/11/25/a/" not in news.read_text()
+
+
+def test_build_watch_logs_as_one_shot_builds_do(make_site):
+    """A lasting session keeps the log's state and the last articles between builds."""
+    from generator.engine.session import Session
+
+    session = Session()
+    site = make_site({"content/local/a.md": article_text("첫 기사", "2026-11-20 09:00"),
+                      "content/local/b.md": article_text("둘째 기사", "2026-11-21 09:00")})
+
+    def watch_build(*changed: str, now=FIXED_NOW):
+        build_site(site, session=session, now=now,
+                   changed=frozenset(str(site / rel) for rel in changed) if changed else None)
+
+    watch_build()
+    (site / "content/local/a.md").write_text(article_text("첫 기사", "2026-11-20 09:00",
+                                                          "고친 본문."), encoding="utf-8")
+    watch_build("content/local/a.md")
+    watch_build("content/local/a.md")  # a save without a change: nothing logged
+    (site / "content/local/b.md").unlink()
+    watch_build("content/local/b.md")
+    # another build appends meanwhile: the session reads the log again
+    (site / "content/local/c.md").write_text(article_text("셋째 기사", "2026-11-22 09:00"),
+                                             encoding="utf-8")
+    build_site(site)
+    watch_build("content/local/c.md")
+    assert [(e["action"], e["file"]) for e in log_lines(site)] == [
+        ("published", "content/local/a.md"), ("published", "content/local/b.md"),
+        ("updated", "content/local/a.md"), ("taken down", "content/local/b.md"),
+        ("published", "content/local/c.md")]

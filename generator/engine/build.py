@@ -198,10 +198,11 @@ def _log_publishing(session: Session, site_dir: Path, now: datetime,
     lasting session keeps the log's state while no one else appends to it."""
     log = site_dir / publishlog.LOG_NAME
     held = session.last("publish log")
-    state = held[1] if held is not None and held[0] == _log_stamp(log) else \
-        publishlog.read_state(site_dir)
-    publishlog.append(site_dir, now, publishlog.changes(state, published), state)
-    session.keep("publish log", (_log_stamp(log), state))
+    state, before = held[1:] if held is not None and held[0] == _log_stamp(log) else (
+        publishlog.read_state(site_dir), None)
+    publishlog.append(site_dir, now, publishlog.changes(state, published, before), state)
+    if session.lasting:
+        session.keep("publish log", (_log_stamp(log), state, {a.url: a for a in published}))
 
 
 def _log_stamp(log: Path) -> tuple[int, int] | None:

@@ -106,6 +106,8 @@ def legacy_groups(model: SiteModel) -> list[LegacyGroup]:
     groups: dict[tuple[str, str], list[LegacyRedirect]] = {}
     for redirect in legacy_redirects(model):
         groups.setdefault((redirect.old.path, redirect.old.param), []).append(redirect)
+    if not groups:
+        return []
     taken = _served_paths(model)
     return [LegacyGroup(path, param, tuple(found), _page_path(path) not in taken)
             for (path, param), found in groups.items()]

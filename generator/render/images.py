@@ -108,12 +108,18 @@ def image_file(image: str | None) -> str | None:
     return unquote(image).lstrip("/")
 
 
-def withheld_images(articles: Iterable[Article], published: Iterable[Article]) -> frozenset[str]:
+def withheld_images(articles: list[Article], published: list[Article]) -> frozenset[str]:
     """The static files that are lead images only of articles not on the site (scheduled,
-    drafts, expired): copying them would publish an embargoed photo's name and bytes."""
-    shown = {image_file(a.image) for a in published}
-    return frozenset(rel for a in articles if (rel := image_file(a.image)) not in shown
-                     and rel is not None)
+    drafts, expired): copying them would publish an embargoed photo's name and bytes.
+
+    `published` holds some of the very objects of `articles`."""
+    if len(published) == len(articles):
+        return frozenset()
+    public = {id(a) for a in published}
+    hidden = {rel for a in articles if id(a) not in public and (rel := image_file(a.image))}
+    if not hidden:
+        return frozenset()
+    return frozenset(hidden - {image_file(a.image) for a in published})
 
 
 def make_images(articles: Iterable[Article], image_line: Callable[[str], int | None],

@@ -11,7 +11,8 @@ from generator.sources.pages import is_page_file
 
 
 def is_article_file(rel: str) -> bool:
-    return not (is_page_file(rel) or is_live_entry(rel))
+    # The plain test first: a build asks this of every content file.
+    return not (is_page_file(rel) or ".live/" in rel and is_live_entry(rel))
 
 
 def article_scan(scan: list[tuple[str, int, str]]) -> list[tuple[str, int, str]]:
