@@ -244,7 +244,12 @@ class NewsroomMachine(RuleBasedStateMachine):
         if article:
             moved = min(article.date + timedelta(hours=hours), self.now)
             updated = article.updated if article.updated and article.updated >= moved else None
-            self._replace(article, replace(article, date=moved, updated=updated))
+            shift = moved - article.date  # what is dated after the article moves with it
+            self._replace(article, replace(
+                article, date=moved, updated=updated,
+                expires=article.expires and article.expires + shift,
+                corrections=tuple((d + shift, k, t) for d, k, t in article.corrections),
+                entries=tuple((n, d + shift, t) for n, d, t in article.entries)))
 
     @rule(data=st.data())
     def toggle_updated(self, data):
