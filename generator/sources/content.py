@@ -374,10 +374,11 @@ class FieldChecker:
             return None
         return (moment.isoformat(), kind, text)
 
-    def aliases(self, values: dict) -> tuple[str, ...]:
+    def aliases(self, values: dict, check=check_query_url) -> tuple[str, ...]:
+        """Old URLs; `check` says what is wrong with one (an article's may hold a query)."""
         aliases = self.text_list(values, "aliases")
         for alias in aliases:
-            message = check_query_url(alias)
+            message = check(alias)
             if message:
                 self.problem("aliases", f"{_quote(alias)} {message}")
                 return ()

@@ -72,7 +72,7 @@ def parse_page(rel: str, raw: bytes, tz: ZoneInfo) -> PageSource | list[Problem]
         description=checker.text(values, "description"),
         updated=checker.datetime(values, "updated"),
         draft=checker.flag(values, "draft"),
-        aliases=_aliases(checker, values),
+        aliases=checker.aliases(values, check_url_path),
         footer=_footer(checker, values),
         searchable=checker.flag(values, "searchable"),
     )
@@ -89,16 +89,6 @@ def _unknown_keys(checker: FieldChecker, values: dict) -> None:
             near = difflib.get_close_matches(str(key), PAGE_KEYS, n=1)
             hint = f" (did you mean '{near[0]}'?)" if near else ""
             checker.problem(str(key), f"unknown key for a page, ignored{hint}", warning=True)
-
-
-def _aliases(checker: FieldChecker, values: dict) -> tuple[str, ...]:
-    aliases = checker.text_list(values, "aliases")
-    for alias in aliases:
-        message = check_url_path(alias)
-        if message:
-            checker.problem("aliases", f"'{alias[:80]}' {message}")
-            return ()
-    return aliases
 
 
 def _footer(checker: FieldChecker, values: dict) -> int | None:
