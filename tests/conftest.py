@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup
 from PIL import Image
 
 from generator.core.tuning import Tuning
+from generator.engine.apart import build_apart
 from generator.engine.build import BuildOptions, build
 from generator.outputs.korean import Analyser
 
@@ -141,7 +142,8 @@ def build_site(site: Path, output: Path | None = None, **options):
     options.setdefault("now", FIXED_NOW)
     options.setdefault("analyser", SHARED_ANALYSER)
     options.setdefault("tuning", TUNING)
-    return build(BuildOptions(site_dir=site, output_dir=output or site / "output", **options))
+    built = build_apart if options.get("session") is not None else build
+    return built(BuildOptions(site_dir=site, output_dir=output or site / "output", **options))
 
 
 def jpeg_bytes(width: int = 64, height: int = 36, color=(200, 60, 40)) -> bytes:

@@ -22,12 +22,10 @@ from conftest import FIXED_NOW, SHARED_ANALYSER, article_text, build_site, jpeg_
 from generator.core.errors import BuildFailed
 from generator.core.tuning import Tuning
 from generator.engine import build as build_module
-from generator.engine import session as session_module
 from generator.engine import stages
 from generator.engine.output import lock_path
 from generator.engine.parallel import Beside, split_in_runs
 from generator.engine.session import Session
-from generator.outputs import search as search_module
 
 TAGS = ["경기도", "교통", "복지", "예산", "축제"]
 
@@ -433,21 +431,6 @@ def test_preview_session_reports_a_url_clash_as_a_clean_build_does(make_site, tm
     assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
 
 
-def test_preview_session_keeps_templates_compiled_across_content_saves(make_site):
-    site = make_site(newsroom())
-    session = Session()
-    build_site(site, session=session)
-    environment = session.memos["environment"][1]
-    edit(site, "content/local/a04.md", "첫 문단.", "첫 문단을 고쳤다.")
-    result = build_site(site, session=session,
-                        changed=changed_paths(site, ["content/local/a04.md"]))
-    assert result.parsed == 1 and result.written > 0
-    assert session.memos["environment"][1] is environment
-    CHANGES[8][1](site)  # a template: compiled again
-    build_site(site, session=session, changed=changed_paths(site, ["templates/article.html"]))
-    assert session.memos["environment"][1] is not environment
-
-
 @pytest.fixture
 def compiled(monkeypatch) -> list:
     """Records every template Jinja compiles from source."""
@@ -462,18 +445,20 @@ def compiled(monkeypatch) -> list:
     return sources
 
 
-def test_a_new_lead_image_makes_a_new_environment_but_compiles_no_template(make_site, tmp_path,
-                                                                         compiled):
+def test_templates_are_compiled_once_and_kept_in_the_cache(make_site, tmp_path, compiled):
+    """A build compiles only the templates that changed since one was compiled: a new
+    lead image (new assets) or a content save compiles none."""
     site = make_site({**newsroom(), "static/images/spare.jpg": jpeg_bytes()})
-    session = Session()
-    build_site(site, session=session)
-    environment = session.memos["environment"][1]
+    build_site(site)
+    assert compiled
     compiled.clear()
     write(site, "content/local/photo.md", article_text(
         title="사진 기사", date="2026-11-20 10:00", image="/images/spare.jpg"))
-    build_site(site, session=session, changed=changed_paths(site, ["content/local/photo.md"]))
-    assert session.memos["environment"][1] is not environment  # new assets, new environment
+    build_site(site)
     assert compiled == []
+    CHANGES[8][1](site)  # a template: that one is compiled again
+    build_site(site)
+    assert len(compiled) == 1
     assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
 
 
@@ -498,50 +483,20 @@ def test_preview_session_reads_everything_when_content_holds_links(make_site, tm
     assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
 
 
-def test_preview_session_is_filled_by_a_first_build_with_nothing_to_do(make_site):
+def test_a_session_learns_the_content_stamps_from_a_build_with_nothing_to_do(make_site):
+    """`build --watch` on a built site: its first build writes nothing, yet brings the
+    session's stamps back, so the first save reads one file and looks for no links."""
     site = make_site(newsroom())
     build_site(site)
     session = Session()
     result = build_site(site, session=session)
     assert (result.written, result.deleted) == (0, 0)
-    assert session.entries is not None and "environment" in session.memos
-
-
-def test_a_first_build_with_nothing_to_do_leaves_the_first_save_nothing_to_prepare(
-        make_site, compiled, monkeypatch):
-    """`build --watch` on a built site: the first publish compiles no template and does
-    not look for links in content/; the first build did both."""
-    site = make_site(newsroom())
-    build_site(site)
-    session = Session()
-    assert build_site(site, session=session).rendered == 0
-    compiled.clear()
-    searched = []
-    monkeypatch.setattr(session_module, "find_links", lambda *args: searched.append(args) or [])
+    assert session.known.stamps and session.known.linked is False
+    assert session.output_token
     edit(site, "content/local/a04.md", "첫 문단.", "첫 문단을 고쳤다.")
     result = build_site(site, session=session,
                         changed=changed_paths(site, ["content/local/a04.md"]))
     assert result.parsed == 1 and result.rendered > 0
-    assert compiled == [] and searched == []
-
-
-def test_a_one_shot_build_keeps_nothing_for_a_next_build(make_site, monkeypatch):
-    """newsgen build has no next build: its session holds no entries, articles by
-    identity, URL owners, related lists or plans past the moment they are used."""
-    site = make_site(newsroom())
-    made = []
-
-    def recording(**options):
-        made.append(Session(**options))
-        return made[-1]
-
-    monkeypatch.setattr(build_module, "Session", recording)
-    build_site(site)
-    session, = made
-    assert not session.lasting
-    assert session.entries is None and session.stamps is None and session.items == {}
-    assert not {"urls", "related", "planned"} & session.memos.keys()
-    assert (site / "output/local/2026/10/01/a00/index.html").is_file()
 
 
 def test_a_failed_parallel_render_stops_the_search_beside_it(make_site, besides):
@@ -560,43 +515,4 @@ def test_a_failed_parallel_render_stops_the_search_beside_it(make_site, besides)
     assert not (site / ".output.newsgen-staging").exists()
 
 
-def test_a_session_keys_again_only_the_article_pages_an_edit_reaches(make_site):
-    """Editing an old article makes new related lists from it onwards, but an article
-    page is keyed again only when its list holds the edited article."""
-    site = make_site(newsroom())
-    session = Session()
-    build_site(site, session=session)
 
-    def article_plans() -> dict:
-        return {slot: held[2] for slot, held in session.memos["plans"][1].items()
-                if isinstance(slot, str) and slot.startswith("/")}
-
-    before = article_plans()
-    edit(site, "content/local/a02.md", "첫 문단.", "첫 문단을 고쳤다.")
-    build_site(site, session=session, changed=changed_paths(site, ["content/local/a02.md"]))
-    lists = session.last("related")[3]
-    edited = next(url for url in lists if "/a02/" in url)
-    reached = {url for url, related in lists.items()
-               if any(article.url == edited for article in related)}
-    keyed_again = {url for url, plan in article_plans().items() if before.get(url) is not plan}
-    assert keyed_again == {edited} | reached
-    assert reached and len(keyed_again) < len(before) - 5
-
-
-
-def test_a_session_makes_doc_file_keys_only_for_articles_that_are_new_or_moved(
-        make_site, monkeypatch):
-    site = make_site(newsroom())
-    session = Session()
-    build_site(site, session=session)
-    named = []
-    real = search_module.doc_file
-    monkeypatch.setattr(search_module, "doc_file", lambda doc_id: (
-        named.append(doc_id), real(doc_id))[1])
-    CHANGES[0][1](site)  # the newest article: its doc id follows every other
-    build_site(site, session=session, changed=changed_paths(site, ["content/local/new.md"]))
-    assert named == [14]
-    named.clear()
-    edit(site, "content/local/a04.md", "첫 문단.", "첫 문단을 고쳤다.")
-    build_site(site, session=session, changed=changed_paths(site, ["content/local/a04.md"]))
-    assert named == [4]

@@ -26,6 +26,7 @@ from test_incremental import snapshot
 
 from generator.core.errors import BuildFailed
 from generator.core.tuning import Tuning
+from generator.engine.apart import build_apart
 from generator.engine.build import BuildOptions, build
 from generator.engine.session import Session
 from generator.outputs import search
@@ -423,8 +424,9 @@ class NewsroomMachine(RuleBasedStateMachine):
     # The invariant --------------------------------------------------------------------
 
     def _build(self, site: Path, **options) -> bool:
+        built = build_apart if options.get("session") is not None else build
         try:
-            build(BuildOptions(site_dir=site, output_dir=site / "output", now=self.now,
+            built(BuildOptions(site_dir=site, output_dir=site / "output", now=self.now,
                                **{**self.build_options, **options}))
         except BuildFailed:
             return False

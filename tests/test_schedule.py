@@ -282,7 +282,7 @@ def test_an_article_leaves_the_news_sitemap_at_its_moment(make_site):
 
 
 def test_build_watch_logs_as_one_shot_builds_do(make_site):
-    """A lasting session keeps the log's state and the last articles between builds."""
+    """Builds of a watching session log as one-shot builds do, beside other builds."""
     from generator.engine.session import Session
 
     session = Session()

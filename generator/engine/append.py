@@ -44,7 +44,7 @@ from generator.engine.cache import Cache
 from generator.engine.output import OutputWriter, relative_file
 from generator.engine.pagereading import read_pages
 from generator.engine.reading import read_settings, read_sources
-from generator.engine.session import Session, SiteInputs
+from generator.engine.session import SiteInputs
 from generator.engine.stages import (
     BodyStore,
     BuildOptions,
@@ -594,8 +594,7 @@ class _Writer:
         todo = [(rel, p) for rel, p in planned if held.get(rel) != expected[rel]]
         copies = {rel: key for rel, key in copies.items() if held.get(rel) != key}
         writer = OutputWriter(options.output_dir)
-        render_page = page_renderer(Session(lasting=False), self.model, self.assets,
-                                     inputs.templates)
+        render_page = page_renderer(self.model, self.assets, self.cache.folder)
         try:
             writer.adopt(render_pages(self.model, todo, self.cache.folder, writer, options,
                                       render_page))
@@ -631,7 +630,7 @@ class _Writer:
         shared = pages.shared_key(model)
         planned = pages.fixed_plans(model, shared)
         for listing in model.listings:
-            planned += pages.listing_plans(listing, shared, ())
+            planned += pages.listing_plans(listing, shared)
         shown = self.new + [self.old[p] for p in self.plan.wanted.related]
         planned += [pages.article_plan(a, model.related.get(a.url, ())) for a in shown]
         planned += pages.feed_plans(model)
@@ -658,7 +657,7 @@ class _Writer:
             entries.append(article_entry(article))
             entries.extend(Entry(url) for url in sorted(born.get(article.url, ())))
         fronts = self._fronts(fronts)
-        return sitemap_files(model, entries + fronts, self.plan.config.sitemap_limit, None,
+        return sitemap_files(model, entries + fronts, self.plan.config.sitemap_limit,
                              tuple(siteindex.entry_from(p) for p in earlier)), len(fronts)
 
     def _fronts(self, stored: list) -> list[Entry]:

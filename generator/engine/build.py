@@ -17,7 +17,7 @@ from pathlib import Path
 
 from generator.core.errors import BuildFailed, BuildStopped, Problem, raise_if_errors
 from generator.core.inputs import BuildInputs, digest_of
-from generator.core.objects import Article, BuildResult, Config, SourceEntry
+from generator.core.objects import Article, BuildResult, Config
 from generator.core.sitefiles import check_site_files, is_inside
 from generator.engine import append, indexing, live, publishlog, siteindex, unchanged
 from generator.engine.articlestore import read_articles
@@ -36,7 +36,7 @@ from generator.engine.output import (
 )
 from generator.engine.pagereading import read_pages
 from generator.engine.parallel import Beside, planned_workers
-from generator.engine.reading import read_settings, read_sources
+from generator.engine.reading import read_settings
 from generator.engine.session import Session, SiteInputs
 from generator.engine.stages import (
     BodyStore,
@@ -58,7 +58,6 @@ from generator.model.site import (
     reserved_owners,
     resolve_related,
     select_published,
-    url_claims,
 )
 from generator.model.standalone import check_page_urls, pages_key
 from generator.outputs import korean, pages
@@ -81,37 +80,31 @@ def build(options: BuildOptions) -> BuildResult:
     with output_lock(options.output_dir, options.waiting) as lock, collector_paused(), \
             recording(options.output_dir, options.drafts, options.future, options.base_url):
         token = lock.token()
-        if options.session is not None:
-            options.session.note_output(token)
+        session = options.session or Session()
+        session.note_output(token)
         try:
-            result = _build(options)
+            result = _build(options, session)
         except BuildFailed:
-            raise  # the session's memos are still true: the next save fixes the input
+            raise  # the session's stamps are still true: the next save fixes the input
         except BaseException as error:
-            if options.session is not None:
-                options.session.forget()  # a build cut short may leave them behind the disk
+            session.forget()  # a build cut short may leave output/ unlike its record
             if isinstance(error, KeyboardInterrupt):
                 raise BuildStopped(output_changed=lock.token() != token) from error
             raise
-        if options.session is not None:
-            options.session.output_token = lock.token()  # its own swap's, if it made one
+        session.output_token = lock.token()  # its own swap's, if it made one
         return result
 
 
-def _build(options: BuildOptions) -> BuildResult:
+def _build(options: BuildOptions, session: Session) -> BuildResult:
     started = time.perf_counter()
     site_dir = options.site_dir
-    session = options.session or Session(lasting=False)
     session.note(None if options.clean else options.changed)
     check_output_dir(options.output_dir, site_dir)
     finish_interrupted(options.output_dir)
     config = load_config(site_dir, options.base_url)
     now = (options.now or datetime.now()).astimezone(config.timezone)
     cache = Cache(options.cache_dir or site_dir / CACHE_DIR, empty=options.clean)
-    # On a big site, output/'s files are checked beside the build from its start.
-    check = OutputCheck(cache.folder, options.output_dir) if (
-        session.manifest is None and not options.clean
-        and cache.manifest_count() > options.tuning.check_beside) else None
+    check = _output_check(cache, options, session.output_trusted)
     try:
         data, problems = load_data(site_dir)
         inputs = session.site_inputs((config.digest, data.digest, options.drafts, options.future),
@@ -122,67 +115,58 @@ def _build(options: BuildOptions) -> BuildResult:
         declared = declare_inputs(config, data.digest, inputs, options, now,
                                   data.breaking_digest)
         fingerprint = declared.fingerprint()
-        # A preview fills an empty session rather than take the shortcut: else its first
-        # save would pay for reading everything.
-        fill = options.session is not None and session.entries is None
-        same = None if options.clean or problems or fill else unchanged.nothing_changed(
+        same = None if options.clean or problems else unchanged.nothing_changed(
             cache, fingerprint, now, options.output_dir, check and check.result)
         if same is not None:
             count, files, last = same
             return BuildResult(count, 0, files, 0, time.perf_counter() - started,
                                tuple(notices), unpublished=None, upcoming=last.upcoming)
         output_changes = check.changed if check else lambda: None
-        if not (session.lasting or options.clean or problems):
+        if not (options.clean or problems):
             appended = append.append_build(options, config, data, inputs, cache, now,
                                            declared, output_changes)
             if appended is not None:
                 count, written, kept, deleted, parsed, rendered, moments = appended
                 return BuildResult(count, written, kept, deleted, time.perf_counter() - started,
                                    tuple(notices), parsed, rendered, upcoming=moments)
-        articles, image_line, parsed = _read_articles(session, config, data, cache,
+        articles, image_line, parsed = _read_articles(config, data, cache,
                                                       article_scan(inputs.scan), problems,
                                                       options.workers)
-        articles = live.with_entries(session, config, dict(data.authors), articles,
+        articles = live.with_entries(config, dict(data.authors), articles,
                                      inputs.scan, now, problems)
         published = select_published(articles, now, options.drafts, options.future)
         moments = upcoming(articles, now, options.drafts, options.future,
                            banner_moments(data, config))
-        problems += _check_urls(session, published, config)
+        problems += check_unique_urls(published, config, reserved_owners(config))
         site_pages = read_pages(config, inputs.scan, problems, options.drafts)
         problems += check_page_urls(site_pages, published, config)
         withheld = withheld_images(articles, published)
-        assets = _assets(session, config, published, image_line, inputs.static, withheld,
-                         cache.folder, problems)
+        assets = prepare_assets(config, published, image_line, inputs.static, withheld,
+                                cache.folder, problems)
         raise_if_errors(problems)
-        # Unless a lasting session holds them, the front matter and the unstamped
-        # articles are free from here, so their memory is not held while pages render.
+        # The front matter and the unstamped articles are free from here, so their
+        # memory is not held while pages render.
         del articles, image_line
-        published = session.each("stamped", published,
-                                 lambda a: with_image_digests([a], assets.images)[0],
-                                 depends=(assets.images,))
-        related = related_lists(published, cache, session)
+        published = with_image_digests(published, assets.images)
+        related = related_lists(published, cache)
         model = replace(build_site_model(config, published, dict(data.authors),
-                                         dict(data.values), now, related,
-                                         session.memo("listings", (config.digest,), dict)),
+                                         dict(data.values), now, related),
                         pages=site_pages)
-        render_page = page_renderer(session, model, assets, inputs.templates)
+        render_page = page_renderer(model, assets, cache.folder)
         unchanged.forget(cache)  # output/ is about to change: until done, trust no shortcut
         sitemaps: list = []
-        static_keys = session.memo("static keys", (assets,),
-                                   partial(static_keys_of, assets, inputs.static,
-                                           inputs.static_keys))
+        static_keys = static_keys_of(assets, inputs.static, inputs.static_keys)
         *counts, rendered = write_site(model, BodyStore(config, cache), cache, options,
                                        declared.page_key(assets.digest) + pages_key(site_pages),
-                                       assets, static_keys,
-                                       render_page, session, output_changes, sitemaps)
+                                       assets, static_keys, render_page, output_changes,
+                                       sitemaps)
         if not problems:
             if publishlog.wanted(options):
-                _log_publishing(session, site_dir, now, published)
+                _log_publishing(site_dir, now, published)
             unchanged.remember(cache, fingerprint, moments, len(published))
-            if not session.lasting:
-                siteindex.save(cache, siteindex.make_index(
-                    fingerprint, declared.context(), inputs.scan, model, sitemaps)
-                    if len(published) > options.tuning.append_above else None)
+            siteindex.save(cache, siteindex.make_index(
+                fingerprint, declared.context(), inputs.scan, model, sitemaps)
+                if len(published) > options.tuning.append_above else None)
     finally:
         if check is not None:
             check.stop()
@@ -192,25 +176,10 @@ def _build(options: BuildOptions) -> BuildResult:
                        parsed, rendered, unpublished_urls(published, now), moments)
 
 
-def _log_publishing(session: Session, site_dir: Path, now: datetime,
-                    published: list[Article]) -> None:
-    """Append what this build published, updated or took down to the publish log; a
-    lasting session keeps the log's state while no one else appends to it."""
-    log = site_dir / publishlog.LOG_NAME
-    held = session.last("publish log")
-    state, before = held[1:] if held is not None and held[0] == _log_stamp(log) else (
-        publishlog.read_state(site_dir), None)
-    publishlog.append(site_dir, now, publishlog.changes(state, published, before), state)
-    if session.lasting:
-        session.keep("publish log", (_log_stamp(log), state, {a.url: a for a in published}))
-
-
-def _log_stamp(log: Path) -> tuple[int, int] | None:
-    try:
-        found = log.stat()
-    except FileNotFoundError:
-        return None
-    return found.st_size, found.st_mtime_ns
+def _log_publishing(site_dir: Path, now: datetime, published: list[Article]) -> None:
+    """Append what this build published, updated or took down to the publish log."""
+    state = publishlog.read_state(site_dir)
+    publishlog.append(site_dir, now, publishlog.changes(state, published), state)
 
 
 def unpublished_urls(published: list[Article],
@@ -222,24 +191,15 @@ def unpublished_urls(published: list[Article],
                  for a in published if a.draft or a.date > now)
 
 
-def _read_articles(session: Session, config: Config, data, cache: Cache,
-                   scan: list[tuple[str, int, int]], problems: list[Problem],
-                   workers: int | None) -> tuple[list[Article], Callable, int]:
+def _read_articles(config: Config, data, cache: Cache, scan: list[tuple[str, int, int]],
+                   problems: list[Problem], workers: int | None
+                   ) -> tuple[list[Article], Callable, int]:
     """Every valid Article, a function giving the `image:` line of a file, and how many
-    files were parsed. A preview's session keeps entries and Articles between builds;
-    `newsgen build` takes Articles of unchanged files from the cache's records."""
+    files were parsed; Articles of unchanged files come from the cache's records."""
     make = partial(make_one_article, config, dict(data.authors), problems)
-    if not session.lasting:
-        read = read_articles(config, data.digest, dict(data.authors), cache, scan, problems,
-                             make, workers)
-        return read.articles, read.image_lines.get, read.parsed
-    entries, parsed, session.entries = read_sources(config, cache, scan, problems, workers,
-                                                    session.entries)
-    return session.each("articles", entries, make), partial(_image_line, entries), parsed
-
-
-def _image_line(entries: list[SourceEntry], path: str) -> int | None:
-    return next((e.meta.lines.get("image") for e in entries if e.path == path), None)
+    read = read_articles(config, data.digest, dict(data.authors), cache, scan, problems,
+                         make, workers)
+    return read.articles, read.image_lines.get, read.parsed
 
 
 def read_site_inputs(config: Config) -> SiteInputs:
@@ -270,60 +230,17 @@ def banner_moments(data, config: Config) -> list[Moment]:
                banner.headline)]
 
 
-def _check_urls(session: Session, published: list[Article], config: Config) -> list[Problem]:
-    """check_unique_urls; after a build without clashes, only for the articles that are
-    not the very objects of that build (new or edited), against the URLs it left taken."""
-    held = session.last("urls")
-    problems = None  # None: not checked against the last build's URLs
-    if held is not None and held[0] == config.digest:
-        last_ids, owners = dict(held[1]), dict(held[2])
-        added = [a for a in published if last_ids.pop(id(a), None) is not a]
-        for gone in last_ids.values():
-            for key, _, _ in url_claims(gone, config):
-                if owners.get(key) == gone.source:
-                    del owners[key]
-        problems = check_unique_urls(added, config, owners)
-    if problems is None or problems:
-        owners = reserved_owners(config)  # a clash, or no earlier check: check all, in order
-        problems = check_unique_urls(published, config, owners)
-    session.keep("urls", None if problems else (config.digest, {id(a): a for a in published},
-                                                 owners))
-    return problems
-
-
-def related_lists(published: list[Article], cache: Cache,
-                  session: Session) -> dict[str, tuple[Article, ...]]:
-    """Related articles, recomputed only from the oldest article that differs from last build.
-
-    The session keeps the last lists; a new build reuses them for the oldest
-    articles that are the very same objects, which only the session can know.
-    """
+def related_lists(published: list[Article], cache: Cache) -> dict[str, tuple[Article, ...]]:
+    """Related articles; positions are found again only from the oldest article whose
+    identity differs from the last build's (kept in the cache)."""
     oldest_first = published[::-1]
-    held = session.last("related")
-    last_articles, last_ids, last_positions, last_lists = held or ([], [], [], {})
-    kept = _common_prefix(oldest_first, last_articles, same=operator.is_)
-    identities = last_ids[:kept] + [related_identity(a) for a in oldest_first[kept:]]
-    if not held:
-        last_ids, last_positions = _cached_related(cache)
-    # The same objects have the same identities: compare only from the first other one.
-    same = kept + _common_prefix(identities[kept:], last_ids[kept:])
+    identities = [related_identity(a) for a in oldest_first]
+    last_ids, last_positions = _cached_related(cache)
+    same = _common_prefix(identities, last_ids)
     positions = related_positions(oldest_first, last_positions[:same])
     if same < len(identities) or len(last_ids) != len(identities):
         cache.put_value("related", [identities, positions])
-    # Below `kept` the articles and all they point to are the same objects as last time.
-    start = min(kept, same)
-    lists = dict(last_lists)
-    for gone in last_articles[start:]:
-        lists.pop(gone.url, None)
-    for url, related in resolve_related(oldest_first, positions, start=start).items():
-        held = last_lists.get(url)
-        # The very tuple of last build where it holds the same objects: the page plans
-        # of articles newer than an edited one are then reused, not keyed again.
-        same_objects = held is not None and len(held) == len(related) and all(
-            map(operator.is_, held, related))
-        lists[url] = held if same_objects else related
-    session.keep("related", (oldest_first, identities, positions, lists))
-    return lists
+    return resolve_related(oldest_first, positions)
 
 
 def _common_prefix(first: list, second: list, same=operator.eq) -> int:
@@ -347,19 +264,6 @@ def _cached_related(cache: Cache) -> tuple[list, list]:
 
 
 
-def _assets(session: Session, config: Config, published: list[Article],
-            image_line: Callable[[str], int | None], static: dict[str, Path],
-            withheld: frozenset[str], cache_dir: Path, problems: list[Problem]) -> Assets:
-    """The assets, kept by the session while the same lead images are in use."""
-    found = len(problems)
-    images = frozenset(a.image for a in published if a.image)
-    assets = session.memo("assets", (static, images, withheld), partial(
-        prepare_assets, config, published, image_line, static, withheld, cache_dir, problems))
-    if len(problems) > found:
-        session.drop("assets")  # made with problems: make it again, and them too
-    return assets
-
-
 def prepare_assets(config: Config, published: list[Article],
                    image_line: Callable[[str], int | None], static: dict[str, Path],
                    withheld: frozenset[str], cache_dir: Path, problems: list[Problem]) -> Assets:
@@ -372,27 +276,21 @@ def prepare_assets(config: Config, published: list[Article],
 
 def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions, global_key: str,
                assets: Assets, static_keys: dict[str, str], render_page: RenderPage,
-               session: Session, output_changes: Callable[[], set[str] | None] = lambda: None,
+               output_changes: Callable[[], set[str] | None] = lambda: None,
                sitemaps: list | None = None) -> tuple[int, int, int, int]:
     """Render what changed, stage files whose bytes differ, swap them into output/.
 
-    `check`, when given, is finding the files output/ no longer holds as the
-    last build left them. Returns the files written, unchanged and deleted,
-    and the pages rendered.
+    `output_changes()` names the files output/ no longer holds as the last build
+    left them, or None when they were not looked for: each file is then checked
+    against the cache's manifest here, so tampered output is noticed. Returns the
+    files written, unchanged and deleted, and the pages rendered.
     """
-    # The session's manifest is what its last build left in output/; otherwise each
-    # file is checked against the cache's, so tampered output is noticed.
-    trusted = session.manifest is not None and not options.clean
     changed_files = output_changes()
-    # With the files checked beside it, a one-shot build needs only the last keys.
-    keys_only = changed_files is not None and not session.lasting
-    manifest = session.manifest if trusted else {} if options.clean else cache.manifest(
-        keys_only)
+    manifest = {} if options.clean else cache.manifest(keys_only=changed_files is not None)
     writer = OutputWriter(options.output_dir)
     output_prefix = f"{options.output_dir}{os.sep}"
-    valid = _validator(manifest, output_prefix, trusted, changed_files)
-    expected, todo, planned = _plan_files(model, global_key, valid, session, trusted,
-                                          sitemaps)
+    valid = _validator(manifest, output_prefix, changed_files)
+    expected, todo = _plan_files(model, global_key, valid, sitemaps)
     touched = [rel for rel, _ in todo]
     copies = [rel for rel, key in static_keys.items() if not valid(rel, key)]
     copier = beside = None
@@ -407,12 +305,8 @@ def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions, gl
         writer.adopt([rel for rel, staged in zip(copies, copied, strict=True) if staged])
         expected.update(static_keys)
         touched += copies
-        # The doc files a preview's last build left, if output/ is still as it left it.
-        held = session.last("doc files") if trusted else None
-        known = held[1] if held is not None and held[0] is manifest else None
-        left: list[indexing.DocFiles] = []
         searched = beside.result() if beside else _stage_search(
-            model, bodies, options.analyser, valid, writer, known, left)
+            model, bodies, options.analyser, valid, writer)
         for rel, found in searched.items():
             expected[rel] = found.key
             if found.made:
@@ -430,41 +324,23 @@ def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions, gl
         raise
     changed = stamp_written(output_prefix, expected, touched)
     cache.save_manifest(changed, deleted)
-    session.manifest = _next_manifest(manifest, changed, deleted)
-    session.keep("planned", (global_key, planned))
-    session.keep("doc files", (session.manifest, left[0]) if left else None)
     return written, len(expected) - written, len(deleted), len(todo)
 
 
-def _plan_files(model, global_key: str, valid: Callable[[str, str], bool], session: Session,
-                trusted: bool, sitemaps: list | None = None) -> tuple[dict[str, str], list, dict]:
-    """Every page's file and key, the pages to render, and the plans by identity;
-    the sitemap files' contents are appended to `sitemaps`.
-
-    A plan that is the very object the session's last finished build wrote (with
-    the same global key) needs no check: output/ holds its file as it was left.
-    """
-    held = session.last("planned") if trusted else None
-    session.keep("planned", None)  # until this build has finished writing
-    last = held[1] if held is not None and held[0] == global_key else {}
+def _plan_files(model, global_key: str, valid: Callable[[str, str], bool],
+                sitemaps: list | None = None) -> tuple[dict[str, str], list]:
+    """Every page's file and key, and the pages to render; the sitemap files' contents
+    are appended to `sitemaps`."""
     expected: dict[str, str] = {}
     todo: list[tuple[str, pages.PagePlan]] = []
-    planned = {}
-    for plan in pages.plan_pages(model, session.memo("plans", (model.config.digest,), dict)):
-        known = last.get(id(plan))
-        if known is not None and known[0] is plan:
-            _, rel, key = known
-            expected[rel] = key
-        else:
-            rel = relative_file(plan.url)
-            expected[rel] = key = f"{global_key}:{plan.key}"
-            if not valid(rel, key):
-                todo.append((rel, plan))
-        if session.lasting:
-            planned[id(plan)] = (plan, rel, key)
+    for plan in pages.plan_pages(model):
+        rel = relative_file(plan.url)
+        expected[rel] = key = f"{global_key}:{plan.key}"
+        if not valid(rel, key):
+            todo.append((rel, plan))
         if plan.kind == "sitemap" and sitemaps is not None:
             sitemaps.append(plan.subject)
-    return expected, todo, planned
+    return expected, todo
 
 
 def _search_beside(model, pages: int, options: BuildOptions) -> bool:
@@ -481,14 +357,12 @@ def _search_beside(model, pages: int, options: BuildOptions) -> bool:
 
 
 def _stage_search(model, bodies: BodyStore, analyser: korean.Analyser | None,
-                  valid: Callable[[str, str], bool], writer: OutputWriter,
-                  known: indexing.DocFiles | None = None,
-                  left: list | None = None) -> dict[str, SearchFile]:
+                  valid: Callable[[str, str], bool], writer: OutputWriter
+                  ) -> dict[str, SearchFile]:
     """The search index's files, staged where their bytes changed."""
     if not model.config.search:
         return {}
-    return indexing.index_files(model, bodies.cache, bodies, analyser, valid, writer.stage,
-                                known, left)
+    return indexing.index_files(model, bodies.cache, bodies, analyser, valid, writer.stage)
 
 
 def _stage_search_beside(model, cache_folder: Path, valid: Callable[[str, str], bool],
@@ -526,14 +400,42 @@ def _stage_copies(writer: OutputWriter, assets: Assets, rels: list[str]) -> byte
 
 
 
-def _validator(manifest, output_prefix: str, trusted: bool,
+def _validator(manifest, output_prefix: str,
                changed: set[str] | None) -> Callable[[str, str], bool]:
-    """valid(file, key): the last build wrote this key's page there; when not `trusted`,
-    also that the file is still as it was left (`changed`: the files found otherwise)."""
-    if trusted or changed is not None:
-        changed = changed or frozenset()
+    """valid(file, key): the last build wrote this key's page there, and the file is
+    still as it was left (`changed`: the files found otherwise; None: look here)."""
+    if changed is not None:
         return lambda rel, key: (manifest.get(rel) or ("",))[0] == key and rel not in changed
     return lambda rel, key: _still_valid(manifest.get(rel), key, output_prefix + rel)
+
+
+def _output_check(cache: Cache, options: BuildOptions, trusted: bool):
+    """What finds the files output/ no longer holds as the last build left them: none
+    when output/'s lock says this watching session's last build left it (`trusted`);
+    on a big site a process beside the build from its start; else None, and the build
+    checks each file it would keep."""
+    if options.clean:
+        return None
+    if trusted:
+        return TrustedOutput(cache.manifest_count())
+    return OutputCheck(cache.folder, options.output_dir) if (
+        cache.manifest_count() > options.tuning.check_beside) else None
+
+
+class TrustedOutput:
+    """An OutputCheck's answer for output/ as this session's last build left it."""
+
+    def __init__(self, count: int):
+        self.count = count
+
+    def result(self) -> tuple[int, set[str]]:
+        return self.count, set()
+
+    def changed(self) -> set[str]:
+        return set()
+
+    def stop(self) -> None:
+        pass
 
 
 class OutputCheck:
@@ -591,14 +493,6 @@ def _still_valid(entry, key: str, target: str) -> bool:
     return stat.st_size == entry[1] and stat.st_mtime_ns == entry[2]
 
 
-
-
-def _next_manifest(manifest, changed, deleted) -> dict[str, tuple[str, int, int]]:
-    """The manifest as save_manifest leaves it in the cache."""
-    kept = {**manifest, **changed}
-    for rel in deleted:
-        kept.pop(rel, None)
-    return kept
 
 
 def static_files(config: Config) -> dict[str, Path]:

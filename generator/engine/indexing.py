@@ -72,32 +72,16 @@ class Files:
                 self.put(rel, key, content)
 
 
-class DocFiles(NamedTuple):
-    """The doc files one build left in output/, for the next build of a preview."""
-
-    shared: str  # what every doc file shows besides its article
-    docs: list[Article]  # in doc id order
-    held: list[tuple[str, SearchFile]]  # each doc's file and its key, as found when held
-
-
 def index_files(model: SiteModel, cache: Cache, bodies, analyser: korean.Analyser | None,
-                still_valid: StillValid, stage: Stage, known: DocFiles | None = None,
-                left: list | None = None) -> dict[str, SearchFile]:
-    """The index's files, those output/ does not hold yet staged.
-
-    `known` are the doc files of a build that left output/ as it is now; an
-    article that is the very object it was there, at the same id, has its file
-    as that build left it. The DocFiles of this build are appended to `left`.
-    """
+                still_valid: StillValid, stage: Stage) -> dict[str, SearchFile]:
+    """The index's files, those output/ does not hold yet staged."""
     docs = sorted(model.articles, key=attrgetter("date", "url"))
     if not docs:
         return {}
     files = Files(still_valid, stage)
     with analysing(analyser) as own:
         texts = TextSource(model, cache, bodies, own)
-        made = doc_files(docs, model, texts, files, known)
-        if left is not None:
-            left.append(made)
+        doc_files(docs, model, texts, files)
         if own is not analyser:
             # A first build has analysed every article by now: the rest reads the cache,
             # and the dictionary's memory would only add to the build's peak.
@@ -178,29 +162,18 @@ def _is_text_record(record) -> bool:
 
 
 def doc_files(docs: list[Article], model: SiteModel, texts: TextSource, files: Files,
-              known: DocFiles | None = None, first_id: int = 0) -> DocFiles:
+              first_id: int = 0) -> None:
     """doc/: one file per article (ids from `first_id`); texts are fetched only for
     files not in output/ yet."""
     config = model.config
     # What every doc file shows besides its article: links and dates depend on these.
     shared = search.digest(search.FORMAT, config.base_path, config.timezone.key)
-    known_docs, known_held = (known.docs, known.held) if known and known.shared == shared \
-        else ((), ())
-    todo, held = [], []
-    found = files.found
+    todo = []
     for doc_id, article in enumerate(docs, first_id):
-        # A preview's publish or edit finds 100,000 files as its last build left them:
-        # only an identity test each, not a key made and looked up.
-        if doc_id < len(known_docs) and known_docs[doc_id] is article:
-            rel, entry = known_held[doc_id]
-            found[rel] = entry
-            held.append(known_held[doc_id])
-            continue
         rel = search.doc_file(doc_id)
         # Plain text, no hashing: this runs for every article on every build.
         key = (f"sdoc:{shared}:{article.digest}:{article.body_key}:{article.url}:"
                f"{article.section.name}")
-        held.append((rel, SearchFile(key, False, False)))
         if not files.held(rel, key):
             todo.append((rel, key, article))
     for start in range(0, len(todo), BATCH):
@@ -210,7 +183,6 @@ def doc_files(docs: list[Article], model: SiteModel, texts: TextSource, files: F
             shown = known[texts.key(article)].text
             files.put(rel, key, search.doc_content(article, site_url(config, article.url),
                                                    _date(article, config), shown))
-    return DocFiles(shared, docs, held)
 
 
 def _date(article: Article, config) -> str:

@@ -2,9 +2,8 @@
 
 An entry file is an input of its article: its page and its live.json are
 keyed by the entries' digests (`Live.key`), so adding an entry renders those
-two files again and nothing else. A lasting session (`build --watch`, `serve`)
-reads again only the entry files whose stamps changed; a one-shot build reads
-the entries of its live pages, which are few.
+two files again and nothing else. A build reads the entries of its live
+pages, which are few.
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ from datetime import datetime
 
 from generator.core.errors import Problem
 from generator.core.objects import Article, Author, Config, Live, LiveEntry
-from generator.engine.session import Session
 from generator.render.markdown import BodyTooLarge, render_markdown
 from generator.sources.live import article_of, is_live_entry, parse_entry
 
@@ -26,7 +24,7 @@ TAG = re.compile(r"<[^>]+>")
 BLOCK_END = re.compile(r"</(?:p|li|h\d|div|blockquote|td|th)>|<br\s*/?>")
 
 
-def with_entries(session: Session, config: Config, authors: dict[str, Author],
+def with_entries(config: Config, authors: dict[str, Author],
                  articles: list[Article], scan: list[tuple[str, int, str]], now: datetime,
                  problems: list[Problem]) -> list[Article]:
     """The articles, live ones with their entries (newest first) and open or closed at
@@ -37,8 +35,8 @@ def with_entries(session: Session, config: Config, authors: dict[str, Author],
             grouped[article_of(rel)].append((rel, f"{size}:{stamp}"))
     if not grouped and not any(a.live is not None for a in articles):
         return articles
-    parsed = session.memo("live entries", (config.digest, authors), dict)
-    made = session.memo("live articles", (config.digest, authors), dict)
+    parsed: dict = {}
+    made: dict = {}
     known = {a.source: a for a in articles}
     for owner, files in sorted(grouped.items()):
         article = known.get(owner)

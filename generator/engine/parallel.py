@@ -242,19 +242,25 @@ def _results(work, part) -> Iterator[tuple]:
 
 
 def _tie_to_parent(parent: int) -> None:
-    """Make this helper end with its parent, and leave stopping to the parent.
-
-    The kernel kills it when the parent dies (Linux; strictly, when the parent's
-    thread that forked it ends, which no build does while its helpers run);
-    elsewhere a thread sees the parent's pid change within a second.
-    """
-    if _LIBC is not None:
-        _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    """Make this helper end with its parent, and leave stopping to the parent."""
     # Ctrl-C reaches the whole process group: the parent stops the build and ends the
     # helpers, which would only print tracebacks. SIGTERM (the parent's or a user's)
     # ends a helper at once, never through the parent's handler it inherited.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    tie_to_parent_death(parent)
+
+
+def tie_to_parent_death(parent: int) -> None:
+    """Make this forked process end when its parent does.
+
+    The kernel kills it when the parent dies (Linux; strictly, when the parent's
+    thread that forked it ends, which no build does while its helpers run);
+    elsewhere a thread sees the parent's pid change within a second. It keeps
+    no read end of the parent's result pipes.
+    """
+    if _LIBC is not None:
+        _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:  # it died before that took hold
         os._exit(1)
     threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()

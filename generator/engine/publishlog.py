@@ -57,25 +57,19 @@ def read_state(site_dir: Path) -> dict[str, Logged]:
 Change = tuple[str, "Article | Logged", str]  # (action, what, URL)
 
 
-def changes(state: dict[str, Logged], published: list[Article],
-            before: dict[str, Article] | None = None) -> list[Change]:
+def changes(state: dict[str, Logged], published: list[Article]) -> list[Change]:
     """(action, what, URL) for each article published, updated or taken down since the
-    state was logged. `before`, when given, is what was published when the state was
-    last brought up to date, by URL: an article that is the very same object is
-    unchanged, and only its URLs can have been taken down."""
+    state was logged."""
     found = []
     current = {a.url: a for a in reversed(published)}  # oldest first, as they appeared
     for url, article in current.items():
-        if before is not None and before.get(url) is article:
-            continue
         last = state.get(url)
         if last is None or last.action == TAKEN_DOWN:
             found.append((PUBLISHED, article, url))
         elif last.digest != article.digest:
             found.append((UPDATED, article, url))
-    gone = before.keys() - current.keys() if before is not None else (
-        url for url, last in state.items() if last.action != TAKEN_DOWN and url not in current)
-    found += [(TAKEN_DOWN, state[url], url) for url in sorted(gone)]
+    found += [(TAKEN_DOWN, last, url) for url, last in sorted(state.items())
+              if last.action != TAKEN_DOWN and url not in current]
     return found
 
 

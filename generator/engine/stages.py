@@ -4,13 +4,18 @@ of what was written."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+
+import jinja2
 
 from generator.core.errors import BuildFailed, Problem
 from generator.core.objects import Article, Config, RenderedBody, SourceEntry
@@ -45,8 +50,8 @@ class BuildOptions:
     progress: Progress = field(default=lambda stage, done, total: None)
     # A long-lived process (serve, tests) passes one, which remembers the words it analysed.
     analyser: korean.Analyser | None = None
-    # The preview keeps a session between builds and names the paths that changed since
-    # the last one; without both, every input is read again.
+    # `build --watch` and `serve` keep a session between builds and name the paths that
+    # changed since the last one; without both, every input is read again.
     session: Session | None = None
     changed: frozenset[str] | None = None
     # Called when another build holds output/, before this one waits for it.
@@ -97,23 +102,22 @@ class BodyStore:
         return body.html
 
 
-def page_renderer(session: Session, model, assets: Assets, templates: str) -> RenderPage:
-    """Render one planned page; the session keeps the compiled templates and sitemap entries."""
-    config = model.config
-    compiled = session.memo("compiled templates", (config.digest,), render.CompiledTemplates)
-    env = session.memo("environment", (config.digest, templates, assets),
-                       partial(_environment, config, assets, compiled, session.lasting))
-    sitemap_urls = session.memo("sitemap urls", (config.digest,), dict)
-    return partial(pages.render_plan, env, model, sitemap_urls=sitemap_urls)
+def page_renderer(model, assets: Assets, cache_folder: Path) -> RenderPage:
+    """Render one planned page; compiled templates are kept in the cache, so a build
+    compiles only the templates that changed since one was compiled."""
+    compiled_dir = cache_folder / f"templates-{_compiler_version()}"
+    compiled_dir.mkdir(parents=True, exist_ok=True)
+    env = render.make_environment(model.config, assets,
+                                  jinja2.FileSystemBytecodeCache(str(compiled_dir)))
+    return partial(pages.render_plan, env, model, sitemap_urls={})
 
 
-def _environment(config: Config, assets: Assets, compiled, lasting: bool):
-    """A lasting session compiles every template at once, so that the first save after
-    a build that rendered nothing does not wait for it."""
-    env = render.make_environment(config, assets, compiled)
-    if lasting:
-        render.compile_all(env)
-    return env
+@functools.cache
+def _compiler_version() -> str:
+    """Compiled templates depend on Jinja, Python and how newsgen sets up its
+    environment, not only on the templates' sources (which Jinja checks itself)."""
+    made_by = f"{jinja2.__version__}:{sys.version}:".encode() + Path(render.__file__).read_bytes()
+    return hashlib.blake2b(made_by, digest_size=8).hexdigest()
 
 
 def render_pages(model, todo, cache_folder: Path, writer: OutputWriter,

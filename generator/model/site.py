@@ -14,7 +14,6 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from functools import partial
 from operator import attrgetter
 from types import MappingProxyType
 
@@ -103,23 +102,16 @@ def _generated_path(path: str, config: Config) -> bool:
 
 def build_site_model(config: Config, articles: list[Article], authors: dict[str, Author],
                      data: dict, now: datetime,
-                     related: Mapping[str, tuple[Article, ...]] | None = None,
-                     kept: dict | None = None) -> SiteModel:
+                     related: Mapping[str, tuple[Article, ...]] | None = None) -> SiteModel:
     """Group published articles (newest first) into sections, listings and related lists.
 
     `related` may come from `related_positions` with an earlier build's lists.
-    `kept` is a dict a long-lived caller passes to every build: a listing of
-    the same articles as in the last build is taken from it, not paginated again.
     """
     by_section: dict[str, list[Article]] = {s.slug: [] for s in config.sections}
     for article in articles:
         by_section[article.section.slug].append(article)
     tags = _collect_tags(articles)
-    made: dict = {}
-    listings = tuple(_listings(config, articles, by_section, tags, authors, kept or {}, made))
-    if kept is not None:
-        kept.clear()
-        kept.update(made)
+    listings = tuple(_listings(config, articles, by_section, tags, authors))
     return SiteModel(
         config=config,
         articles=tuple(articles),
@@ -142,9 +134,8 @@ def _collect_tags(articles: list[Article]) -> list[Tag]:
     return sorted(first.values(), key=lambda t: t.slug)
 
 
-def _listings(config, articles, by_section, tags, authors, kept, made):
+def _listings(config, articles, by_section, tags, authors):
     size = config.page_size
-    _listing = partial(_kept_listing, kept, made)
     for section in config.sections:
         yield _listing("section", section.slug, *listing_heading(config, "section", section.slug,
                                                                  section.name),
@@ -178,18 +169,9 @@ def listing_heading(config: Config, kind: str, key: str, name: str) -> tuple[str
     return f"{name} {config.labels['reporter']}".strip(), Author(key, name).url
 
 
-def _kept_listing(kept: dict, made: dict, kind, key, title, url, newest_first, size) -> Listing:
-    """The listing as kept from the last build when it shows the same articles, else made."""
+def _listing(kind, key, title, url, newest_first, size) -> Listing:
     items = tuple(newest_first)
-    what = (title, url, size, items)
-    held = kept.get((kind, key))
-    # Unchanged articles are the same objects build to build: the tuples compare by identity.
-    if held is not None and held[0] == what:
-        listing = held[1]
-    else:
-        listing = Listing(kind, key, title, url, paginate(url, items, size), len(items))
-    made[(kind, key)] = (what, listing)
-    return listing
+    return Listing(kind, key, title, url, paginate(url, items, size), len(items))
 
 
 def paginate(base_url: str, newest_first: tuple[Article, ...], size: int) -> tuple:

@@ -28,40 +28,19 @@ class PagePlan:
     subject: object = None  # a derived file's contents plan: a Feed, UrlSet, Redirect…
 
 
-def plan_pages(model: SiteModel, kept: dict | None = None) -> list[PagePlan]:
-    """Every page of the site: home, shared boxes, 404, listings, then articles.
-
-    `kept` is a dict a long-lived caller passes to every build: the plans of
-    listings and articles that are the same objects as last build come from it.
-    """
-    kept = {} if kept is None else kept
-    made: dict = {}
+def plan_pages(model: SiteModel) -> list[PagePlan]:
+    """Every page of the site: home, shared boxes, 404, listings, then articles."""
     shared = shared_key(model)
     plans = fixed_plans(model, shared) + standalone_plans(model)
     for listing in model.listings:
-        slot = ("listing", listing.kind, listing.key)
-        held = kept.get(slot)
-        if held is None or held[0] is not listing:
-            held = (listing, shared, listing_plans(listing, shared, ()))
-        elif held[1] != shared and render.shows_shared_inline(listing, listing.pages[0]):
-            held = (listing, shared, listing_plans(listing, shared, held[2]))  # boxes moved
-        made[slot] = held
-        plans += held[2]
+        plans += listing_plans(listing, shared)
     for article in model.articles:
-        related = model.related.get(article.url, ())
-        held = kept.get(article.url)
-        if held is None or held[0] is not article or held[1] is not related:
-            held = (article, related, article_plan(article, related))
-        made[article.url] = held
-        plans.append(held[2])
+        plans.append(article_plan(article, model.related.get(article.url, ())))
         if article.live is not None:
             plans.append(PagePlan(live.live_url(article), "live", article.live.key,
                                   article=article))
     plans += corrections_plans(model, shared)
-    plans += plan_derived(model, kept, made)
-    kept.clear()
-    kept.update(made)
-    return plans
+    return plans + plan_derived(model)
 
 
 def fixed_plans(model: SiteModel, shared: str) -> list[PagePlan]:
@@ -91,7 +70,7 @@ def corrections_plans(model: SiteModel, shared: str) -> list[PagePlan]:
     """The /corrections/ listing's pages and its feeds."""
     listing, correction_feeds = corrections.plan_corrections(model)
     plans = [PagePlan(p.url, "corrections", p.key, listing=p.listing, page=p.page)
-             for p in listing_plans(listing, shared, ())]
+             for p in listing_plans(listing, shared)]
     return plans + [PagePlan(f.url, "corrections_feed", corrections.feed_key(f), subject=f)
                     for f in correction_feeds]
 
@@ -104,37 +83,17 @@ def article_plan(article: Article, related: tuple[Article, ...]) -> PagePlan:
     return PagePlan(article.url, "article", key, article=article)
 
 
-def listing_plans(listing: Listing, shared: str, held: list[PagePlan] | tuple) -> list[PagePlan]:
-    """The listing's page plans; `held` are the same listing's with other shared boxes."""
-    plans = []
-    for number, page in enumerate(listing.pages):
-        if held and not render.shows_shared_inline(listing, page):
-            plans.append(held[number])
-        else:
-            plans.append(PagePlan(page.url, "listing", _listing_key(listing, page, shared),
-                                  listing=listing, page=page))
-    return plans
+def listing_plans(listing: Listing, shared: str) -> list[PagePlan]:
+    """The listing's page plans."""
+    return [PagePlan(page.url, "listing", _listing_key(listing, page, shared),
+                     listing=listing, page=page) for page in listing.pages]
 
 
-def plan_derived(model: SiteModel, kept: dict | None = None,
-                 made: dict | None = None) -> list[PagePlan]:
+def plan_derived(model: SiteModel) -> list[PagePlan]:
     """Feeds, sitemaps, robots.txt, redirects and the IndexNow key file, each keyed by
-    what it lists.
-
-    With plan_pages' `kept` and `made`, a sitemap part that is the very object of
-    the last build keeps its plan: a key over 10,000 entries costs to make.
-    """
-    kept = {} if kept is None else kept
-    made = {} if made is None else made
-    made["sitemap parts"] = parts = kept.get("sitemap parts", {})
+    what it lists."""
     plans = feed_plans(model)
-    for subject in sitemap.plan_sitemaps(model, kept=parts):
-        slot = ("sitemap", sitemap.subject_url(subject))
-        held = kept.get(slot)
-        if held is None or held.subject is not subject:
-            held = sitemap_plan(subject)
-        made[slot] = held
-        plans.append(held)
+    plans += [sitemap_plan(subject) for subject in sitemap.plan_sitemaps(model)]
     return plans + redirect_plans(model) + legacy_plans(model) + key_file_plans(model)
 
 

@@ -97,29 +97,22 @@ def front_entry(page) -> Entry:
     return Entry(page.url, *_newest(page.articles))
 
 
-def plan_sitemaps(model: SiteModel, limit: int | None = None, kept: dict | None = None) -> list:
-    """sitemap.xml, its parts when above `limit` URLs, the news sitemap and robots.txt.
-
-    `kept` is a dict a long-lived caller passes to every build: a part listing
-    the same entries as last build is then the very same object as it was.
-    """
+def plan_sitemaps(model: SiteModel, limit: int | None = None) -> list:
+    """sitemap.xml, its parts when above `limit` URLs, the news sitemap and robots.txt."""
     limit = limit or model.config.sitemap_limit
-    return sitemap_files(model, sitemap_entries(model), limit, kept)
+    return sitemap_files(model, sitemap_entries(model), limit)
 
 
-def sitemap_files(model: SiteModel, entries: list[Entry], limit: int, kept: dict | None = None,
+def sitemap_files(model: SiteModel, entries: list[Entry], limit: int,
                   earlier: tuple[Entry, ...] = ()) -> list:
     """The sitemap files for these entries; `earlier` are the index's entries of the full
     parts before them, when the entries start at a part's boundary after those."""
     if not earlier and len(entries) <= limit:
         planned: list = [UrlSet(SITEMAP_URL, tuple(entries))]
     else:
-        held = {} if kept is None else kept
-        parts = [_part(held, f"/sitemap-{len(earlier) + n + 1}.xml",
+        parts = [_part(f"/sitemap-{len(earlier) + n + 1}.xml",
                        tuple(entries[start: start + limit]))
                  for n, start in enumerate(range(0, len(entries), limit))]
-        held.clear()
-        held.update((part.url, (part, newest)) for part, newest in parts)
         index = (*earlier, *(Entry(part.url, *newest) for part, newest in parts))
         planned = [*(part for part, _ in parts), SitemapIndex(SITEMAP_URL, index)]
     news = news_articles(model)
@@ -129,11 +122,8 @@ def sitemap_files(model: SiteModel, entries: list[Entry], limit: int, kept: dict
     return planned
 
 
-def _part(kept: dict, url: str, entries: tuple[Entry, ...]) -> tuple[UrlSet, tuple]:
-    """A part and its newest lastmod, the kept one if it lists the same entries."""
-    held = kept.get(url)
-    if held is not None and held[0].entries == entries:
-        return held
+def _part(url: str, entries: tuple[Entry, ...]) -> tuple[UrlSet, tuple]:
+    """A part and its newest lastmod."""
     return UrlSet(url, entries), _latest(e.lastmod for e in entries)
 
 

@@ -1,9 +1,9 @@
 """`newsgen build --watch`: build output/, then again after every burst of changes.
 
-A newsroom's publishing machine keeps it running. Each build after the first
-gets the paths that changed and the session of the builds before it (see
-session.py), so publishing one article into a big archive costs what the
-article touches, not what the archive holds. Problems in the input are
+A newsroom's publishing machine keeps it running. Each build is the one-shot
+build, run in a process of its own (engine/apart.py) and told the paths that
+changed (engine/session.py), so it reads neither the whole content folder nor
+output/ again. Problems in the input are
 reported and output/ stays as the last good build left it, as with one
 build; the save that fixes them builds again. With no save, it builds when the
 site changes by the clock (a scheduled article falls due; see alarm.py).
@@ -16,8 +16,8 @@ from dataclasses import replace
 
 from generator.core.errors import BuildFailed, NewsgenError
 from generator.core.objects import BuildResult
-from generator.engine.build import BuildOptions, build
-from generator.engine.collector import BetweenBuilds
+from generator.engine.apart import build_apart
+from generator.engine.build import BuildOptions
 from generator.engine.session import Session
 from generator.outputs import korean
 from generator.preview.alarm import Alarm, site_timezone
@@ -32,32 +32,28 @@ def watch_builds(options: BuildOptions, report: Report, log: Log) -> None:
     watcher = Watcher(options.site_dir)
     analyser = korean.Analyser()  # remembers the words it analysed
     options = replace(options, analyser=analyser, session=Session())
-    collector = BetweenBuilds()
     alarm = Alarm(site_timezone(options.site_dir))
     watcher.start()  # before the first build: a save made during it is not lost
     try:
-        alarm.set(_build_once(options, "initial build", report, log, collector), alarm.now())
+        alarm.set(_build_once(options, "initial build", report, log), alarm.now())
         options = replace(options, clean=False)
         while True:
             batch = watcher.next_batch(timeout=alarm.seconds_left(alarm.now(), 0.5))
             reason = describe(batch, options.site_dir) if batch else alarm.ring(alarm.now())
             if reason:
                 result = _build_once(replace(options, changed=frozenset(batch or ())),
-                                     reason, report, log, collector)
+                                     reason, report, log)
                 alarm.set(result, alarm.now())
     finally:
         watcher.stop()
         analyser.close()
 
 
-def _build_once(options: BuildOptions, reason: str, report: Report, log: Log,
-                collector: BetweenBuilds) -> BuildResult | None:
+def _build_once(options: BuildOptions, reason: str, report: Report,
+                log: Log) -> BuildResult | None:
     """The build's result, or None when it failed (and said why)."""
     try:
-        with collector.build():
-            result = build(options)
-        # After the collector's turn (a full collection follows the first build), so
-        # the line means the next save builds at once.
+        result = build_apart(options)
         report(reason, result)
         return result
     except BuildFailed as failure:

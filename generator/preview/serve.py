@@ -24,8 +24,8 @@ from pathlib import Path
 
 from generator.core.errors import BuildFailed, NewsgenError, UsageError, printable
 from generator.core.objects import BuildResult
-from generator.engine.build import CACHE_DIR, BuildOptions, build
-from generator.engine.collector import BetweenBuilds
+from generator.engine.apart import build_apart
+from generator.engine.build import CACHE_DIR, BuildOptions
 from generator.engine.session import Session
 from generator.outputs import korean
 from generator.preview.alarm import Alarm, site_timezone
@@ -175,7 +175,6 @@ class PreviewServer:
         self.watcher = Watcher(options.site_dir)
         self.analyser = korean.Analyser()  # remembers the words it analysed
         self.session = Session()  # what a rebuild after one save need not read again
-        self.collector = BetweenBuilds()  # no full collection between a save and its build
         self._builder = threading.Thread(target=self._build_loop, name="newsgen-build",
                                          daemon=True)
         self._http = threading.Thread(target=self.httpd.serve_forever, args=(0.2,),
@@ -223,10 +222,6 @@ class PreviewServer:
                 alarm.set(result, alarm.now())
 
     def _rebuild(self, reason: str, paths: frozenset[str] | None) -> BuildResult | None:
-        with self.collector.build():  # tabs reload before the collector walks the session
-            return self._build_and_tell(reason, paths)
-
-    def _build_and_tell(self, reason: str, paths: frozenset[str] | None) -> BuildResult | None:
         """Build, log the outcome and tell the open tabs; the result, None if it failed."""
         result = None
         problems: tuple[str, ...] = ()
@@ -236,7 +231,7 @@ class PreviewServer:
                                           self.state.notes.language)
         reason = printable(reason)  # it names the saved files
         try:
-            result = build(self._build_options(paths))
+            result = build_apart(self._build_options(paths))
             changed = result.written + result.deleted > 0
             for warning in result.warnings:
                 self.log(printable(str(warning)))
