@@ -3,6 +3,8 @@ output is byte for byte what a clean build writes."""
 
 from __future__ import annotations
 
+import shutil
+
 import conftest
 import pytest
 from conftest import article_text, build_site, jpeg_bytes
@@ -339,3 +341,32 @@ def test_a_new_or_edited_standalone_page_takes_the_full_build(make_site, tmp_pat
     build_site(site)
     assert appends == [] or appends[-1] is None
     assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
+
+
+def test_a_preview_build_takes_the_short_path_and_keeps_the_marks(make_site, tmp_path,
+                                                                  appends):
+    """`serve` builds with drafts and scheduled articles shown: a publish or an edit takes
+    the short path, and the marks it reports are those of a clean preview build."""
+    site = make_site({**newsroom(20),
+                      "content/local/soon.md": article_text(title="예약 기사",
+                                                            date="2026-12-24 09:00"),
+                      "content/local/wip.md": article_text(title="쓰는 중",
+                                                           date="2026-11-02 09:00")})
+    edit(site, "content/local/wip.md", "title:", "draft: true\ntitle:")
+    preview = {"drafts": True, "future": True}
+    first = build_site(site, **preview)
+    assert {kind for _, kind, _ in first.unpublished} == {"draft", "future"}
+    write(site, "content/local/later.md", article_text(title="더 늦은 예약",
+                                                       date="2026-12-25 09:00"))
+    published = build_site(site, **preview)
+    assert appends[-1] is not None
+    edit(site, "content/local/soon.md", "예약 기사", "고친 예약 기사")
+    edited = build_site(site, **preview)
+    assert appends[-1] is not None
+    clean = clean_copy_build(site, tmp_path / "clean", **preview)
+    assert_same_output(snapshot(site / "output"), clean)
+    (tmp_path / "clean/output").unlink()
+    shutil.rmtree(tmp_path / "clean/.newsgen-cache")
+    expected = set(build_site(tmp_path / "clean", **preview).unpublished)
+    assert set(edited.unpublished) == expected and len(expected) == 3
+    assert ("/local/2026/12/25/later/", "future", "12.25 09:00") in set(published.unpublished)

@@ -54,7 +54,7 @@ from generator.engine.stages import (
     stamp_written,
     static_key,
 )
-from generator.model.schedule import NEWS_WINDOW, Moment, upcoming
+from generator.model.schedule import NEWS_WINDOW, Moment, unpublished_rows, upcoming
 from generator.model.site import (
     NEARBY_PAGES,
     RELATED_COUNT,
@@ -584,6 +584,7 @@ class _Writer:
         self.global_key = global_key
         self.cache = plan.cache
         self.moments: tuple[Moment, ...] = ()
+        self.unpublished: list[list] = []
 
     def write(self, options: BuildOptions, inputs: SiteInputs, fingerprint: str) -> tuple:
         subjects, fronts = self._sitemaps()
@@ -623,7 +624,8 @@ class _Writer:
                   if a.source in revised)])
         total = self.cache.manifest_count()
         return (len(self.plan.index.order) + len(self.new), written, total - written,
-                len(self.deleted), self.plan.found.parsed, len(todo), self.moments)
+                len(self.deleted), self.plan.found.parsed, len(todo), self.moments,
+                self.unpublished)
 
     def _pages(self, subjects: list) -> list[pages.PagePlan]:
         model = self.model
@@ -771,6 +773,7 @@ class _Writer:
             sorted(self.new, key=attrgetter("date", "url")), self.model)
         codes = codes[len(codes) - len(order) % search.BLOCK:] if len(order) % search.BLOCK \
             else []
+        self.unpublished = self._unpublished()
         rescanned = dict(index.rescanned)
         rescanned.update((e.path, index_stamp(e.stamp)) for e in plan.found.entries)
         siteindex.save_changes(self.cache, replace(
@@ -781,9 +784,19 @@ class _Writer:
             dates=[a.date.timestamp() for a in self.new] + index.dates,
             newest=self.new[0].date.isoformat() if self.new else index.newest,
             totals=totals, tag_names=tag_names,
-            sitemap=sitemap, search_codes=codes))
+            sitemap=sitemap, search_codes=codes, unpublished=self.unpublished))
         self.moments = self._upcoming()
         unchanged.remember(self.cache, fingerprint, self.moments, len(order))
+
+    def _unpublished(self) -> list[list]:
+        """The last build's drafts and scheduled articles still so, and the new and
+        edited ones that are (a preview build shows them; others hold none)."""
+        now = self.plan.now
+        changed = [*self.new, *self.edited.values()]
+        urls = {a.url for a in changed}
+        kept = [row for row in self.plan.index.unpublished
+                if row[0] not in urls and (row[1] == "draft" or row[3] > now.timestamp())]
+        return sorted(kept + unpublished_rows(changed, now), key=lambda row: -row[3])
 
     def _new_related(self) -> list[tuple[int, ...]]:
         """The new articles' related lists, oldest first, as positions in the site's

@@ -49,7 +49,7 @@ from generator.engine.stages import (
     static_key,
     static_keys_of,
 )
-from generator.model.schedule import BANNER_ENDS, Moment, upcoming
+from generator.model.schedule import BANNER_ENDS, Moment, marks, unpublished_rows, upcoming
 from generator.model.site import (
     build_site_model,
     check_unique_urls,
@@ -126,9 +126,9 @@ def _build(options: BuildOptions, session: Session) -> BuildResult:
             appended = append.append_build(options, config, data, inputs, cache, now,
                                            declared, output_changes)
             if appended is not None:
-                count, written, kept, deleted, parsed, rendered, moments = appended
+                count, written, kept, deleted, parsed, rendered, moments, shown = appended
                 return BuildResult(count, written, kept, deleted, time.perf_counter() - started,
-                                   tuple(notices), parsed, rendered, upcoming=moments)
+                                   tuple(notices), parsed, rendered, marks(shown), moments)
         articles, image_line, parsed = _read_articles(config, data, cache,
                                                       article_scan(inputs.scan), problems,
                                                       options.workers)
@@ -137,6 +137,7 @@ def _build(options: BuildOptions, session: Session) -> BuildResult:
         published = select_published(articles, now, options.drafts, options.future)
         moments = upcoming(articles, now, options.drafts, options.future,
                            banner_moments(data, config))
+        unpublished = unpublished_rows(published, now)
         problems += check_unique_urls(published, config, reserved_owners(config))
         site_pages = read_pages(config, inputs.scan, problems, options.drafts)
         problems += check_page_urls(site_pages, published, config)
@@ -165,7 +166,7 @@ def _build(options: BuildOptions, session: Session) -> BuildResult:
                 _log_publishing(site_dir, now, published)
             unchanged.remember(cache, fingerprint, moments, len(published))
             siteindex.save(cache, siteindex.make_index(
-                fingerprint, declared.context(), inputs.scan, model, sitemaps)
+                fingerprint, declared.context(), inputs.scan, model, sitemaps, unpublished)
                 if len(published) > options.tuning.append_above else None)
     finally:
         if check is not None:
@@ -173,22 +174,13 @@ def _build(options: BuildOptions, session: Session) -> BuildResult:
         cache.close()
     warnings = tuple(notices) + tuple(p for p in problems if p.warning)
     return BuildResult(len(published), *counts, time.perf_counter() - started, warnings,
-                       parsed, rendered, unpublished_urls(published, now), moments)
+                       parsed, rendered, marks(unpublished), moments)
 
 
 def _log_publishing(site_dir: Path, now: datetime, published: list[Article]) -> None:
     """Append what this build published, updated or took down to the publish log."""
     state = publishlog.read_state(site_dir)
     publishlog.append(site_dir, now, publishlog.changes(state, published), state)
-
-
-def unpublished_urls(published: list[Article],
-                     now: datetime) -> tuple[tuple[str, str, str], ...]:
-    """The drafts and future-dated articles a preview build shows, for its marks:
-    (URL, "draft" or "future", the time a scheduled one is due)."""
-    return tuple((a.url, "draft" if a.draft else "future",
-                  "" if a.draft else f"{a.date:%m.%d %H:%M}")
-                 for a in published if a.draft or a.date > now)
 
 
 def _read_articles(config: Config, data, cache: Cache, scan: list[tuple[str, int, int]],

@@ -25,7 +25,7 @@ from generator.outputs.sitemap import Entry, SitemapIndex, UrlSet
 
 INDEX = "site index"
 CHANGES = "site index changes"
-FORMAT = "site-index/2"
+FORMAT = "site-index/3"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +41,7 @@ class SiteIndex:
     tag_names: dict  # tag slug -> the name its listing shows
     sitemap: tuple  # (index entries before the tail, tail entries, front entries)
     search_codes: list  # section codes of the search index's last block of doc ids
+    unpublished: list  # a preview build's drafts and scheduled articles: unpublished_rows
     # Builds of append.py store only what they changed, beside the full build's index:
     base: str = ""  # the fingerprint of the full build's index this one extends
     added: int = 0  # articles published since (the first of `order`)
@@ -52,7 +53,8 @@ class SiteIndex:
 
 CHANGED_ONLY = ("base", "added", "rescanned", "related_added")
 STORED = tuple(name for name in SiteIndex.__slots__ if name not in CHANGED_ONLY)
-CHANGED = ("fingerprint", "newest", "totals", "tag_names", "sitemap", "search_codes", "added",
+CHANGED = ("fingerprint", "newest", "totals", "tag_names", "sitemap", "search_codes",
+           "unpublished", "added",
            "rescanned", "related_added")  # and those of the changes stored since
 
 
@@ -66,7 +68,7 @@ def members_of(article: Article) -> tuple:
 
 
 def make_index(fingerprint: str, built_context: str, scan: list, model: SiteModel,
-               sitemaps: list) -> SiteIndex:
+               sitemaps: list, unpublished: list) -> SiteIndex:
     """The index of a finished build, from its model and its sitemap files."""
     articles = model.articles
     return SiteIndex(
@@ -78,7 +80,7 @@ def make_index(fingerprint: str, built_context: str, scan: list, model: SiteMode
         {tag.slug: tag.name for tag in model.tags},
         sitemap_state(sitemaps, 1 + len(model.pages) + len(model.listings),
                       model.config.sitemap_limit),
-        last_block_codes(list(articles), model.config))
+        last_block_codes(list(articles), model.config), unpublished)
 
 
 def sitemap_state(sitemaps: list, fronts: int, limit: int, first: int = 0) -> tuple:

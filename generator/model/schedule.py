@@ -92,3 +92,16 @@ def next_due(moments: Iterable[Moment]) -> datetime | None:
 
 def still_ahead(moments: Iterable[Moment], now: datetime) -> tuple[Moment, ...]:
     return tuple(m for m in moments if m.when > now)
+
+
+def unpublished_rows(shown: Iterable[Article], now: datetime) -> list[list]:
+    """The drafts and future-dated articles a preview build shows, for its marks:
+    [URL, "draft" or "future", the time a scheduled one is due, its POSIX time]."""
+    return [[a.url, "draft" if a.draft else "future",
+             "" if a.draft else f"{a.date:%m.%d %H:%M}", a.date.timestamp()]
+            for a in shown if a.draft or a.date > now]
+
+
+def marks(rows: list[list]) -> tuple[tuple[str, str, str], ...]:
+    """BuildResult.unpublished of these rows: (URL, "draft" or "future", due)."""
+    return tuple((url, kind, due) for url, kind, due, _ in rows)
