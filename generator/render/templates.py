@@ -69,8 +69,11 @@ def make_environment(config: Config, assets: Assets | None = None,
                      compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     """The theme's Jinja environment with newsgen's filters and globals (see docs/theme.md).
 
-    `compiled` keeps compiled templates for the next environment of a long-lived
-    preview: a new lead image makes new assets, not new templates.
+    `compiled` keeps compiled templates for later builds (the cache's). Jinja
+    folds a filter of a constant (`"style.css" | asset`) into the compiled code
+    when it can; newsgen's filters depend on the config and the assets, so each
+    is marked as one that cannot be folded, and the code depends on the
+    templates' sources alone.
     """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
@@ -81,7 +84,7 @@ def make_environment(config: Config, assets: Assets | None = None,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(
+    env.filters.update({name: _unfolded(function) for name, function in dict(
         url=lambda path: site_url(config, path),
         absolute_url=lambda path: absolute_url(config, path),
         day=lambda moment: format_day(moment, config),
@@ -95,7 +98,7 @@ def make_environment(config: Config, assets: Assets | None = None,
         moment=lambda value: _local_moment(value, config),
         clock=lambda moment: f"{moment.astimezone(config.timezone):%H:%M}",
         json_ld=lambda data: Markup(seo.json_ld_text(data)),
-    )
+    ).items()})
     env.globals.update(
         image=lambda path: lead_image(assets, path),
         publisher=publisher_fields(config),
@@ -103,13 +106,9 @@ def make_environment(config: Config, assets: Assets | None = None,
     return env
 
 
-def compile_all(env: jinja2.Environment) -> None:
-    """Load every template now; one that fails is left for its page to report."""
-    for name in env.list_templates():
-        try:
-            env.get_template(name)
-        except (jinja2.TemplateError, UnicodeDecodeError, OSError):
-            pass
+def _unfolded(function):
+    """The filter, as one Jinja never calls at compile time (it takes the context)."""
+    return jinja2.pass_context(lambda context, *args, **options: function(*args, **options))
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
