@@ -138,9 +138,10 @@ def test_killed_build_leaves_old_or_new_site_and_next_build_finishes(builds, sig
         time.sleep(0.0002)
     process.send_signal(signum)
     code = process.wait(timeout=120)
-    assert b"Traceback" not in process.stderr.read()
+    err = process.stderr.read()
+    assert b"Traceback" not in err, err
     if signum == signal.SIGTERM:
-        assert code in (0, 130, -signal.SIGTERM), code  # finished, stopped, not yet started
+        assert code in (0, 130, -signal.SIGTERM), (code, err)  # done, stopped, not started
         assert snapshot(site / "output") in (old, new), "SIGTERM left a mixed output/"
         assert not leftovers(site), "SIGTERM left a staging folder"
     finish_interrupted(site / "output")  # what every next run does first

@@ -234,6 +234,50 @@ def test_kill_and_ctrl_c_stop_the_build_within_seconds_with_one_line(sites, how)
     assert_next_build_matches_clean(site, clean)
 
 
+def start_watching_a_retitle(sites, name: str) -> tuple[Path, subprocess.Popen]:
+    """`newsgen build --watch` on the built site; once its first build is done, a new
+    site title, which it builds (every page) in a process of its own."""
+    root, *_ = sites
+    site = root / name
+    shutil.copytree(root / "old", site, symlinks=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "build", "--watch", "--site", str(site)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True)
+    first = process.stdout.readline()
+    while first.startswith("watching "):
+        first = process.stdout.readline()
+    assert first.startswith("initial build: "), first
+    time.sleep(0.3)  # the watcher's first events settle
+    retitle(site, "새 제목")
+    return site, process
+
+
+@pytest.mark.parametrize("how", ["kill -9", "SIGTERM", "ctrl-c"])
+def test_stopping_build_watch_mid_build_ends_its_build_and_frees_the_lock(sites, how):
+    """The build a watching process runs apart dies with it (kill -9), or stops as a
+    one-shot build does (kill, Ctrl-C), leaving output/ whole and the lock free."""
+    _, old, clean, rendering = sites
+    site, process = start_watching_a_retitle(sites, f"watch-{how}")
+    stop = {"kill -9": lambda pid: os.kill(pid, signal.SIGKILL), **STOPS}[how]
+    try:
+        stop_at_random_moment(process, rendering, stop)
+        try:
+            process.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"{how} did not stop build --watch within {STOP_SECONDS} s")
+        assert survivors(process.pid) == [], "the watched build outlived build --watch"
+        err = process.stderr.read()
+    finally:
+        end_group(process.pid)
+    if how != "kill -9":  # else the next build drops what the killed one left
+        assert "Traceback" not in err, err
+        assert "stopped" in err, err
+        assert snapshot(site / "output") in (old, clean)
+        assert not leftovers(site)
+    assert_next_build_matches_clean(site, clean)
+
+
 def mount_tmpfs(folder: Path, size: int) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],

@@ -30,6 +30,12 @@ from generator.engine import parallel
 from generator.engine.build import build
 from generator.engine.stages import BuildOptions
 
+
+class BuildCrashed(NewsgenError):
+    """The build's process failed (a bug's traceback) or was killed (out of memory)
+    before it answered; the watching process says so and goes on watching."""
+
+
 # How long a build told to stop may take to say so before it is killed.
 STOP_SECONDS = 10.0
 # How long to wait for a build that Ctrl-C reached too before passing a `kill` on.
@@ -106,7 +112,8 @@ def _read_answer(reader: int, deadline: float | None = None) -> tuple:
             break
         chunks.append(chunk)
     if not chunks:
-        return "crashed", "the build's process ended without an answer", None
+        return "crashed", ("its process ended without an answer (killed, perhaps for "
+                           "lack of memory); output/ is as the last good build left it"), None
     try:
         return pickle.loads(b"".join(chunks))  # noqa: S301 - our own fork's bytes
     except Exception:  # noqa: BLE001 - cut short: the build ended as it was writing
@@ -144,7 +151,7 @@ def _outcome(answer: tuple, session) -> BuildResult:
         raise BuildStopped(output_changed=value)
     if kind == "error":
         raise value
-    raise RuntimeError(f"the build failed:\n{value}")
+    raise BuildCrashed(f"the build ended unexpectedly: {value}")
 
 
 def _reap(pid: int) -> None:
