@@ -13,8 +13,8 @@ from dataclasses import dataclass
 @dataclass(frozen=True, slots=True)
 class Tuning:
     # Published articles above which a build keeps the site index, so that the next
-    # one-shot build that only publishes or edits takes the short path (append.py).
-    append_above: int = 5_000
+    # build that only publishes or edits takes the short path (append.py).
+    append_above: int = 0
     # New or edited files above which the short path leaves a build to the full one.
     append_max_new: int = 20
     # Output files above which a process of its own checks them beside the build.

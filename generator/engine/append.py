@@ -39,8 +39,11 @@ from typing import NamedTuple
 
 from generator.core.inputs import BuildInputs
 from generator.core.objects import Article, Config, Listing, SiteModel, SourceEntry
-from generator.engine import articlestore, indexing, publishlog, siteindex, unchanged
+from generator.engine import articlestore, indexing, publishlog, siteindex
 from generator.engine.cache import Cache
+from generator.engine.changes import Changes, LastBuild
+from generator.engine.changes import forget as forget_last_build
+from generator.engine.changes import remember as remember_build
 from generator.engine.output import OutputWriter, relative_file
 from generator.engine.pagereading import read_pages
 from generator.engine.reading import read_settings, read_sources
@@ -94,19 +97,13 @@ from generator.sources.pages import is_page_file
 
 
 def append_build(options: BuildOptions, config: Config, data, inputs: SiteInputs, cache: Cache,
-                 now: datetime, declared: BuildInputs,
+                 now: datetime, declared: BuildInputs, changes: Changes,
                  changed_output: Callable[[], set[str] | None]) -> tuple | None:
-    """Publish the new articles or the edits: (articles, written, unchanged, deleted,
-    parsed, rendered), or None when this build is not one that only adds or only edits."""
-    index = siteindex.load(cache)
-    same_context = index is not None and index.context == declared.context()
-    last = _due(cache, index, now) if same_context else False
-    if last is False:
-        return None
-    changes = _changed_files(index.scan, inputs.scan)
-    if changes is None:
-        return None
-    added, modified = changes
+    """Publish the new articles or the edits of a CONTENT change set: (articles, written,
+    unchanged, deleted, parsed, rendered, moments, marks), or None when this build is
+    not one that only adds or only edits."""
+    index, last = changes.index, changes.last
+    added, modified = changes.added, changes.modified
     if any(is_page_file(rel) for rel, _, _ in added + modified):
         return None  # a standalone page: its footer link and trust links show on every page
     if any(is_live_entry(rel) for rel, _, _ in added + modified):
@@ -132,31 +129,8 @@ def append_build(options: BuildOptions, config: Config, data, inputs: SiteInputs
         return None
 
 
-def _due(cache: Cache, index: siteindex.SiteIndex, now: datetime) -> unchanged.LastBuild | bool:
-    """The last build's record, if the index is that build's and no moment of its
-    schedule has come; else False."""
-    last = unchanged.last_build(cache, now.tzinfo)
-    if last is None or last.fingerprint != index.fingerprint:
-        return False
-    return False if last.due is not None and now >= last.due else last
-
-
 class _Declined(Exception):
     """Found while writing: this build needs the full one (nothing was written)."""
-
-
-def _changed_files(before: dict, now: list) -> tuple[list, list] | None:
-    """The files scanned now and not before, and those whose stamp changed; None if a
-    file went away."""
-    known = dict(before)
-    added, modified = [], []
-    for rel, size, mtime in now:
-        held = known.pop(rel, None)
-        if held is None:
-            added.append((rel, size, mtime))
-        elif held != (size, mtime):
-            modified.append((rel, size, mtime))
-    return None if known else (added, modified)
 
 
 class _Found(NamedTuple):
@@ -271,7 +245,7 @@ class _Plan:
     position in the site's order, and the positions each listing shows."""
 
     def __init__(self, config: Config, data, cache: Cache, index, found: _Found,
-                 moments: tuple[datetime, unchanged.LastBuild], rows: tuple[str, dict],
+                 moments: tuple[datetime, LastBuild], rows: tuple[str, dict],
                  old: dict[int, Article], wanted: _Wanted):
         self.config, self.data, self.cache, self.index = config, data, cache, index
         self.found, self.rows = found, rows
@@ -281,7 +255,7 @@ class _Plan:
 
     @classmethod
     def make(cls, config: Config, data, cache: Cache, index, found: _Found, now: datetime,
-             last: unchanged.LastBuild) -> _Plan | None:
+             last: LastBuild) -> _Plan | None:
         wanted = _Wanted(config, index, found, now)
         if not wanted.find(cache):
             return None
@@ -604,7 +578,7 @@ class _Writer:
                               rel, self.assets.files[rel]))])
             searched = self._search(writer, options.analyser)
             written = len(writer.staged)
-            unchanged.forget(self.cache)  # output/ is about to change
+            forget_last_build(self.cache)  # output/ is about to change
             writer.commit(self.deleted)
         except BaseException:
             writer.discard()
@@ -786,7 +760,7 @@ class _Writer:
             totals=totals, tag_names=tag_names,
             sitemap=sitemap, search_codes=codes, unpublished=self.unpublished))
         self.moments = self._upcoming()
-        unchanged.remember(self.cache, fingerprint, self.moments, len(order))
+        remember_build(self.cache, fingerprint, self.moments, len(order))
 
     def _unpublished(self) -> list[list]:
         """The last build's drafts and scheduled articles still so, and the new and

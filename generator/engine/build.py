@@ -19,10 +19,13 @@ from generator.core.errors import BuildFailed, BuildStopped, Problem, raise_if_e
 from generator.core.inputs import BuildInputs, digest_of
 from generator.core.objects import Article, BuildResult, Config
 from generator.core.sitefiles import check_site_files, is_inside
-from generator.engine import append, indexing, live, publishlog, siteindex, unchanged
+from generator.engine import append, indexing, live, publishlog, siteindex
 from generator.engine.articlestore import read_articles
 from generator.engine.buildrecord import recording
 from generator.engine.cache import Cache
+from generator.engine.changes import ALL, CONTENT, NOTHING, Changes, find_changes
+from generator.engine.changes import forget as forget_last_build
+from generator.engine.changes import remember as remember_build
 from generator.engine.collector import collector_paused
 from generator.engine.indexing import SearchFile
 from generator.engine.notices import site_notices
@@ -34,6 +37,7 @@ from generator.engine.output import (
     output_lock,
     relative_file,
 )
+from generator.engine.outputcheck import output_check
 from generator.engine.pagereading import read_pages
 from generator.engine.parallel import Beside, planned_workers
 from generator.engine.reading import read_settings
@@ -72,8 +76,6 @@ from generator.sources.data import BREAKING, load_data
 CACHE_DIR = ".newsgen-cache"
 
 
-
-
 def build(options: BuildOptions) -> BuildResult:
     """Build the site; raise BuildFailed (nothing written) when the input has problems."""
     check_output_dir(options.output_dir, options.site_dir)
@@ -104,7 +106,7 @@ def _build(options: BuildOptions, session: Session) -> BuildResult:
     config = load_config(site_dir, options.base_url)
     now = (options.now or datetime.now()).astimezone(config.timezone)
     cache = Cache(options.cache_dir or site_dir / CACHE_DIR, empty=options.clean)
-    check = _output_check(cache, options, session.output_trusted)
+    check = output_check(cache, options, session.output_trusted)
     try:
         data, problems = load_data(site_dir)
         inputs = session.site_inputs((config.digest, data.digest, options.drafts, options.future),
@@ -115,16 +117,15 @@ def _build(options: BuildOptions, session: Session) -> BuildResult:
         declared = declare_inputs(config, data.digest, inputs, options, now,
                                   data.breaking_digest)
         fingerprint = declared.fingerprint()
-        same = None if options.clean or problems else unchanged.nothing_changed(
-            cache, fingerprint, now, options.output_dir, check and check.result)
-        if same is not None:
-            count, files, last = same
-            return BuildResult(count, 0, files, 0, time.perf_counter() - started,
-                               tuple(notices), unpublished=None, upcoming=last.upcoming)
+        changes = ALL if options.clean or problems else find_changes(cache, declared, now)
+        files = _untouched(changes, check)
+        if files is not None:  # an empty change set, and output/ as it was left
+            return BuildResult(changes.last.articles, 0, files, 0, time.perf_counter() - started,
+                               tuple(notices), unpublished=None, upcoming=changes.last.upcoming)
         output_changes = check.changed if check else lambda: None
-        if not (options.clean or problems):
+        if changes.kind == CONTENT:
             appended = append.append_build(options, config, data, inputs, cache, now,
-                                           declared, output_changes)
+                                           declared, changes, output_changes)
             if appended is not None:
                 count, written, kept, deleted, parsed, rendered, moments, shown = appended
                 return BuildResult(count, written, kept, deleted, time.perf_counter() - started,
@@ -154,7 +155,7 @@ def _build(options: BuildOptions, session: Session) -> BuildResult:
                                          dict(data.values), now, related),
                         pages=site_pages)
         render_page = page_renderer(model, assets, cache.folder)
-        unchanged.forget(cache)  # output/ is about to change: until done, trust no shortcut
+        forget_last_build(cache)  # output/ is about to change: until done, no change set
         sitemaps: list = []
         static_keys = static_keys_of(assets, inputs.static, inputs.static_keys)
         *counts, rendered = write_site(model, BodyStore(config, cache), cache, options,
@@ -164,7 +165,7 @@ def _build(options: BuildOptions, session: Session) -> BuildResult:
         if not problems:
             if publishlog.wanted(options):
                 _log_publishing(site_dir, now, published)
-            unchanged.remember(cache, fingerprint, moments, len(published))
+            remember_build(cache, fingerprint, moments, len(published))
             siteindex.save(cache, siteindex.make_index(
                 fingerprint, declared.context(), inputs.scan, model, sitemaps, unpublished)
                 if len(published) > options.tuning.append_above else None)
@@ -175,6 +176,16 @@ def _build(options: BuildOptions, session: Session) -> BuildResult:
     warnings = tuple(notices) + tuple(p for p in problems if p.warning)
     return BuildResult(len(published), *counts, time.perf_counter() - started, warnings,
                        parsed, rendered, marks(unpublished), moments)
+
+
+def _untouched(changes: Changes, check) -> int | None:
+    """With no change, how many files the last build left, if output/ holds them as it
+    left them (else None: the full plan mends output/)."""
+    answer = check.result() if check and changes.kind == NOTHING else None
+    if answer is None:
+        return None
+    files, changed = answer
+    return files if files and not changed else None
 
 
 def _log_publishing(site_dir: Path, now: datetime, published: list[Article]) -> None:
@@ -210,8 +221,6 @@ def declare_inputs(config: Config, data_digest: str, inputs: SiteInputs,
     return BuildInputs(config.digest, data_digest, read_settings(config), inputs.templates,
                        digest_of(inputs.static_keys), options.drafts, options.future,
                        now.date().isoformat(), tuple(inputs.scan), breaking)
-
-
 
 
 def banner_moments(data, config: Config) -> list[Moment]:
@@ -250,12 +259,6 @@ def _cached_related(cache: Cache) -> tuple[list, list]:
     return [], []
 
 
-
-
-
-
-
-
 def prepare_assets(config: Config, published: list[Article],
                    image_line: Callable[[str], int | None], static: dict[str, Path],
                    withheld: frozenset[str], cache_dir: Path, problems: list[Problem]) -> Assets:
@@ -273,15 +276,15 @@ def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions, gl
     """Render what changed, stage files whose bytes differ, swap them into output/.
 
     `output_changes()` names the files output/ no longer holds as the last build
-    left them, or None when they were not looked for: each file is then checked
-    against the cache's manifest here, so tampered output is noticed. Returns the
-    files written, unchanged and deleted, and the pages rendered.
+    left them (see outputcheck.py), so tampered output is noticed; None for a
+    clean build, which writes every file. Returns the files written, unchanged
+    and deleted, and the pages rendered.
     """
     changed_files = output_changes()
-    manifest = {} if options.clean else cache.manifest(keys_only=changed_files is not None)
+    manifest = {} if changed_files is None else cache.manifest(keys_only=True)
     writer = OutputWriter(options.output_dir)
     output_prefix = f"{options.output_dir}{os.sep}"
-    valid = _validator(manifest, output_prefix, changed_files)
+    valid = _validator(manifest, changed_files)
     expected, todo = _plan_files(model, global_key, valid, sitemaps)
     touched = [rel for rel, _ in todo]
     copies = [rel for rel, key in static_keys.items() if not valid(rel, key)]
@@ -368,14 +371,6 @@ def _stage_search_beside(model, cache_folder: Path, valid: Callable[[str, str], 
         cache.close()
 
 
-
-
-
-
-
-
-
-
 def _stage_copies(writer: OutputWriter, assets: Assets, rels: list[str]) -> bytes:
     """Stage copies of these static files; for each, 1 if output/ did not hold it as it is.
 
@@ -388,103 +383,13 @@ def _stage_copies(writer: OutputWriter, assets: Assets, rels: list[str]) -> byte
     return bytes(writer.stage_copy(rel, verified(rel, assets.files[rel])) for rel in rels)
 
 
-
-
-
-
-def _validator(manifest, output_prefix: str,
-               changed: set[str] | None) -> Callable[[str, str], bool]:
+def _validator(manifest, changed: set[str] | None) -> Callable[[str, str], bool]:
     """valid(file, key): the last build wrote this key's page there, and the file is
-    still as it was left (`changed`: the files found otherwise; None: look here)."""
-    if changed is not None:
-        return lambda rel, key: (manifest.get(rel) or ("",))[0] == key and rel not in changed
-    return lambda rel, key: _still_valid(manifest.get(rel), key, output_prefix + rel)
-
-
-def _output_check(cache: Cache, options: BuildOptions, trusted: bool):
-    """What finds the files output/ no longer holds as the last build left them: none
-    when output/'s lock says this watching session's last build left it (`trusted`);
-    on a big site a process beside the build from its start; else None, and the build
-    checks each file it would keep."""
-    if options.clean:
-        return None
-    if trusted:
-        return TrustedOutput(cache.manifest_count())
-    return OutputCheck(cache.folder, options.output_dir) if (
-        cache.manifest_count() > options.tuning.check_beside) else None
-
-
-class TrustedOutput:
-    """An OutputCheck's answer for output/ as this session's last build left it."""
-
-    def __init__(self, count: int):
-        self.count = count
-
-    def result(self) -> tuple[int, set[str]]:
-        return self.count, set()
-
-    def changed(self) -> set[str]:
-        return set()
-
-    def stop(self) -> None:
-        pass
-
-
-class OutputCheck:
-    """The files of the last build's manifest that output/ no longer holds as it left
-    them, found by a process beside the build from its start.
-
-    A big site's output holds a few files per article; checking each with a stat
-    call runs beside the reading of the site's inputs instead of before it.
-    """
-
-    def __init__(self, cache_folder: Path, output_dir: Path):
-        self.job = Beside(partial(changed_output, cache_folder, output_dir))
-        self.answer: tuple[int, set[str]] | None = None
-        self.asked = False
-
-    def result(self) -> tuple[int, set[str]] | None:
-        """How many files the manifest lists and which changed; None if the check failed
-        (each file is then checked by the build itself, as always)."""
-        if not self.asked:
-            self.asked = True
-            try:
-                count, changed = self.job.result()
-                self.answer = (count, set(changed))
-            except Exception:  # noqa: BLE001 - see the docstring
-                self.answer = None
-        return self.answer
-
-    def changed(self) -> set[str] | None:
-        answer = self.result()
-        return None if answer is None else answer[1]
-
-    def stop(self) -> None:
-        self.job.stop()
-
-
-def changed_output(cache_folder: Path, output_dir: Path) -> tuple[int, list[str]]:
-    """How many files the last build's manifest lists, and those of them that output/
-    does not hold as that build left them."""
-    cache = Cache(cache_folder)
-    try:
-        stamps = cache.output_stamps()
-    finally:
-        cache.close()
-    return len(stamps), list(unchanged.files_not_as_left(stamps, output_dir))
-
-
-def _still_valid(entry, key: str, target: str) -> bool:
-    """The last build wrote this key's page here, and the file is as it left it."""
-    if entry is None or entry[0] != key:
-        return False
-    try:
-        stat = os.stat(target)
-    except OSError:
-        return False
-    return stat.st_size == entry[1] and stat.st_mtime_ns == entry[2]
-
-
+    still as it was left (`changed`: the files found otherwise; None: a clean build,
+    which trusts nothing in output/)."""
+    if changed is None:
+        return lambda rel, key: False
+    return lambda rel, key: (manifest.get(rel) or ("",))[0] == key and rel not in changed
 
 
 def static_files(config: Config) -> dict[str, Path]:

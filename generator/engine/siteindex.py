@@ -8,7 +8,7 @@ each belongs to, the listings' sizes, the sitemap's newest part and the
 search index's newest block. `append.py` reads it.
 
 It holds for exactly the build that wrote it: it names that build's
-fingerprint, which `unchanged.remember` records after every successful build,
+fingerprint, which `changes.remember` records after every successful build,
 so after any other build (a preview's, a failed one) it is not used.
 """
 
