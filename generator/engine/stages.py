@@ -48,7 +48,8 @@ class BuildOptions:
     cache_dir: Path | None = None
     workers: int | None = None  # processes for big batches; None: as many as pay off
     progress: Progress = field(default=lambda stage, done, total: None)
-    # A long-lived process (serve, tests) passes one, which remembers the words it analysed.
+    # A watching process (serve, build --watch) or a test run passes one Korean analyser
+    # to its builds, so the dictionary is loaded once per build at most.
     analyser: korean.Analyser | None = None
     # `build --watch` and `serve` keep a session between builds and name the paths that
     # changed since the last one; without both, every input is read again.
