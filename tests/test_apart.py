@@ -27,8 +27,13 @@ def test_a_build_apart_writes_what_build_writes_and_brings_the_session_back(make
     assert first.articles == 14 and first.written > 0
     assert session.known.stamps and not session.full and session.output_token
     edit(site, "content/local/a04.md", "기사 4", "고친 기사 4")
+    before = dict(session.known.stamps)
     again = build_site(site, session=session, changed=changed(site, "content/local/a04.md"))
     assert again.parsed == 1
+    # The build sent back only the stamp it brought up to date, and took the path.
+    assert not session.pending
+    assert {rel for rel in before if before[rel] != session.known.stamps[rel]} == {
+        "content/local/a04.md"}
     assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
 
 

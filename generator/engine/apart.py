@@ -96,7 +96,7 @@ def _build_here(options: BuildOptions) -> tuple:
 
 
 def _state(session) -> tuple:
-    return session.known, session.full, session.output_token
+    return session.report()
 
 
 def _read_answer(reader: int, deadline: float | None = None) -> tuple:
@@ -142,7 +142,7 @@ def _outcome(answer: tuple, session) -> BuildResult:
     if state is None:
         session.forget()  # the build stopped part way: read and check everything again
     else:
-        session.known, session.full, session.output_token = state
+        session.adopt(state)
     if kind == "done":
         return value
     if kind == "failed":

@@ -83,7 +83,7 @@ def build(options: BuildOptions) -> BuildResult:
             recording(options.output_dir, options.drafts, options.future, options.base_url):
         token = lock.token()
         session = options.session or Session()
-        session.note_output(token)
+        session.begin(token)
         try:
             result = _build(options, session)
         except BuildFailed:

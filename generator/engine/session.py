@@ -7,7 +7,7 @@ read of the whole site: the watcher names the paths that changed, so the
 content folder's stamps are brought up to date from those paths instead of a
 stat of every file, and the static files and templates are not read again
 while no batch names them; the token of output/'s lock tells whether another
-process built there since (see `note_output`), so output/'s files need no
+process built there since (see `begin`), so output/'s files need no
 check one by one.
 
 A batch is trusted only when it names nothing but files under content/, no
@@ -57,8 +57,8 @@ class Known:
 class Session:
     """The changed paths and known inputs of one watching process; one build at a time.
 
-    A build may run in another process (engine/apart.py): it sends back `known`
-    and `output_token`, which are all a build changes here.
+    A build may run in another process (engine/apart.py): it sends back its
+    `report()`, what it changed here, which `adopt` applies.
     """
 
     def __init__(self) -> None:
@@ -67,6 +67,29 @@ class Session:
         self.output_token = ""  # output/'s lock token as this session's last build left it
         self.output_trusted = False  # this build found that token: output/ is as it was left
         self.known = Known()
+        # What this build changed of `known`: all of it (a full read) or these stamps.
+        self.read_all = False
+        self.applied: Stamps = {}
+        self.consumed = False  # this build took the pending paths
+
+    def report(self) -> tuple:
+        """What this build changed here, small unless it read everything."""
+        known = self.known if self.read_all else self.applied
+        return self.read_all, known, self.consumed, self.full, self.output_token
+
+    def adopt(self, report: tuple) -> None:
+        """Apply what a build in another process changed of its copy of this session."""
+        read_all, known, consumed, self.full, self.output_token = report
+        if read_all:
+            self.known = known
+        elif self.known.stamps is not None:
+            for rel, stamp in known.items():
+                if stamp is None:
+                    self.known.stamps.pop(rel, None)
+                else:
+                    self.known.stamps[rel] = stamp
+        if consumed:
+            self.pending.clear()
 
     def forget(self) -> None:
         """The next build reads everything, and checks output/ file by file."""
@@ -74,11 +97,12 @@ class Session:
         self.known = Known()
         self.output_token = ""
 
-    def note_output(self, token: str) -> None:
-        """Take the token of output/'s lock as a build starts: when it is not the one this
+    def begin(self, token: str) -> None:
+        """A build starts, with output/'s lock token: when it is not the one this
         session's last build left, another process wrote output/, which is then checked
         file by file again."""
         self.output_trusted = bool(token) and token == self.output_token
+        self.read_all, self.applied, self.consumed = False, {}, False
 
     def note(self, changed: Iterable[str] | None) -> None:
         """Take a batch of changed paths (None: unknown) before anything can fail.
@@ -95,8 +119,10 @@ class Session:
                     read: Callable[[], SiteInputs]) -> SiteInputs:
         """The inputs of this build: the known ones with the pending paths applied when
         the session may trust them, else `read()` (and known from now on)."""
+        self.consumed = True
         if not self._trusts(context, site_dir):
             self.pending.clear()
+            self.read_all = True
             inputs = read()
             stamps = {rel: (size, mtime) for rel, size, mtime in inputs.scan}
             self.known = Known(context, stamps, _holds_links(site_dir), inputs)
@@ -116,7 +142,7 @@ class Session:
         if known.linked is None:
             known.linked = _holds_links(site_dir)
         return not known.linked and _apply(self.pending, os.path.realpath(site_dir),
-                                           known.stamps)
+                                           known.stamps, self.applied)
 
 
 def _holds_links(site_dir: Path) -> bool:
@@ -127,9 +153,10 @@ def _holds_links(site_dir: Path) -> bool:
     return content.is_symlink() or bool(find_links(str(content), CONTENT_PREFIX))
 
 
-def _apply(paths: set[str], root: str, stamps: Stamps) -> bool:
-    """Bring the content stamps up to date with changed paths; False when they cannot be:
-    a path outside content/, a folder or a link (a rename of a folder is one event)."""
+def _apply(paths: set[str], root: str, stamps: Stamps, applied: dict) -> bool:
+    """Bring the content stamps up to date with changed paths, noting each change in
+    `applied` (None: gone); False when they cannot be: a path outside content/, a
+    folder or a link (a rename of a folder is one event)."""
     prefix = root + os.sep
     for path in sorted(paths):
         if not path.startswith(prefix):
@@ -145,6 +172,7 @@ def _apply(paths: set[str], root: str, stamps: Stamps) -> bool:
             if any(known.startswith(rel + "/") for known in stamps):
                 return False  # a folder went away
             stamps.pop(rel, None)
+            applied[rel] = None
             continue
         except OSError:
             return False
@@ -152,5 +180,5 @@ def _apply(paths: set[str], root: str, stamps: Stamps) -> bool:
             return False
         if rel.endswith(".md") and stat.S_ISREG(found.st_mode):
             found = settled_stat(path, found)
-            stamps[rel] = (found.st_size, file_stamp(found))
+            stamps[rel] = applied[rel] = (found.st_size, file_stamp(found))
     return True
