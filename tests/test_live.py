@@ -6,6 +6,7 @@ import json
 import time
 from datetime import timedelta
 
+import conftest
 import pytest
 from conftest import FIXED_NOW, article_text, build_site, parse_html
 from schemaorg import json_ld_blocks, problems
@@ -13,6 +14,7 @@ from test_incremental import assert_same_output, clean_copy_build, newsroom, sna
 from test_watch_build import clean_build, files_of, watching
 
 from generator.core.errors import BuildFailed
+from generator.core.tuning import Tuning
 
 ARTICLE = "content/local/typhoon.md"
 FOLDER = "content/local/typhoon.live"
@@ -175,3 +177,22 @@ def test_build_watch_shows_a_new_entry(make_site, tmp_path):
         assert "built" in watch.line()
         assert entry_ids(parse_html(site / PAGE))[0] == "live-1015-park"
         assert files_of(site / "output") == clean_build(site, tmp_path / "clean")
+
+
+def test_editing_an_article_a_live_page_lists_as_related_keeps_its_entries(
+        make_site, tmp_path, monkeypatch):
+    """The short path re-plans the pages whose related lists name an edited article; a
+    live page among them keeps its entries (as a clean build shows it)."""
+    monkeypatch.setattr(conftest, "TUNING", Tuning.all_big())
+    site = live_site(make_site, tags="[경기도, 교통]")
+    build_site(site)
+    related = parse_html(site / PAGE).select("a[href*='/2026/']")
+    targets = [a["href"] for a in related if "/typhoon/" not in a["href"]]
+    assert targets, "the live page lists no related article"
+    slug = targets[0].rstrip("/").rsplit("/", 1)[1]
+    edited = next(p for p in (site / "content").rglob(f"{slug}.md"))
+    edited.write_text(edited.read_text(encoding="utf-8").replace("첫 문단.", "고친 첫 문단."),
+                      encoding="utf-8")
+    build_site(site)
+    assert entry_ids(parse_html(site / PAGE)), "the live page lost its entries"
+    assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))

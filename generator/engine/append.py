@@ -270,6 +270,10 @@ class _Plan:
             if article is None:
                 return None
             old[position] = found.edited.get(position, article)
+        # A live page whose related list names an edited article is rendered again, and
+        # its entries are not in the records this path reads: the full build shows them.
+        if any(old[position].live is not None for position in wanted.related):
+            return None
         return cls(config, data, cache, index, found, (now, last), (context, rows), old, wanted)
 
     def write(self, options: BuildOptions, inputs: SiteInputs,
