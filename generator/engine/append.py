@@ -39,7 +39,7 @@ from typing import NamedTuple
 
 from generator.core.inputs import BuildInputs
 from generator.core.objects import Article, Config, Listing, SiteModel, SourceEntry
-from generator.engine import articlestore, indexing, publishlog, siteindex
+from generator.engine import articlestore, indexing, live, publishlog, siteindex
 from generator.engine.cache import Cache
 from generator.engine.changes import Changes, LastBuild
 from generator.engine.changes import forget as forget_last_build
@@ -92,7 +92,7 @@ from generator.outputs.sitemap import (
 from generator.render import templates as render
 from generator.render.assets import collect_assets
 from generator.render.images import image_file, make_images, with_image_digests
-from generator.sources.live import is_live_entry
+from generator.sources.live import article_of, is_live_entry
 from generator.sources.pages import is_page_file
 
 
@@ -106,8 +106,12 @@ def append_build(options: BuildOptions, config: Config, data, inputs: SiteInputs
     added, modified = changes.added, changes.modified
     if any(is_page_file(rel) for rel, _, _ in added + modified):
         return None  # a standalone page: its footer link and trust links show on every page
-    if any(is_live_entry(rel) for rel, _, _ in added + modified):
-        return None  # a live page's entry: its page is the full build's to plan
+    entry_files = [f for f in added + modified if is_live_entry(f[0])]
+    if entry_files:  # only live pages' entries: an edit of their articles' coverage
+        found = None if len(entry_files) < len(added) + len(modified) else _live_edits(
+            config, data, cache, entry_files, inputs.scan, index, now)
+        return _plan_and_write(config, data, cache, index, found, now, last, changed_output,
+                               (options, inputs, declared))
     count = len(index.order)
     too_many = len(added) + len(modified) > options.tuning.append_max_new
     if bool(added) == bool(modified) or too_many or (
@@ -115,6 +119,13 @@ def append_build(options: BuildOptions, config: Config, data, inputs: SiteInputs
         return None  # only new files, or only edited ones
     found = _new_articles(config, data, cache, added, index, now, options) if added else \
         _edited_articles(config, data, cache, modified, index, now, options)
+    return _plan_and_write(config, data, cache, index, found, now, last, changed_output,
+                           (options, inputs, declared))
+
+
+def _plan_and_write(config: Config, data, cache: Cache, index, found: _Found | None,
+                    now: datetime, last: LastBuild,
+                    changed_output: Callable[[], set[str] | None], writing: tuple) -> tuple | None:
     if found is None:
         return None
     plan = _Plan.make(config, data, cache, index, found, now, last)
@@ -124,7 +135,7 @@ def append_build(options: BuildOptions, config: Config, data, inputs: SiteInputs
     if changed is None or changed:
         return None  # output/ is not as the last build left it: the full build mends it
     try:
-        return plan.write(options, inputs, declared)
+        return plan.write(*writing)
     except _Declined:
         return None
 
@@ -139,6 +150,31 @@ class _Found(NamedTuple):
     parsed: int
     edited: dict[int, Article] = {}  # edited ones by their position in index.order
     revised: frozenset[str] = frozenset()  # the edited files whose bytes changed
+    stamps: dict = {}  # other files read (live entries): path -> (size, stamp)
+
+
+def _live_edits(config: Config, data, cache: Cache, files: list, scan: list, index,
+                now: datetime) -> _Found | None:
+    """The live articles whose entry files were added or changed, with their entries, as
+    edits that change only their coverage; None unless each is a published live page and
+    its entries are valid, without warnings."""
+    owners = sorted({article_of(rel) for rel, _, _ in files})
+    positions = {source: position for position, source in enumerate(index.order)}
+    if any(owner not in positions for owner in owners):
+        return None
+    _, rows = articlestore.kept_rows(cache, config, data.digest, owners)
+    rebuild = articlestore.rebuilder(config, dict(data.authors))
+    articles = [rebuild(rows[owner]) if owner in rows else None for owner in owners]
+    if None in articles or any(a.live is None for a in articles):
+        return None
+    problems: list = []
+    their_entries = [f for f in scan if is_live_entry(f[0]) and article_of(f[0]) in owners]
+    shown = live.with_entries(config, dict(data.authors), articles, their_entries, now,
+                              problems)
+    if problems:
+        return None
+    return _Found([], [], len(files), {positions[a.source]: a for a in shown},
+                  stamps={rel: (size, stamp) for rel, size, stamp in files})
 
 
 def _edited_articles(config: Config, data, cache: Cache, modified: list, index, now: datetime,
@@ -272,7 +308,8 @@ class _Plan:
             old[position] = found.edited.get(position, article)
         # A live page whose related list names an edited article is rendered again, and
         # its entries are not in the records this path reads: the full build shows them.
-        if any(old[position].live is not None for position in wanted.related):
+        if any(old[position].live is not None for position in wanted.related
+               if position not in found.edited):
             return None
         return cls(config, data, cache, index, found, (now, last), (context, rows), old, wanted)
 
@@ -613,6 +650,7 @@ class _Writer:
             planned += pages.listing_plans(listing, shared)
         shown = self.new + [self.old[p] for p in self.plan.wanted.related]
         planned += [pages.article_plan(a, model.related.get(a.url, ())) for a in shown]
+        planned += [pages.live_plan(a) for a in shown if a.live is not None]
         planned += pages.feed_plans(model)
         return planned + [pages.sitemap_plan(subject) for subject in subjects]
 
@@ -734,8 +772,10 @@ class _Writer:
         """The records, the site index and the fingerprint, as the full build leaves them."""
         plan, index, config = self.plan, self.plan.index, self.plan.config
         context, rows = plan.rows
+        read = {e.path for e in plan.found.entries}  # a live page's own file was not
         articlestore.keep_new(self.cache, context, rows, plan.found.entries,
-                              [*plan.found.articles, *plan.found.edited.values()])
+                              [a for a in [*plan.found.articles, *plan.found.edited.values()]
+                               if a.source in read])
         limit = config.sitemap_limit
         sitemap = self._edited_sitemap() if self.edited else siteindex.sitemap_state(
             subjects, fronts, limit, len(index.sitemap[0]) * limit)
@@ -754,6 +794,7 @@ class _Writer:
         self.unpublished = self._unpublished()
         rescanned = dict(index.rescanned)
         rescanned.update((e.path, index_stamp(e.stamp)) for e in plan.found.entries)
+        rescanned.update(plan.found.stamps)
         siteindex.save_changes(self.cache, replace(
             index, fingerprint=fingerprint, added=index.added + len(self.new),
             rescanned=rescanned, related_added=index.related_added + self._new_related(),

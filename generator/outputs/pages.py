@@ -37,8 +37,7 @@ def plan_pages(model: SiteModel) -> list[PagePlan]:
     for article in model.articles:
         plans.append(article_plan(article, model.related.get(article.url, ())))
         if article.live is not None:
-            plans.append(PagePlan(live.live_url(article), "live", article.live.key,
-                                  article=article))
+            plans.append(live_plan(article))
     plans += corrections_plans(model, shared)
     return plans + plan_derived(model)
 
@@ -73,6 +72,11 @@ def corrections_plans(model: SiteModel, shared: str) -> list[PagePlan]:
              for p in listing_plans(listing, shared)]
     return plans + [PagePlan(f.url, "corrections_feed", corrections.feed_key(f), subject=f)
                     for f in correction_feeds]
+
+
+def live_plan(article: Article) -> PagePlan:
+    """A live page's live.json, keyed by its entries."""
+    return PagePlan(live.live_url(article), "live", article.live.key, article=article)
 
 
 def article_plan(article: Article, related: tuple[Article, ...]) -> PagePlan:
