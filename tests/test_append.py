@@ -368,3 +368,11 @@ def test_a_preview_build_takes_the_short_path_and_keeps_the_marks(make_site, tmp
     expected = set(build_site(tmp_path / "clean", **preview).unpublished)
     assert set(edited.unpublished) == expected and len(expected) == 3
     assert ("/local/2026/12/25/later/", "future", "12.25 09:00") in set(published.unpublished)
+
+
+def test_a_file_the_short_path_read_before_it_declined_counts_as_parsed(make_site, appends):
+    site = day_site(make_site)
+    write(site, "content/local/old.md", article_text(title="지난 기사", date="2026-10-05 12:00"))
+    result = build_site(site)
+    assert appends[-1] is None  # back-dated: the full build
+    assert result.parsed == 1

@@ -130,7 +130,7 @@ def _build(options: BuildOptions, session: Session) -> BuildResult:
                 count, written, kept, deleted, parsed, rendered, moments, shown = appended
                 return BuildResult(count, written, kept, deleted, time.perf_counter() - started,
                                    tuple(notices), parsed, rendered, marks(shown), moments)
-        articles, image_line, parsed = _read_articles(config, data, cache,
+        articles, image_line = _read_articles(config, data, cache,
                                                       article_scan(inputs.scan), problems,
                                                       options.workers)
         articles = live.with_entries(config, dict(data.authors), articles,
@@ -174,8 +174,9 @@ def _build(options: BuildOptions, session: Session) -> BuildResult:
             check.stop()
         cache.close()
     warnings = tuple(notices) + tuple(p for p in problems if p.warning)
+    # Counted by the cache: the short path may have parsed a file before it declined.
     return BuildResult(len(published), *counts, time.perf_counter() - started, warnings,
-                       parsed, rendered, marks(unpublished), moments)
+                       cache.parsed, rendered, marks(unpublished), moments)
 
 
 def _untouched(changes: Changes, check) -> int | None:
@@ -196,13 +197,13 @@ def _log_publishing(site_dir: Path, now: datetime, published: list[Article]) -> 
 
 def _read_articles(config: Config, data, cache: Cache, scan: list[tuple[str, int, int]],
                    problems: list[Problem], workers: int | None
-                   ) -> tuple[list[Article], Callable, int]:
-    """Every valid Article, a function giving the `image:` line of a file, and how many
-    files were parsed; Articles of unchanged files come from the cache's records."""
+                   ) -> tuple[list[Article], Callable]:
+    """Every valid Article and a function giving the `image:` line of a file; Articles
+    of unchanged files come from the cache's records."""
     make = partial(make_one_article, config, dict(data.authors), problems)
     read = read_articles(config, data.digest, dict(data.authors), cache, scan, problems,
                          make, workers)
-    return read.articles, read.image_lines.get, read.parsed
+    return read.articles, read.image_lines.get
 
 
 def read_site_inputs(config: Config) -> SiteInputs:

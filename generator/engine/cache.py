@@ -58,6 +58,7 @@ class Cache:
         that earlier builds left, so nothing of theirs reaches the output."""
         self.folder = folder
         self.file = folder / "cache.sqlite"
+        self.parsed = 0  # content files parsed through this store (see reading.read_sources)
         if empty:
             self._remove_files()
             shutil.rmtree(folder / IMAGES, ignore_errors=True)

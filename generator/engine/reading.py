@@ -44,6 +44,7 @@ def read_sources(config: Config, cache: Cache, scan: list[tuple[str, int, int]],
         else:
             stale.append((rel, stamp))
     fresh, warned, parsed = _parse_stale(config, cache, stale, known, problems, workers)
+    cache.parsed += parsed
     cache.put_sources(fresh)  # files with warnings are read again, so warnings repeat
     entries += fresh + warned
     present = {e.path for e in entries} | {rel for rel, _ in stale}
