@@ -130,11 +130,10 @@ def _build(options: BuildOptions, session: Session) -> BuildResult:
                 count, written, kept, deleted, parsed, rendered, moments, shown = appended
                 return BuildResult(count, written, kept, deleted, time.perf_counter() - started,
                                    tuple(notices), parsed, rendered, marks(shown), moments)
-        articles, image_line = _read_articles(config, data, cache,
-                                                      article_scan(inputs.scan), problems,
-                                                      options.workers)
-        articles = live.with_entries(config, dict(data.authors), articles,
-                                     inputs.scan, now, problems)
+        articles, image_line = _read_articles(config, data, cache, article_scan(inputs.scan),
+                                              problems, options.workers)
+        articles = live.with_entries(config, dict(data.authors), articles, inputs.scan, now,
+                                     problems)
         published = select_published(articles, now, options.drafts, options.future)
         moments = upcoming(articles, now, options.drafts, options.future,
                            banner_moments(data, config))
