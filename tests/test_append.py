@@ -19,7 +19,7 @@ from generator.outputs import search as search_module
 @pytest.fixture
 def appends(monkeypatch) -> list:
     """Big-site behaviour on a small site; records what each append_build returned."""
-    monkeypatch.setattr(conftest, "TUNING", Tuning(append_above=0, check_beside=0))
+    monkeypatch.setattr(conftest, "TUNING", Tuning(check_beside=0))
     results = []
     real = append_module.append_build
 

@@ -1,7 +1,7 @@
 """The sizes at which a build changes how it works, in one object.
 
 None of them changes what a build writes, only how: a second process, runs of
-pages by age, the site index kept for the short path. Tests pass a Tuning of
+pages by age, how many files the short path takes. Tests pass a Tuning of
 small numbers to take every big-site way on a small site.
 """
 
@@ -12,9 +12,6 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Tuning:
-    # Published articles above which a build keeps the site index, so that the next
-    # build that only publishes or edits takes the short path (append.py).
-    append_above: int = 0
     # New or edited files above which the short path leaves a build to the full one.
     append_max_new: int = 20
     # Output files above which a process of its own checks them beside the build.
@@ -29,4 +26,4 @@ class Tuning:
     @classmethod
     def all_big(cls) -> Tuning:
         """Every big-site way taken whatever the site's size."""
-        return cls(append_above=0, check_beside=0, copies_beside=0, runs_above=0)
+        return cls(check_beside=0, copies_beside=0, runs_above=0)

@@ -6,7 +6,6 @@ which bodies to render, which pages to render and which files to write.
 
 from __future__ import annotations
 
-import operator
 import os
 import time
 from collections.abc import Callable
@@ -167,7 +166,7 @@ def _build(options: BuildOptions, session: Session) -> BuildResult:
             remember_build(cache, fingerprint, moments, len(published))
             siteindex.save(cache, siteindex.make_index(
                 fingerprint, declared.context(), inputs.scan, model, sitemaps, unpublished)
-                if len(published) > options.tuning.append_above else None)
+                if published else None)
     finally:
         if check is not None:
             check.stop()
@@ -244,9 +243,9 @@ def related_lists(published: list[Article], cache: Cache) -> dict[str, tuple[Art
     return resolve_related(oldest_first, positions)
 
 
-def _common_prefix(first: list, second: list, same=operator.eq) -> int:
+def _common_prefix(first: list, second: list) -> int:
     for index, (one, other) in enumerate(zip(first, second, strict=False)):
-        if not same(one, other):
+        if one != other:
             return index
     return min(len(first), len(second))
 

@@ -29,28 +29,20 @@ def with_entries(config: Config, authors: dict[str, Author],
                  problems: list[Problem]) -> list[Article]:
     """The articles, live ones with their entries (newest first) and open or closed at
     `now`; entry files without a live article are problems."""
-    grouped: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for rel, size, stamp in scan:
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for rel, _, _ in scan:
         if is_live_entry(rel):
-            grouped[article_of(rel)].append((rel, f"{size}:{stamp}"))
+            grouped[article_of(rel)].append(rel)
     if not grouped and not any(a.live is not None for a in articles):
         return articles
-    parsed: dict = {}
-    made: dict = {}
     known = {a.source: a for a in articles}
     for owner, files in sorted(grouped.items()):
         article = known.get(owner)
         if article is None or article.live is None:
-            problems.append(_orphan(owner, files[0][0], article is not None))
-    result = []
-    for article in articles:
-        if article.live is not None:
-            article = _attach(config, authors, article, grouped.get(article.source, []), now,
-                              parsed, made, problems)
-        result.append(article)
-    for rel in set(parsed) - {rel for files in grouped.values() for rel, _ in files}:
-        del parsed[rel]
-    return result
+            problems.append(_orphan(owner, files[0], article is not None))
+    return [article if article.live is None else _attach(
+        config, authors, article, grouped.get(article.source, []), now, problems)
+        for article in articles]
 
 
 def next_change(articles: list[Article], now: datetime) -> list[datetime]:
@@ -67,35 +59,23 @@ def _orphan(owner: str, first: str, exists: bool) -> Problem:
                    "or invalid")
 
 
-def _attach(config: Config, authors: dict[str, Author], article: Article,
-            files: list[tuple[str, str]], now: datetime, parsed: dict, made: dict,
-            problems: list[Problem]) -> Article:
+def _attach(config: Config, authors: dict[str, Author], article: Article, files: list[str],
+            now: datetime, problems: list[Problem]) -> Article:
     is_open = article.live.open and (article.live.end is None or article.live.end > now)
-    stamps = tuple(files)
-    held = made.get(article.source)
-    if held is not None and held[0] is article and held[1] == stamps and held[2] == is_open \
-            and all(rel in parsed for rel, _ in files):
-        return held[3]
-    entries = []
-    for rel, stamp in files:
-        found = parsed.get(rel)
-        if found is None or found[0] != stamp:
-            found = parsed[rel] = (stamp, _read_entry(config, authors, article, rel))
-        if isinstance(found[1], list):
-            problems.extend(found[1])
-            del parsed[rel]  # problems are reported again on the next build
-        else:
-            problems.extend(found[1].warnings)
-            entries.append(found[1])
-    entries.sort(key=lambda e: (e.time, e.source), reverse=True)
     digest = hashlib.blake2b(str(is_open).encode(), digest_size=12)
-    for rel, _ in files:
-        entry = parsed.get(rel)
-        digest.update(f"\0{rel}\0{entry[1].digest if entry else ''}".encode())
+    entries = []
+    for rel in files:
+        found = _read_entry(config, authors, article, rel)
+        if isinstance(found, list):
+            problems.extend(found)
+            digest.update(f"\0{rel}\0".encode())
+            continue
+        problems.extend(found.warnings)
+        entries.append(found)
+        digest.update(f"\0{rel}\0{found.digest}".encode())
+    entries.sort(key=lambda e: (e.time, e.source), reverse=True)
     live = Live(is_open, article.live.end, tuple(e.entry for e in entries), digest.hexdigest())
-    result = replace(article, live=live)
-    made[article.source] = (article, stamps, is_open, result)
-    return result
+    return replace(article, live=live)
 
 
 class _Parsed:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.core.errors import Problem
@@ -49,9 +49,9 @@ class Known:
     """The inputs as the session's last build read them; see Session.site_inputs."""
 
     context: tuple | None = None
-    stamps: Stamps | None = None
+    stamps: Stamps | None = None  # the content scan, as a dict the watcher's paths update
     linked: bool | None = None  # whether content/ holds links; asked when needed
-    inputs: SiteInputs | None = None
+    inputs: SiteInputs | None = None  # the rest, with an empty scan
 
 
 class Session:
@@ -125,15 +125,13 @@ class Session:
             self.read_all = True
             inputs = read()
             stamps = {rel: (size, mtime) for rel, size, mtime in inputs.scan}
-            self.known = Known(context, stamps, _holds_links(site_dir), inputs)
+            self.known = Known(context, stamps, _holds_links(site_dir), replace(inputs, scan=[]))
             self.full = False
             return inputs
         self.pending.clear()
         known = self.known
         scan = sorted((rel, size, mtime) for rel, (size, mtime) in known.stamps.items())
-        inputs = known.inputs
-        return SiteInputs(scan, inputs.static, inputs.static_keys, inputs.templates,
-                          inputs.problems)
+        return replace(known.inputs, scan=scan)
 
     def _trusts(self, context: tuple, site_dir: Path) -> bool:
         known = self.known

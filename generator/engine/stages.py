@@ -48,8 +48,8 @@ class BuildOptions:
     cache_dir: Path | None = None
     workers: int | None = None  # processes for big batches; None: as many as pay off
     progress: Progress = field(default=lambda stage, done, total: None)
-    # A watching process (serve, build --watch) or a test run passes one Korean analyser
-    # to its builds, so the dictionary is loaded once per build at most.
+    # A test run passes one Korean analyser to its many builds, so that the dictionary
+    # is loaded once and each word analysed once; a build without one makes its own.
     analyser: korean.Analyser | None = None
     # `build --watch` and `serve` keep a session between builds and name the paths that
     # changed since the last one; without both, every input is read again.
@@ -110,7 +110,7 @@ def page_renderer(model, assets: Assets, cache_folder: Path) -> RenderPage:
     compiled_dir.mkdir(parents=True, exist_ok=True)
     env = render.make_environment(model.config, assets,
                                   jinja2.FileSystemBytecodeCache(str(compiled_dir)))
-    return partial(pages.render_plan, env, model, sitemap_urls={})
+    return partial(pages.render_plan, env, model)
 
 
 @functools.cache

@@ -163,12 +163,8 @@ def links_reach(listing: Listing, page: ListingPage) -> int:
     return last if page.number is None else min(last, page.number + NEARBY_PAGES)
 
 
-def render_plan(env, model: SiteModel, plan: PagePlan, body_html,
-                sitemap_urls: dict | None = None) -> str:
-    """Render one planned page; `body_html(article)` fetches an article's body.
-
-    `sitemap_urls` keeps sitemap entries rendered for an earlier build of the same config.
-    """
+def render_plan(env, model: SiteModel, plan: PagePlan, body_html) -> str:
+    """Render one planned page; `body_html(article)` fetches an article's body."""
     if plan.kind == "article":
         return render.render_article(env, model, plan.article, body_html(plan.article))
     if plan.kind in ("listing", "corrections"):
@@ -186,7 +182,7 @@ def render_plan(env, model: SiteModel, plan: PagePlan, body_html,
     if plan.kind == "feed":
         return feeds.render_feed(model, plan.subject, body_html)
     if plan.kind == "sitemap":
-        return sitemap.render_sitemap(model, plan.subject, sitemap_urls)
+        return sitemap.render_sitemap(model, plan.subject)
     if plan.kind == "redirect":
         return redirects.render_redirect(model, plan.subject)
     if plan.kind == "legacy":

@@ -151,25 +151,15 @@ def subject_key(subject) -> str:
     return hashlib.blake2b("\0".join(parts).encode(), digest_size=12).hexdigest()
 
 
-def render_sitemap(model: SiteModel, subject, known: dict[Entry, str] | None = None) -> str:
-    """The text of a sitemap part, the index, the news sitemap or robots.txt.
-
-    `known` holds <url> elements of entries rendered before with the same config
-    (the preview keeps one): an edit changes one entry of a 10,000-entry part.
-    """
+def render_sitemap(model: SiteModel, subject) -> str:
+    """The text of a sitemap part, the index, the news sitemap or robots.txt."""
     if isinstance(subject, Robots):
         return render_robots(model, subject)
     if isinstance(subject, SitemapIndex):
         return _render_index(model, subject)
     if subject.news:
         return _render_news(model, subject.news)
-    known = {} if known is None else known
-    urls = []
-    for entry in subject.entries:
-        url = known.get(entry)
-        if url is None:
-            url = known[entry] = _render_url(model, entry)
-        urls.append(url)
+    urls = [_render_url(model, entry) for entry in subject.entries]
     attrs = [("xmlns", SITEMAP_NS), ("xmlns:image", IMAGE_NS)]
     return x.document(x.parent("urlset", urls, attrs))
 

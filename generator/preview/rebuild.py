@@ -19,7 +19,6 @@ from generator.core.objects import BuildResult
 from generator.engine.apart import build_apart
 from generator.engine.build import BuildOptions
 from generator.engine.session import Session
-from generator.outputs import korean
 from generator.preview.alarm import Alarm, site_timezone
 from generator.preview.watch import Watcher, describe
 
@@ -30,8 +29,7 @@ Log = Callable[[str], None]  # one line
 def watch_builds(options: BuildOptions, report: Report, log: Log) -> None:
     """Build, then rebuild on each change until interrupted (KeyboardInterrupt)."""
     watcher = Watcher(options.site_dir)
-    analyser = korean.Analyser()  # remembers the words it analysed
-    options = replace(options, analyser=analyser, session=Session())
+    options = replace(options, session=Session())
     alarm = Alarm(site_timezone(options.site_dir))
     watcher.start()  # before the first build: a save made during it is not lost
     try:
@@ -46,7 +44,6 @@ def watch_builds(options: BuildOptions, report: Report, log: Log) -> None:
                 alarm.set(result, alarm.now())
     finally:
         watcher.stop()
-        analyser.close()
 
 
 def _build_once(options: BuildOptions, reason: str, report: Report,

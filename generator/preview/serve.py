@@ -27,7 +27,6 @@ from generator.core.objects import BuildResult
 from generator.engine.apart import build_apart
 from generator.engine.build import CACHE_DIR, BuildOptions
 from generator.engine.session import Session
-from generator.outputs import korean
 from generator.preview.alarm import Alarm, site_timezone
 from generator.preview.livereload import PreviewNotes
 from generator.preview.preview_http import PreviewHandler
@@ -173,7 +172,6 @@ class PreviewServer:
         self.port = self.httpd.server_address[1]
         self.address = f"http://{_url_host(options.host)}:{self.port}"
         self.watcher = Watcher(options.site_dir)
-        self.analyser = korean.Analyser()  # remembers the words it analysed
         self.session = Session()  # what a rebuild after one save need not read again
         self._builder = threading.Thread(target=self._build_loop, name="newsgen-build",
                                          daemon=True)
@@ -206,7 +204,6 @@ class PreviewServer:
         if self._http.is_alive():
             self.httpd.shutdown()
         self.httpd.server_close()
-        self.analyser.close()  # a build still analysing stops at its next request
         if self._builder.is_alive():
             self._builder.join(timeout=2)
 
@@ -255,7 +252,7 @@ class PreviewServer:
     def _build_options(self, paths: frozenset[str] | None) -> BuildOptions:
         return BuildOptions(site_dir=self.options.site_dir, output_dir=self.root,
                             drafts=self.options.drafts, future=self.options.future,
-                            cache_dir=self.cache_dir, analyser=self.analyser,
+                            cache_dir=self.cache_dir,
                             session=self.session, changed=paths, waiting=self._say_waiting)
 
     def _say_waiting(self) -> None:
