@@ -517,3 +517,28 @@ def test_a_failed_parallel_render_stops_the_search_beside_it(make_site, besides)
 
 
 
+
+
+def test_a_failed_check_beside_the_build_is_made_again_in_the_build(make_site, monkeypatch):
+    """The process checking output/ beside a big build dies: the build looks itself and
+    still writes only the file changed by hand."""
+    site = make_site(newsroom())
+    build_site(site)
+    monkeypatch.setattr(conftest, "TUNING", Tuning(check_beside=0))
+
+    class Failing:
+        def __init__(self, job):
+            pass
+
+        def result(self):
+            raise RuntimeError("a build worker stopped unexpectedly")
+
+        def stop(self):
+            pass
+
+    monkeypatch.setattr(outputcheck, "Beside", Failing)
+    page = site / "output/local/2026/10/05/a04/index.html"
+    original = page.read_bytes()
+    page.write_bytes(b"changed by hand")
+    result = build_site(site)
+    assert (result.written, page.read_bytes()) == (1, original)

@@ -11,7 +11,7 @@ beside the build from its start, while the build reads its inputs.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 
@@ -20,87 +20,44 @@ from generator.engine.parallel import Beside
 from generator.engine.stages import BuildOptions
 
 
-def output_check(cache: Cache, options: BuildOptions, trusted: bool):
-    """What finds the files output/ no longer holds as the last build left them: no
-    look when output/'s lock says this watching session's last build left it
-    (`trusted`); on a big site a process beside the build from its start; else a
-    look when asked. None for a clean build, which trusts nothing there."""
+def output_check(cache: Cache, options: BuildOptions, trusted: bool) -> OutputCheck | None:
+    """What finds the files output/ no longer holds as the last build left them, or None
+    for a clean build, which trusts nothing there."""
     if options.clean:
         return None
-    if trusted:
-        return TrustedOutput(cache.manifest_count())
-    if cache.manifest_count() > options.tuning.check_beside:
-        return OutputCheck(cache.folder, options.output_dir)
-    return LookWhenAsked(cache, options.output_dir)
+    count = cache.manifest_count()
+    if trusted:  # output/'s lock says this watching session's last build left it
+        return OutputCheck(lambda: (count, []))
+    look = partial(changed_output, cache.folder, options.output_dir)
+    return OutputCheck(look, beside=count > options.tuning.check_beside)
 
 
-class LookWhenAsked:
-    """An OutputCheck's answer, found in this process when first asked."""
+class OutputCheck:
+    """How many files the last build's manifest lists, and those output/ no longer
+    holds as it left them: found by `look`, in a process beside the build from its
+    start when `beside` (a big site's output holds a few files per article, and each
+    takes a stat call), else in this process when first asked."""
 
-    def __init__(self, cache: Cache, output_dir: Path):
-        self.cache, self.output_dir = cache, output_dir
+    def __init__(self, look: Callable[[], tuple[int, list[str]]], beside: bool = False):
+        self.look = look
+        self.job = Beside(look) if beside else None
         self.answer: tuple[int, set[str]] | None = None
 
     def result(self) -> tuple[int, set[str]]:
         if self.answer is None:
-            stamps = self.cache.output_stamps()
-            self.answer = (len(stamps), set(files_not_as_left(stamps, self.output_dir)))
+            try:
+                count, changed = self.job.result() if self.job else self.look()
+            except Exception:  # noqa: BLE001 - the process beside failed: look here
+                count, changed = self.look()
+            self.answer = (count, set(changed))
         return self.answer
 
     def changed(self) -> set[str]:
         return self.result()[1]
 
     def stop(self) -> None:
-        pass
-
-
-class TrustedOutput:
-    """An OutputCheck's answer for output/ as this session's last build left it."""
-
-    def __init__(self, count: int):
-        self.count = count
-
-    def result(self) -> tuple[int, set[str]]:
-        return self.count, set()
-
-    def changed(self) -> set[str]:
-        return set()
-
-    def stop(self) -> None:
-        pass
-
-
-class OutputCheck:
-    """The files of the last build's manifest that output/ no longer holds as it left
-    them, found by a process beside the build from its start.
-
-    A big site's output holds a few files per article; checking each with a stat
-    call runs beside the reading of the site's inputs instead of before it.
-    """
-
-    def __init__(self, cache_folder: Path, output_dir: Path):
-        self.job = Beside(partial(changed_output, cache_folder, output_dir))
-        self.answer: tuple[int, set[str]] | None = None
-        self.asked = False
-
-    def result(self) -> tuple[int, set[str]] | None:
-        """How many files the manifest lists and which changed; None if the check failed
-        (each file is then checked by the build itself, as always)."""
-        if not self.asked:
-            self.asked = True
-            try:
-                count, changed = self.job.result()
-                self.answer = (count, set(changed))
-            except Exception:  # noqa: BLE001 - see the docstring
-                self.answer = None
-        return self.answer
-
-    def changed(self) -> set[str] | None:
-        answer = self.result()
-        return None if answer is None else answer[1]
-
-    def stop(self) -> None:
-        self.job.stop()
+        if self.job is not None:
+            self.job.stop()
 
 
 def changed_output(cache_folder: Path, output_dir: Path) -> tuple[int, list[str]]:
