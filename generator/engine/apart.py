@@ -17,12 +17,9 @@ to the build.
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import os
-import pickle
-import select
 import signal
-import time
-import traceback
 
 from generator.core.errors import BuildFailed, BuildStopped, NewsgenError
 from generator.core.objects import BuildResult
@@ -49,86 +46,67 @@ def build_apart(options: BuildOptions) -> BuildResult:
     assert session is not None, "a build apart serves a watching session"
     session.note(None if options.clean else options.changed)  # kept if the build dies
     parent = os.getpid()
-    reader, writer = os.pipe()
+    reader, writer = multiprocessing.Pipe(duplex=False)
     pid = os.fork()
     if pid == 0:  # the build's process: it never returns from here
-        os.close(reader)
+        reader.close()
         _run_child(options, writer, parent)
-    os.close(writer)
+    writer.close()
     try:
         try:
-            answer = _read_answer(reader)
+            answer = _answer(reader)
         except KeyboardInterrupt:
             answer = _stopped_answer(pid, reader)
     finally:
-        os.close(reader)
+        reader.close()
         _reap(pid)
     return _outcome(answer, session)
 
 
-def _run_child(options: BuildOptions, writer: int, parent: int) -> None:
+def _run_child(options: BuildOptions, writer, parent: int) -> None:
     parallel.tie_to_parent_death(parent)
     try:
         answer = _build_here(options)
         for stop in (signal.SIGINT, signal.SIGTERM):  # it is done: the answer must go out
             signal.signal(stop, signal.SIG_IGN)
-        data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-        with os.fdopen(writer, "wb") as pipe:
-            pipe.write(data)
+        writer.send(answer)
     finally:
         os._exit(0)  # noqa: SLF001 - the parent's exit handlers are not this process's
 
 
 def _build_here(options: BuildOptions) -> tuple:
-    """What happened, as a message the watching process turns back into the outcome."""
-    session = options.session
+    """(kind, what, the session's report): what the watching process turns back into
+    the outcome. build() has made the session forget what a failure may have spoilt."""
     try:
-        result = build(options)
-        return "done", result, _state(session)
-    except BuildFailed as failure:
-        return "failed", failure.problems, _state(session)
+        message = "done", build(options)
     except BuildStopped as stop:
-        return "stopped", stop.output_changed, None
-    except (NewsgenError, OSError) as error:
-        return "error", error, _state(session)
-    except BaseException:  # noqa: BLE001 - the watching process must hear of any failure
-        return "crashed", traceback.format_exc(), None
+        message = "stopped", stop.output_changed
+    except BaseException as error:  # noqa: BLE001 - the watching process must hear of it
+        message = parallel.failure_message(error, "the build")
+    return (*message, options.session.report())
 
 
-def _state(session) -> tuple:
-    return session.report()
-
-
-def _read_answer(reader: int, deadline: float | None = None) -> tuple:
-    """The build's message; None if `deadline` (a monotonic time) passed first."""
-    chunks = []
-    while True:
-        if deadline is not None:
-            ready, _, _ = select.select([reader], [], [], max(0.0, deadline - time.monotonic()))
-            if not ready:
-                return None
-        chunk = os.read(reader, 1 << 20)
-        if not chunk:
-            break
-        chunks.append(chunk)
-    if not chunks:
-        return "crashed", ("its process ended without an answer (killed, perhaps for "
-                           "lack of memory); output/ is as the last good build left it"), None
+def _answer(reader, seconds: float | None = None) -> tuple | None:
+    """The build's message; None if it did not come within `seconds`."""
+    if not reader.poll(seconds):
+        return None
     try:
-        return pickle.loads(b"".join(chunks))  # noqa: S301 - our own fork's bytes
-    except Exception:  # noqa: BLE001 - cut short: the build ended as it was writing
-        return "crashed", "the build's answer was cut short", None
+        return reader.recv()
+    except (EOFError, OSError):
+        return "error", BuildCrashed(
+            "the build's process ended without an answer (killed, perhaps for lack of "
+            "memory); output/ is as the last good build left it"), None
 
 
-def _stopped_answer(pid: int, reader: int) -> tuple:
+def _stopped_answer(pid: int, reader) -> tuple:
     """Ctrl-C or `kill` stopped the watching process: pass it on to the build (Ctrl-C
     reached it already, and it answers at once), and take its answer, or end it
     after STOP_SECONDS."""
-    answer = _read_answer(reader, time.monotonic() + HEARD_SECONDS)
+    answer = _answer(reader, HEARD_SECONDS)
     if answer is None:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
-        answer = _read_answer(reader, time.monotonic() + STOP_SECONDS)
+        answer = _answer(reader, STOP_SECONDS)
     if answer is None or answer[0] != "stopped":
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
@@ -140,18 +118,18 @@ def _stopped_answer(pid: int, reader: int) -> tuple:
 def _outcome(answer: tuple, session) -> BuildResult:
     kind, value, state = answer
     if state is None:
-        session.forget()  # the build stopped part way: read and check everything again
+        session.forget()  # the build ended part way: read and check everything again
     else:
         session.adopt(state)
     if kind == "done":
         return value
-    if kind == "failed":
-        raise BuildFailed(value)
     if kind == "stopped":
         raise BuildStopped(output_changed=value)
-    if kind == "error":
+    if kind == "problems":
+        raise BuildFailed(value)
+    if isinstance(value, (NewsgenError, OSError)):
         raise value
-    raise BuildCrashed(f"the build ended unexpectedly: {value}")
+    raise BuildCrashed(str(value))  # a bug: its traceback
 
 
 def _reap(pid: int) -> None:

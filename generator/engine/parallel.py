@@ -233,12 +233,19 @@ def _results(work, part) -> Iterator[tuple]:
         yield "done", None
     except GeneratorExit:
         raise
-    except BuildFailed as failure:  # its problems travel; the exception would not rebuild
-        yield "problems", failure.problems
-    except (NewsgenError, OSError) as error:  # a full disk is the user's to fix, not a bug
-        yield "error", error
-    except BaseException:  # noqa: B036 - the parent must hear about any failure
-        yield "error", RuntimeError("a build worker failed:\n" + traceback.format_exc())
+    except BaseException as error:  # noqa: B036 - the parent must hear about any failure
+        yield failure_message(error)
+
+
+def failure_message(error: BaseException, who: str = "a build worker") -> tuple[str, object]:
+    """How a forked process tells its parent of the error it is handling: the users'
+    problems (the exception would not rebuild), an error of theirs as it was (a full
+    disk is theirs to fix, not a bug), anything else as its traceback."""
+    if isinstance(error, BuildFailed):
+        return "problems", error.problems
+    if isinstance(error, (NewsgenError, OSError)):
+        return "error", error
+    return "error", RuntimeError(f"{who} failed:\n" + traceback.format_exc())
 
 
 def _tie_to_parent(parent: int) -> None:
