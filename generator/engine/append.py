@@ -110,32 +110,23 @@ def append_build(options: BuildOptions, config: Config, data, inputs: SiteInputs
     if entry_files:  # only live pages' entries: an edit of their articles' coverage
         found = None if len(entry_files) < len(added) + len(modified) else _live_edits(
             config, data, cache, entry_files, inputs.scan, index, now)
-        return _plan_and_write(config, data, cache, index, found, now, last, changed_output,
-                               (options, inputs, declared))
-    count = len(index.order)
-    too_many = len(added) + len(modified) > options.tuning.append_max_new
-    if bool(added) == bool(modified) or too_many or (
-            config.search and search.base_end(count + len(added)) != search.base_end(count)):
-        return None  # only new files, or only edited ones
-    found = _new_articles(config, data, cache, added, index, now, options) if added else \
-        _edited_articles(config, data, cache, modified, index, now, options)
-    return _plan_and_write(config, data, cache, index, found, now, last, changed_output,
-                           (options, inputs, declared))
-
-
-def _plan_and_write(config: Config, data, cache: Cache, index, found: _Found | None,
-                    now: datetime, last: LastBuild,
-                    changed_output: Callable[[], set[str] | None], writing: tuple) -> tuple | None:
-    if found is None:
-        return None
-    plan = _Plan.make(config, data, cache, index, found, now, last)
+    else:
+        count = len(index.order)
+        too_many = len(added) + len(modified) > options.tuning.append_max_new
+        if bool(added) == bool(modified) or too_many or (
+                config.search and search.base_end(count + len(added)) != search.base_end(count)):
+            return None  # only new files, or only edited ones
+        found = _new_articles(config, data, cache, added, index, now, options) if added else \
+            _edited_articles(config, data, cache, modified, index, now, options)
+    plan = None if found is None else _Plan.make(config, data, cache, index, found, now, last,
+                                                 inputs.scan)
     if plan is None:
         return None
     changed = changed_output()
     if changed is None or changed:
         return None  # output/ is not as the last build left it: the full build mends it
     try:
-        return plan.write(*writing)
+        return plan.write(options, inputs, declared)
     except _Declined:
         return None
 
@@ -167,14 +158,25 @@ def _live_edits(config: Config, data, cache: Cache, files: list, scan: list, ind
     articles = [rebuild(rows[owner]) if owner in rows else None for owner in owners]
     if None in articles or any(a.live is None for a in articles):
         return None
+    shown = _with_entries(config, data, articles, scan, now)
+    if shown is None:
+        return None
+    return _Found([], [], len(files), {positions[a.source]: a for a in shown},
+                  stamps={rel: (size, stamp) for rel, size, stamp in files})
+
+
+def _with_entries(config: Config, data, articles: list[Article], scan: list,
+                  now: datetime) -> list[Article] | None:
+    """The articles as the full build makes them, live pages with their entries (records
+    hold none); None if an entry has problems, which the full build reports."""
+    owners = {a.source for a in articles if a.live is not None}
+    if not owners:
+        return articles
     problems: list = []
     their_entries = [f for f in scan if is_live_entry(f[0]) and article_of(f[0]) in owners]
     shown = live.with_entries(config, dict(data.authors), articles, their_entries, now,
                               problems)
-    if problems:
-        return None
-    return _Found([], [], len(files), {positions[a.source]: a for a in shown},
-                  stamps={rel: (size, stamp) for rel, size, stamp in files})
+    return None if problems else shown
 
 
 def _edited_articles(config: Config, data, cache: Cache, modified: list, index, now: datetime,
@@ -291,7 +293,7 @@ class _Plan:
 
     @classmethod
     def make(cls, config: Config, data, cache: Cache, index, found: _Found, now: datetime,
-             last: LastBuild) -> _Plan | None:
+             last: LastBuild, scan: list) -> _Plan | None:
         wanted = _Wanted(config, index, found, now)
         if not wanted.find(cache):
             return None
@@ -299,18 +301,18 @@ class _Plan:
         context, rows = articlestore.kept_rows(cache, config, data.digest, [
             *(index.order[p] for p in shown), *(a.source for a in found.articles)])
         rebuild = articlestore.rebuilder(config, dict(data.authors))
-        old = {}
+        rebuilt = {}
         for position in shown:
             row = rows.get(index.order[position])
             article = rebuild(row) if row is not None else None
             if article is None:
                 return None
-            old[position] = found.edited.get(position, article)
-        # A live page whose related list names an edited article is rendered again, and
-        # its entries are not in the records this path reads: the full build shows them.
-        if any(old[position].live is not None for position in wanted.related
-               if position not in found.edited):
+            rebuilt[position] = article
+        made = _with_entries(config, data, list(rebuilt.values()), scan, now)
+        if made is None:
             return None
+        old = {position: found.edited.get(position, article)
+               for position, article in zip(rebuilt, made, strict=True)}
         return cls(config, data, cache, index, found, (now, last), (context, rows), old, wanted)
 
     def write(self, options: BuildOptions, inputs: SiteInputs,
