@@ -27,6 +27,8 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 
 build: $(STAMP)
 	$(BIN)/newsgen build
+	@echo "Its links start at the site's root: open it through a web server, not from disk:"
+	@echo "  make serve   (the live preview at http://127.0.0.1:8000/)"
 
 serve: $(STAMP)
 	$(BIN)/newsgen serve
