@@ -22,6 +22,7 @@ from conftest import FIXED_NOW, SHARED_ANALYSER, article_text, build_site, jpeg_
 from generator.core.errors import BuildFailed
 from generator.core.tuning import Tuning
 from generator.engine import build as build_module
+from generator.engine import writing
 from generator.engine import outputcheck, stages
 from generator.engine.output import lock_path
 from generator.engine.parallel import Beside, split_in_runs
@@ -120,7 +121,7 @@ def test_incremental_builds_match_clean_builds_after_every_change(make_site, tmp
 def besides(monkeypatch) -> list:
     """The jobs the build runs beside its render workers."""
     made = []
-    for module in (build_module, outputcheck):
+    for module in (writing, outputcheck):
         monkeypatch.setattr(module, "Beside", lambda job: made.append(job) or Beside(job))
     return made
 

@@ -27,18 +27,17 @@ taught that field. The output is the same either way.
 
 from __future__ import annotations
 
-import os
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import fields, replace
 from datetime import datetime
+from functools import partial
 from itertools import islice
 from operator import attrgetter
-from types import MappingProxyType
 from typing import NamedTuple
 
 from generator.core.inputs import BuildInputs
-from generator.core.objects import Article, Config, Listing, SiteModel, SourceEntry
+from generator.core.objects import Article, Config, SiteModel, SourceEntry
 from generator.engine import articlestore, indexing, live, publishlog, siteindex
 from generator.engine.cache import Cache
 from generator.engine.changes import Changes, LastBuild
@@ -53,23 +52,19 @@ from generator.engine.stages import (
     BuildOptions,
     make_one_article,
     page_renderer,
-    render_pages,
-    stamp_written,
     static_key,
 )
+from generator.engine.writing import Held, Valid, write_files
 from generator.model.schedule import NEWS_WINDOW, Moment, unpublished_rows, upcoming
 from generator.model.site import (
     NEARBY_PAGES,
     RELATED_COUNT,
     RELATED_WINDOW,
-    archive_page,
+    ListingPart,
     archive_page_span,
     archive_pages,
+    build_site_model,
     check_unique_urls,
-    listing_heading,
-    newest_pages,
-    page_births,
-    page_spans,
     related_positions,
     reserved_owners,
     resolve_related,
@@ -80,14 +75,10 @@ from generator.outputs import korean, pages, search
 from generator.outputs.sitemap import (
     NEWS_LIMIT,
     NEWS_URL,
-    Entry,
+    KeptSitemap,
     UrlSet,
-    article_entry,
-    front_entry,
-    home_entry,
     news_articles,
-    page_entries,
-    sitemap_files,
+    plan_sitemaps,
 )
 from generator.render import templates as render
 from generator.render.assets import collect_assets
@@ -339,37 +330,32 @@ class _Plan:
             options, inputs, declared.fingerprint())
 
     def _model(self, new: list[Article], old: dict[int, Article]) -> SiteModel:
-        config = self.config
         newest_first = new + [old[p] for p in sorted(old)]
-        by_section = {s.slug: tuple(a for a in newest_first if a.section.slug == s.slug)
-                      for s in config.sections}
-        listings = tuple(self._listing(slot, new, old) for slot in self.positions)
         oldest_first = newest_first[::-1]
         ranked = related_positions(oldest_first, [()] * len(old))
         related = resolve_related(oldest_first, ranked, start=len(old))
         related.update((old[p].url, tuple(old[r] for r in ranked))
                        for p, ranked in self.wanted.related.items())
-        return SiteModel(config, tuple(newest_first), MappingProxyType(by_section), listings, (),
-                         MappingProxyType(dict(self.data.authors)), MappingProxyType(related),
-                         dict(self.data.values), self.now)
+        parts = [self._listing(slot, new, old) for slot in self.positions]
+        return build_site_model(self.config, newest_first, dict(self.data.authors),
+                                dict(self.data.values), self.now, related, parts)
 
-    def _listing(self, slot: str, new: list[Article], old: dict[int, Article]) -> Listing:
+    def _listing(self, slot: str, new: list[Article], old: dict[int, Article]) -> ListingPart:
+        """The listing's newest articles, the new ones among them, and the older pages
+        showing an edited article."""
         kind, key = slot.split(":", 1)
         joined = [a for a in new if _joins(a, kind, key)]
-        items = tuple(joined + [old[p] for p in self.positions[slot]])
         before = self.index.totals.get(slot, 0)
-        title, url = _listing_heading(self.config, self.data, self.index, new, kind, key)
-        size = self.config.page_size
-        total = before + len(joined)
-        first = _first_page(before, len(joined), size)
-        front, *newest = newest_pages(url, items, size, total, first)
-        last = archive_pages(total, size)
-        spans = page_spans(items, size, total, last)
-        spans.update((number, (old[oldest].date, old[newest].date))
-                     for number, (oldest, newest) in self.wanted.bounds.get(slot, {}).items())
-        deep = [archive_page(url, number, tuple(old[p] for p in shown), last, spans)
-                for number, shown in sorted(self.wanted.deep.get(slot, {}).items())]
-        return Listing(kind, key, title, url, (front, *deep, *newest), total)
+        spans = {number: (old[oldest].date, old[newest].date)
+                 for number, (oldest, newest) in self.wanted.bounds.get(slot, {}).items()}
+        deep = {number: tuple(old[p] for p in shown)
+                for number, shown in self.wanted.deep.get(slot, {}).items()}
+        return ListingPart(kind, key, _listing_name(self.config, self.data, self.index, new,
+                                                    kind, key),
+                           tuple(joined + [old[p] for p in self.positions[slot]]),
+                           before + len(joined), _first_page(before, len(joined),
+                                                             self.config.page_size),
+                           deep, spans)
 
 
 def _joins(article: Article, kind: str, key: str) -> bool:
@@ -391,18 +377,15 @@ def _needed(before: int, joined: int, size: int) -> int:
     return min(before, total - (lowest - 1) * size - joined)
 
 
-def _listing_heading(config: Config, data, index, new: list[Article], kind: str,
-                     key: str) -> tuple[str, str]:
-    """As the full build titles the listing: a tag by the spelling of its oldest use (an
+def _listing_name(config: Config, data, index, new: list[Article], kind: str, key: str) -> str:
+    """As the full build names the listing: a tag by the spelling of its oldest use (an
     old one's, else the oldest new one's)."""
     if kind == "section":
-        name = config.section(key).name
-    elif kind == "tag":
-        name = index.tag_names.get(key) or next(
+        return config.section(key).name
+    if kind == "tag":
+        return index.tag_names.get(key) or next(
             t.name for a in reversed(new) for t in a.tags if t.slug == key)
-    else:
-        name = data.authors[key].name if kind == "author" else ""
-    return listing_heading(config, kind, key, name)
+    return data.authors[key].name if kind == "author" else ""
 
 
 class _Wanted:
@@ -605,33 +588,12 @@ class _Writer:
 
     def write(self, options: BuildOptions, inputs: SiteInputs, fingerprint: str) -> tuple:
         subjects, fronts = self._sitemaps()
-        planned = [(relative_file(p.url), p) for p in self._pages(subjects)]
-        expected = {rel: f"{self.global_key}:{p.key}" for rel, p in planned}
-        copies = self._new_image_files()
-        held = self.cache.keys_at([*expected, *copies])
-        todo = [(rel, p) for rel, p in planned if held.get(rel) != expected[rel]]
-        copies = {rel: key for rel, key in copies.items() if held.get(rel) != key}
-        writer = OutputWriter(options.output_dir)
+        held = Held(self.cache, set(), whole=False)
         render_page = page_renderer(self.model, self.assets, self.cache.folder)
-        try:
-            writer.adopt(render_pages(self.model, todo, self.cache.folder, writer, options,
-                                      render_page))
-            writer.adopt([rel for rel in copies
-                          if writer.stage_copy(rel, self.assets.images.verified(
-                              rel, self.assets.files[rel]))])
-            searched = self._search(writer, options.analyser)
-            written = len(writer.staged)
-            forget_last_build(self.cache)  # output/ is about to change
-            writer.commit(self.deleted)
-        except BaseException:
-            writer.discard()
-            raise
-        expected.update(copies)
-        expected.update((rel, found.key) for rel, found in searched.items())
-        touched = [rel for rel, _ in todo] + list(copies) + [
-            rel for rel, found in searched.items() if found.made]
-        self.cache.save_manifest(stamp_written(f"{options.output_dir}{os.sep}", expected, touched),
-                                 self.deleted)
+        forget_last_build(self.cache)  # output/ is about to change
+        written = write_files(options, self.cache, held, self._pages(subjects), self.global_key,
+                              self._new_image_files(), self.assets, render_page, self.model,
+                              partial(self._search, analyser=options.analyser))
         self._remember(inputs, fingerprint, subjects, fronts)
         if publishlog.wanted(options):
             revised = self.plan.found.revised
@@ -639,57 +601,32 @@ class _Writer:
                 *((publishlog.PUBLISHED, a, a.url) for a in self.new),
                 *((publishlog.UPDATED, a, a.url) for a in self.edited.values()
                   if a.source in revised)])
-        total = self.cache.manifest_count()
-        return (len(self.plan.index.order) + len(self.new), written, total - written,
-                len(self.deleted), self.plan.found.parsed, len(todo), self.moments,
+        return (len(self.plan.index.order) + len(self.new), written.written, written.unchanged,
+                written.deleted, self.plan.found.parsed, written.rendered, self.moments,
                 self.unpublished)
 
     def _pages(self, subjects: list) -> list[pages.PagePlan]:
-        model = self.model
-        shared = pages.shared_key(model)
-        planned = pages.fixed_plans(model, shared)
-        for listing in model.listings:
-            planned += pages.listing_plans(listing, shared)
         shown = self.new + [self.old[p] for p in self.plan.wanted.related]
-        planned += [pages.article_plan(a, model.related.get(a.url, ())) for a in shown]
-        planned += [pages.live_plan(a) for a in shown if a.live is not None]
-        planned += pages.feed_plans(model)
-        return planned + [pages.sitemap_plan(subject) for subject in subjects]
+        return pages.plan_pages(self.model, pages.Reach(tuple(shown), tuple(subjects)))
 
     def _sitemaps(self) -> tuple[list, int]:
-        """The sitemap's files from its stored tail on, with the new articles' entries
-        (and the archive pages they start) before the listings' front pages; and how many
-        front pages end them."""
+        """The sitemap's files from its stored tail on, with the new articles' entries;
+        and how many front pages end them."""
         model, index = self.model, self.plan.index
         if self.edited:
             # An edit that keeps its dates and photo leaves the sitemap's bytes as they are.
             news = news_articles(model)
             return ([UrlSet(NEWS_URL, (), news)] if news else []), 0
         earlier, tail, fronts = index.sitemap
-        born: dict[str, list[str]] = {}
-        new = {id(a) for a in self.new}
-        for listing in model.listings:
-            for maker, url in page_births(listing, self.plan.config.page_size):
-                if id(maker) in new:
-                    born.setdefault(maker.url, []).append(url)
-        entries = [siteindex.entry_from(p) for p in tail]
-        for article in reversed(self.new):  # oldest first
-            entries.append(article_entry(article))
-            entries.extend(Entry(url) for url in sorted(born.get(article.url, ())))
-        fronts = self._fronts(fronts)
-        return sitemap_files(model, entries + fronts, self.plan.config.sitemap_limit,
-                             tuple(siteindex.entry_from(p) for p in earlier)), len(fronts)
-
-    def _fronts(self, stored: list) -> list[Entry]:
-        """Home's and every listing's front page entry, in the site model's listing order."""
-        config, model = self.plan.config, self.model
-        known = {plain[0]: siteindex.entry_from(plain) for plain in stored}
-        known.update((listing.url, front_entry(listing.pages[0])) for listing in model.listings)
-        tags = set(self.plan.index.tag_names) | {t.slug for a in self.new for t in a.tags}
-        urls = [f"/{s.slug}/" for s in config.sections] + ["/latest/"]
-        urls += [f"/tags/{slug}/" for slug in sorted(tags)]
-        urls += [author.url for _, author in sorted(self.plan.data.authors.items())]
-        return [home_entry(model), *page_entries(model), *(known[url] for url in urls)]
+        tags = set(index.tag_names) | {t.slug for a in self.new for t in a.tags}
+        order = [f"/{s.slug}/" for s in self.plan.config.sections] + ["/latest/"]
+        order += [f"/tags/{slug}/" for slug in sorted(tags)]
+        order += [author.url for _, author in sorted(self.plan.data.authors.items())]
+        kept = KeptSitemap(tuple(map(siteindex.entry_from, earlier)),
+                           tuple(map(siteindex.entry_from, tail)),
+                           {plain[0]: siteindex.entry_from(plain) for plain in fronts},
+                           tuple(order), tuple(self.new))
+        return plan_sitemaps(model, kept), 1 + len(model.pages) + len(order)
 
     def _new_image_files(self) -> dict[str, str]:
         """The new articles' lead-image variants, with their static keys."""
@@ -702,11 +639,13 @@ class _Writer:
                 found[rel] = static_key(self.assets.files[rel])
         return found
 
-    def _search(self, writer: OutputWriter, analyser: korean.Analyser | None) -> dict:
-        """The new doc files, recent/, the last sections/ block and meta.json."""
+    def _search(self, valid: Valid, writer: OutputWriter,
+                analyser: korean.Analyser | None) -> tuple[dict, list[str]]:
+        """The new doc files, recent/, the last sections/ block and meta.json; and the
+        base/ shards an edit emptied."""
         model, index, cache = self.model, self.plan.index, self.cache
         if not model.config.search:
-            return {}
+            return {}, []
         count, total = len(index.order), len(index.order) + len(self.new)
         version = cache.value(indexing.VERSION)
         if not isinstance(version, int):
@@ -718,7 +657,7 @@ class _Writer:
                 keys[rel] = cache.keys_at([rel]).get(rel)
             return keys[rel]
 
-        files = indexing.Files(lambda rel, key: last_key(rel) == key, writer.stage)
+        files = indexing.Files(valid, writer.stage)
         with indexing.analysing(analyser) as own:
             texts = indexing.TextSource(model, cache, BodyStore(model.config, cache), own)
             start = search.base_end(total)
@@ -739,7 +678,7 @@ class _Writer:
             version ^= indexing.file_mark(rel, last_key(rel))
         cache.put_value(indexing.VERSION, version)
         files.put_by_digest(indexing.meta_file(total, model, version))
-        return files.found
+        return files.found, self.deleted
 
     def _edited_docs(self, texts: indexing.TextSource, files: indexing.Files,
                      start: int) -> None:

@@ -31,14 +31,11 @@ from generator.engine.notices import site_notices
 from generator.engine.output import (
     OutputWriter,
     check_output_dir,
-    existing_files,
     finish_interrupted,
     output_lock,
-    relative_file,
 )
 from generator.engine.outputcheck import output_check
 from generator.engine.pagereading import read_pages
-from generator.engine.parallel import Beside, planned_workers
 from generator.engine.reading import read_settings
 from generator.engine.session import Session, SiteInputs
 from generator.engine.stages import (
@@ -47,11 +44,10 @@ from generator.engine.stages import (
     RenderPage,
     make_one_article,
     page_renderer,
-    render_pages,
-    stamp_written,
     static_key,
     static_keys_of,
 )
+from generator.engine.writing import Held, Valid, Written, write_files
 from generator.model.schedule import BANNER_ENDS, Moment, marks, unpublished_rows, upcoming
 from generator.model.site import (
     build_site_model,
@@ -271,96 +267,49 @@ def prepare_assets(config: Config, published: list[Article],
 def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions, global_key: str,
                assets: Assets, static_keys: dict[str, str], render_page: RenderPage,
                output_changes: Callable[[], set[str] | None] = lambda: None,
-               sitemaps: list | None = None) -> tuple[int, int, int, int]:
-    """Render what changed, stage files whose bytes differ, swap them into output/.
+               sitemaps: list | None = None) -> Written:
+    """Write the whole site's plan: render what changed, stage files whose bytes differ,
+    swap them into output/ and delete the files it does not plan.
 
     `output_changes()` names the files output/ no longer holds as the last build
     left them (see outputcheck.py), so tampered output is noticed; None for a
-    clean build, which writes every file. Returns the files written, unchanged
-    and deleted, and the pages rendered.
+    clean build, which writes every file. The sitemap files' contents are
+    appended to `sitemaps`.
     """
-    changed_files = output_changes()
-    manifest = {} if changed_files is None else cache.manifest(keys_only=True)
-    writer = OutputWriter(options.output_dir)
-    output_prefix = f"{options.output_dir}{os.sep}"
-    valid = _validator(manifest, changed_files)
-    expected, todo = _plan_files(model, global_key, valid, sitemaps)
-    touched = [rel for rel, _ in todo]
-    copies = [rel for rel, key in static_keys.items() if not valid(rel, key)]
-    copier = beside = None
-    try:
-        if len(copies) > options.tuning.copies_beside and \
-                planned_workers(len(todo), options.workers) > 1:
-            copier = Beside(partial(_stage_copies, writer, assets, copies))
-        if _search_beside(model, len(todo), options):
-            beside = Beside(partial(_stage_search_beside, model, cache.folder, valid, writer))
-        writer.adopt(render_pages(model, todo, cache.folder, writer, options, render_page))
-        copied = copier.result() if copier else _stage_copies(writer, assets, copies)
-        writer.adopt([rel for rel, staged in zip(copies, copied, strict=True) if staged])
-        expected.update(static_keys)
-        touched += copies
-        searched = beside.result() if beside else _stage_search(
-            model, bodies, options.analyser, valid, writer)
-        for rel, found in searched.items():
-            expected[rel] = found.key
-            if found.made:
-                touched.append(rel)
-        writer.adopt([rel for rel, found in searched.items() if found.staged])
-        previous = manifest.keys() if manifest else existing_files(options.output_dir)
-        deleted = sorted(set(previous) - expected.keys())
-        written = len(writer.staged)
-        writer.commit(deleted)
-    except BaseException:
-        for job in (copier, beside):
-            if job is not None:
-                job.stop()
-        writer.discard()
-        raise
-    changed = stamp_written(output_prefix, expected, touched)
-    cache.save_manifest(changed, deleted)
-    return written, len(expected) - written, len(deleted), len(todo)
+    planned = pages.plan_pages(model)
+    if sitemaps is not None:
+        sitemaps += [plan.subject for plan in planned if plan.kind == "sitemap"]
+    held = Held(cache, output_changes(), whole=True)
+    search = partial(_stage_search, model, bodies, options.analyser)
+    apart = partial(_stage_search_beside, model, cache.folder) \
+        if _search_apart(model, options) else None
+    return write_files(options, cache, held, planned, global_key, static_keys, assets,
+                       render_page, model, search, apart)
 
 
-def _plan_files(model, global_key: str, valid: Callable[[str, str], bool],
-                sitemaps: list | None = None) -> tuple[dict[str, str], list]:
-    """Every page's file and key, and the pages to render; the sitemap files' contents
-    are appended to `sitemaps`."""
-    expected: dict[str, str] = {}
-    todo: list[tuple[str, pages.PagePlan]] = []
-    for plan in pages.plan_pages(model):
-        rel = relative_file(plan.url)
-        expected[rel] = key = f"{global_key}:{plan.key}"
-        if not valid(rel, key):
-            todo.append((rel, plan))
-        if plan.kind == "sitemap" and sitemaps is not None:
-            sitemaps.append(plan.subject)
-    return expected, todo
+def _search_apart(model, options: BuildOptions) -> bool:
+    """Whether the search index may be made beside the render workers, in a process of
+    its own, rather than after them on one core (it is when the pages go to workers).
 
-
-def _search_beside(model, pages: int, options: BuildOptions) -> bool:
-    """Whether to make the search index beside the render workers, in a process of its
-    own, rather than after them on one core.
-
-    It pays when the pages go to workers. But the index process reads every
-    article, and so copies each of the parent's memory pages holding them: above
-    `tuning.search_beside_limit` articles that memory outweighs the time saved.
-    And a preview's analyser would not learn the words analysed there.
+    The index process reads every article, and so copies each of the parent's
+    memory pages holding them: above `tuning.search_beside_limit` articles that
+    memory outweighs the time saved. And a preview's analyser would not learn
+    the words analysed there.
     """
     return (model.config.search and len(model.articles) <= options.tuning.search_beside_limit
-            and options.analyser is None and planned_workers(pages, options.workers) > 1)
+            and options.analyser is None)
 
 
 def _stage_search(model, bodies: BodyStore, analyser: korean.Analyser | None,
-                  valid: Callable[[str, str], bool], writer: OutputWriter
-                  ) -> dict[str, SearchFile]:
+                  valid: Valid, writer: OutputWriter) -> tuple[dict[str, SearchFile], list]:
     """The search index's files, staged where their bytes changed."""
     if not model.config.search:
-        return {}
-    return indexing.index_files(model, bodies.cache, bodies, analyser, valid, writer.stage)
+        return {}, []
+    return indexing.index_files(model, bodies.cache, bodies, analyser, valid, writer.stage), []
 
 
-def _stage_search_beside(model, cache_folder: Path, valid: Callable[[str, str], bool],
-                         writer: OutputWriter) -> dict[str, SearchFile]:
+def _stage_search_beside(model, cache_folder: Path, valid: Valid,
+                         writer: OutputWriter) -> tuple[dict[str, SearchFile], list]:
     """_stage_search in a forked process: with a cache connection and an analyser of
     its own, as a render worker has."""
     cache = Cache(cache_folder)
@@ -368,27 +317,6 @@ def _stage_search_beside(model, cache_folder: Path, valid: Callable[[str, str], 
         return _stage_search(model, BodyStore(model.config, cache), None, valid, writer)
     finally:
         cache.close()
-
-
-def _stage_copies(writer: OutputWriter, assets: Assets, rels: list[str]) -> bytes:
-    """Stage copies of these static files; for each, 1 if output/ did not hold it as it is.
-
-    A cold build copies thousands of photos and their variants: a process of
-    their own copies them while the pages render, instead of after. Its answer
-    is a byte per file, so that it fits the pipe and the process can end before
-    the pages are done.
-    """
-    verified = assets.images.verified  # a cached image copy is checked before it is copied
-    return bytes(writer.stage_copy(rel, verified(rel, assets.files[rel])) for rel in rels)
-
-
-def _validator(manifest, changed: set[str] | None) -> Callable[[str, str], bool]:
-    """valid(file, key): the last build wrote this key's page there, and the file is
-    still as it was left (`changed`: the files found otherwise; None: a clean build,
-    which trusts nothing in output/)."""
-    if changed is None:
-        return lambda rel, key: False
-    return lambda rel, key: (manifest.get(rel) or ("",))[0] == key and rel not in changed
 
 
 def static_files(config: Config) -> dict[str, Path]:

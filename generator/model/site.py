@@ -13,6 +13,7 @@ import bisect
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from operator import attrgetter
 from types import MappingProxyType
@@ -100,24 +101,48 @@ def _generated_path(path: str, config: Config) -> bool:
     return False
 
 
+@dataclass(frozen=True, slots=True)
+class ListingPart:
+    """What a build knows of one listing: its newest articles (as far as the pages it
+    plans reach), how many it lists, and older archive pages it plans besides.
+
+    A full build knows every listing whole: `newest` holds all its articles. A
+    build that plans only the part of the site a content change reaches knows
+    the newest few, and the archive pages showing an edited article (`deep`,
+    with the date ranges of the pages they link to in `spans`).
+    """
+
+    kind: str
+    key: str
+    name: str  # the section's, tag's or reporter's name its heading shows
+    newest: tuple[Article, ...]
+    total: int
+    first: int = 1  # the first archive page planned from `newest`
+    deep: Mapping[int, tuple[Article, ...]] = field(default_factory=dict)
+    spans: Mapping[int, tuple[datetime, datetime]] = field(default_factory=dict)
+
+
 def build_site_model(config: Config, articles: list[Article], authors: dict[str, Author],
                      data: dict, now: datetime,
-                     related: Mapping[str, tuple[Article, ...]] | None = None) -> SiteModel:
+                     related: Mapping[str, tuple[Article, ...]] | None = None,
+                     parts: Sequence[ListingPart] | None = None) -> SiteModel:
     """Group published articles (newest first) into sections, listings and related lists.
 
     `related` may come from `related_positions` with an earlier build's lists.
+    `parts` are the listings as far as a build plans them (whole_listings when
+    it plans the whole site from every article).
     """
     by_section: dict[str, list[Article]] = {s.slug: [] for s in config.sections}
     for article in articles:
         by_section[article.section.slug].append(article)
-    tags = _collect_tags(articles)
-    listings = tuple(_listings(config, articles, by_section, tags, authors))
+    if parts is None:
+        parts = whole_listings(config, articles, by_section, authors)
     return SiteModel(
         config=config,
         articles=tuple(articles),
         sections=MappingProxyType({k: tuple(v) for k, v in by_section.items()}),
-        listings=listings,
-        tags=tuple(tags),
+        listings=tuple(listing_of(config, part) for part in parts),
+        tags=tuple(Tag(part.name, part.key) for part in parts if part.kind == "tag"),
         authors=MappingProxyType(dict(authors)),
         related=MappingProxyType(find_related(articles) if related is None else related),
         data=data,
@@ -134,14 +159,13 @@ def _collect_tags(articles: list[Article]) -> list[Tag]:
     return sorted(first.values(), key=lambda t: t.slug)
 
 
-def _listings(config, articles, by_section, tags, authors):
-    size = config.page_size
-    for section in config.sections:
-        yield _listing("section", section.slug, *listing_heading(config, "section", section.slug,
-                                                                 section.name),
-                       by_section[section.slug], size)
-    yield _listing("latest", "latest", *listing_heading(config, "latest", "latest", ""),
-                   articles, size)
+def whole_listings(config: Config, articles: list[Article],
+                   by_section: dict[str, list[Article]],
+                   authors: dict[str, Author]) -> list[ListingPart]:
+    """Every listing with all its articles: sections, /latest/, tags, reporters."""
+    parts = [ListingPart("section", s.slug, s.name, tuple(by_section[s.slug]),
+                         len(by_section[s.slug])) for s in config.sections]
+    parts.append(ListingPart("latest", "latest", "", tuple(articles), len(articles)))
     by_tag: dict[str, list[Article]] = defaultdict(list)
     by_author: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
@@ -150,12 +174,26 @@ def _listings(config, articles, by_section, tags, authors):
         for author in article.authors:
             if author.key:
                 by_author[author.key].append(article)
-    for tag in tags:
-        yield _listing("tag", tag.slug, *listing_heading(config, "tag", tag.slug, tag.name),
-                       by_tag[tag.slug], size)
-    for key, author in sorted(authors.items()):
-        yield _listing("author", key, *listing_heading(config, "author", key, author.name),
-                       by_author.get(key, []), size)
+    parts += [ListingPart("tag", tag.slug, tag.name, tuple(by_tag[tag.slug]),
+                          len(by_tag[tag.slug])) for tag in _collect_tags(articles)]
+    parts += [ListingPart("author", key, author.name, tuple(by_author.get(key, ())),
+                          len(by_author.get(key, ()))) for key, author in sorted(authors.items())]
+    return parts
+
+
+def listing_of(config: Config, part: ListingPart) -> Listing:
+    """The listing's front page, its archive pages from `part.first` on, and the older
+    archive pages `part.deep` names."""
+    title, url = listing_heading(config, part.kind, part.key, part.name)
+    size = config.page_size
+    front, *newest = newest_pages(url, part.newest, size, part.total, part.first)
+    deep = ()
+    if part.deep:
+        last = archive_pages(part.total, size)
+        spans = {**part.spans, **page_spans(part.newest, size, part.total, last)}
+        deep = tuple(archive_page(url, number, shown, last, spans)
+                     for number, shown in sorted(part.deep.items()))
+    return Listing(part.kind, part.key, title, url, (front, *deep, *newest), part.total)
 
 
 def listing_heading(config: Config, kind: str, key: str, name: str) -> tuple[str, str]:
@@ -167,11 +205,6 @@ def listing_heading(config: Config, kind: str, key: str, name: str) -> tuple[str
     if kind == "tag":
         return f"#{name}", Tag(name, key).url
     return f"{name} {config.labels['reporter']}".strip(), Author(key, name).url
-
-
-def _listing(kind, key, title, url, newest_first, size) -> Listing:
-    items = tuple(newest_first)
-    return Listing(kind, key, title, url, paginate(url, items, size), len(items))
 
 
 def paginate(base_url: str, newest_first: tuple[Article, ...], size: int) -> tuple:

@@ -28,18 +28,33 @@ class PagePlan:
     subject: object = None  # a derived file's contents plan: a Feed, UrlSet, Redirect…
 
 
-def plan_pages(model: SiteModel) -> list[PagePlan]:
-    """Every page of the site: home, shared boxes, 404, listings, then articles."""
+def plan_pages(model: SiteModel, reach: Reach | None = None) -> list[PagePlan]:
+    """Every page of the site: home, shared boxes, 404, listings, articles, then the
+    derived files; or only those a content change reaches (`reach`)."""
     shared = shared_key(model)
-    plans = fixed_plans(model, shared) + standalone_plans(model)
+    whole = reach is None
+    plans = fixed_plans(model, shared) + (standalone_plans(model) if whole else [])
     for listing in model.listings:
         plans += listing_plans(listing, shared)
-    for article in model.articles:
+    for article in model.articles if whole else reach.articles:
         plans.append(article_plan(article, model.related.get(article.url, ())))
         if article.live is not None:
             plans.append(live_plan(article))
-    plans += corrections_plans(model, shared)
-    return plans + plan_derived(model)
+    if whole:
+        return plans + corrections_plans(model, shared) + plan_derived(model)
+    return plans + feed_plans(model) + [sitemap_plan(subject) for subject in reach.sitemaps]
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """The pages a content change reaches besides the shared ones, the listings' (as far
+    as the model holds them) and the feeds: those of these articles, and these sitemap
+    files. The others' keys are as the last build left them: standalone pages,
+    corrections, redirects and the legacy page show no article such a change
+    touches (see engine/append.py)."""
+
+    articles: tuple[Article, ...]
+    sitemaps: tuple = ()
 
 
 def fixed_plans(model: SiteModel, shared: str) -> list[PagePlan]:

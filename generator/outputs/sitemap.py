@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
@@ -62,21 +63,42 @@ class Robots:
     sitemaps: tuple[str, ...]
 
 
-def sitemap_entries(model: SiteModel) -> list[Entry]:
-    """Every article and listing page, in the stable order described above."""
+@dataclass(frozen=True, slots=True)
+class KeptSitemap:
+    """The last build's sitemap as a build that plans only the part of the site a
+    publish reaches goes on from it (its articles are oldest first, so a publish
+    changes only its end)."""
+
+    earlier: tuple[Entry, ...]  # the index's entries of the full parts before `entries`
+    entries: tuple[Entry, ...]  # the last part's entries, up to the front pages
+    fronts: Mapping[str, Entry]  # the front pages' entries, by URL
+    order: tuple[str, ...]  # every listing's front page URL, in the site model's order
+    articles: tuple[Article, ...]  # those newer than every article it lists, newest first
+
+
+def sitemap_entries(model: SiteModel, kept: KeptSitemap | None = None) -> list[Entry]:
+    """Every article and listing page, in the stable order described above; or the
+    entries from `kept`'s on, with its new articles'."""
     born: dict[str, list[str]] = defaultdict(list)  # article URL -> archive pages it made
-    fronts = [home_entry(model), *page_entries(model)]
     for listing in model.listings:
-        fronts.append(front_entry(listing.pages[0]))
         for maker, url in page_births(listing, model.config.page_size):
             born[maker.url].append(url)
-    entries = []
-    for article in reversed(model.articles):  # oldest first
+    entries = list(kept.entries) if kept else []
+    for article in reversed(kept.articles if kept else model.articles):  # oldest first
         entries.append(article_entry(article))
         started = born.get(article.url)
         if started:
             entries.extend(Entry(url) for url in sorted(started))
-    return entries + fronts
+    return entries + front_entries(model, kept)
+
+
+def front_entries(model: SiteModel, kept: KeptSitemap | None = None) -> list[Entry]:
+    """The entries that end the sitemap: home's, the standalone pages' and every listing's
+    front page (those the model does not hold from `kept`)."""
+    fronts = {listing.url: front_entry(listing.pages[0]) for listing in model.listings}
+    if kept:
+        fronts = {url: fronts.get(url) or kept.fronts[url] for url in kept.order}
+    return [home_entry(model), *page_entries(model), *fronts.values()]
 
 
 def article_entry(article: Article) -> Entry:
@@ -97,10 +119,11 @@ def front_entry(page) -> Entry:
     return Entry(page.url, *_newest(page.articles))
 
 
-def plan_sitemaps(model: SiteModel, limit: int | None = None) -> list:
-    """sitemap.xml, its parts when above `limit` URLs, the news sitemap and robots.txt."""
-    limit = limit or model.config.sitemap_limit
-    return sitemap_files(model, sitemap_entries(model), limit)
+def plan_sitemaps(model: SiteModel, kept: KeptSitemap | None = None) -> list:
+    """sitemap.xml, its parts when above the site's `sitemap_limit` URLs, the news sitemap
+    and robots.txt; from `kept`'s part on when given."""
+    return sitemap_files(model, sitemap_entries(model, kept), model.config.sitemap_limit,
+                         kept.earlier if kept else ())
 
 
 def sitemap_files(model: SiteModel, entries: list[Entry], limit: int,

@@ -1,0 +1,123 @@
+"""The build's last stage: render the planned pages whose keys changed, stage the files
+whose bytes differ, swap them into output/ and record their keys.
+
+Every build writes through here, whether its plan covers the whole site (a
+full plan: the files it does not plan are deleted) or only the part a content
+change reaches (a part: every other file stays as the last build left it).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from functools import partial
+from typing import NamedTuple
+
+from generator.engine.cache import Cache
+from generator.engine.indexing import SearchFile
+from generator.engine.output import OutputWriter, existing_files, relative_file
+from generator.engine.parallel import Beside, planned_workers
+from generator.engine.stages import BuildOptions, RenderPage, render_pages, stamp_written
+from generator.outputs import pages
+from generator.render.assets import Assets
+
+Valid = Callable[[str, str], bool]  # whether output/ holds the file made under this key
+# The search stage: its files as found, and the files it emptied (to delete).
+SearchStage = Callable[[Valid, OutputWriter], tuple[dict[str, SearchFile], list[str]]]
+
+
+class Held:
+    """The keys output/'s files were last written under, where output/ still holds them
+    as the last build left them.
+
+    A full plan reads the whole manifest (it deletes what it does not plan); a
+    part reads the keys of the files it plans, as it plans them.
+    """
+
+    def __init__(self, cache: Cache, changed: set[str] | None, whole: bool):
+        self.cache, self.changed, self.whole = cache, changed, whole
+        self.keys: dict[str, str | None] = {} if changed is None or not whole else {
+            rel: row[0] for rel, row in cache.manifest(keys_only=True).items()}
+
+    def fetch(self, rels: list[str]) -> None:
+        """Read these files' keys at once (a part's)."""
+        if self.whole or self.changed is None:
+            return
+        todo = [rel for rel in rels if rel not in self.keys]
+        found = self.cache.keys_at(todo)
+        self.keys.update((rel, found.get(rel)) for rel in todo)
+
+    def valid(self, rel: str, key: str) -> bool:
+        if self.changed is None:
+            return False  # a clean build trusts nothing in output/
+        if rel not in self.keys and not self.whole:
+            self.fetch([rel])
+        return self.keys.get(rel) == key and rel not in self.changed
+
+    def previous(self, output_dir) -> set[str]:
+        """The files a full plan's output/ held: what it deletes unless planned."""
+        return set(self.keys) if self.keys else set(existing_files(output_dir))
+
+
+class Written(NamedTuple):
+    written: int
+    unchanged: int
+    deleted: int
+    rendered: int
+
+
+def write_files(options: BuildOptions, cache: Cache, held: Held, planned: list[pages.PagePlan],
+                global_key: str, statics: dict[str, str], assets: Assets,
+                render_page: RenderPage, model, search: SearchStage,
+                search_apart: SearchStage | None = None) -> Written:
+    """Render the planned pages and copy the static files (`statics`: file -> key) that
+    output/ does not hold under their keys, make the search stage's files, and swap
+    what changed into output/. `search_apart` is the search stage in a process of its
+    own, run beside the render workers when there are some."""
+    expected = {relative_file(plan.url): f"{global_key}:{plan.key}" for plan in planned}
+    held.fetch([*expected, *statics])
+    todo = [(rel, plan) for rel, plan in zip(expected, planned, strict=True)
+            if not held.valid(rel, expected[rel])]
+    copies = [rel for rel, key in statics.items() if not held.valid(rel, key)]
+    writer = OutputWriter(options.output_dir)
+    copier = beside = None
+    try:
+        if len(copies) > options.tuning.copies_beside and \
+                planned_workers(len(todo), options.workers) > 1:
+            copier = Beside(partial(_stage_copies, writer, assets, copies))
+        if search_apart is not None and planned_workers(len(todo), options.workers) > 1:
+            beside = Beside(partial(search_apart, held.valid, writer))
+        writer.adopt(render_pages(model, todo, cache.folder, writer, options, render_page))
+        copied = copier.result() if copier else _stage_copies(writer, assets, copies)
+        writer.adopt([rel for rel, staged in zip(copies, copied, strict=True) if staged])
+        expected.update(statics)
+        searched, emptied = beside.result() if beside else search(held.valid, writer)
+        expected.update((rel, found.key) for rel, found in searched.items())
+        writer.adopt([rel for rel, found in searched.items() if found.staged])
+        deleted = sorted(held.previous(options.output_dir) - expected.keys()) if held.whole \
+            else sorted(emptied)
+        written = len(writer.staged)
+        writer.commit(deleted)
+    except BaseException:
+        for job in (copier, beside):
+            if job is not None:
+                job.stop()
+        writer.discard()
+        raise
+    touched = [rel for rel, _ in todo] + copies + [
+        rel for rel, found in searched.items() if found.made]
+    cache.save_manifest(stamp_written(f"{options.output_dir}{os.sep}", expected, touched),
+                        deleted)
+    return Written(written, cache.manifest_count() - written, len(deleted), len(todo))
+
+
+def _stage_copies(writer: OutputWriter, assets: Assets, rels: list[str]) -> bytes:
+    """Stage copies of these static files; for each, 1 if output/ did not hold it as it is.
+
+    A cold build copies thousands of photos and their variants: a process of
+    their own copies them while the pages render, instead of after. Its answer
+    is a byte per file, so that it fits the pipe and the process can end before
+    the pages are done.
+    """
+    verified = assets.images.verified  # a cached image copy is checked before it is copied
+    return bytes(writer.stage_copy(rel, verified(rel, assets.files[rel])) for rel in rels)
