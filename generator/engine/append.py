@@ -118,7 +118,7 @@ def append_build(options: BuildOptions, config: Config, data, inputs: SiteInputs
         return None  # output/ is not as the last build left it: the full build mends it
     try:
         return plan.write(options, inputs, declared)
-    except _Declined:
+    except (_Declined, indexing.Declined):
         return None
 
 
@@ -579,7 +579,6 @@ class _Writer:
                  global_key: str):
         self.plan, self.model, self.assets = plan, model, assets
         self.new, self.old = articles
-        self.deleted: list[str] = []  # search index files emptied by an edit
         self.edited = {p: self.old[p] for p in plan.found.edited}  # with lead-image digests
         self.global_key = global_key
         self.cache = plan.cache
@@ -591,9 +590,11 @@ class _Writer:
         held = Held(self.cache, set(), whole=False)
         render_page = page_renderer(self.model, self.assets, self.cache.folder)
         forget_last_build(self.cache)  # output/ is about to change
+        search = partial(self._search, options.analyser, held) \
+            if self.model.config.search else lambda valid, writer: ({}, [])
         written = write_files(options, self.cache, held, self._pages(subjects), self.global_key,
                               self._new_image_files(), self.assets, render_page, self.model,
-                              partial(self._search, analyser=options.analyser))
+                              search)
         self._remember(inputs, fingerprint, subjects, fronts)
         if publishlog.wanted(options):
             revised = self.plan.found.revised
@@ -639,63 +640,24 @@ class _Writer:
                 found[rel] = static_key(self.assets.files[rel])
         return found
 
-    def _search(self, valid: Valid, writer: OutputWriter,
-                analyser: korean.Analyser | None) -> tuple[dict, list[str]]:
-        """The new doc files, recent/, the last sections/ block and meta.json; and the
-        base/ shards an edit emptied."""
-        model, index, cache = self.model, self.plan.index, self.cache
-        if not model.config.search:
-            return {}, []
-        count, total = len(index.order), len(index.order) + len(self.new)
-        version = cache.value(indexing.VERSION)
-        if not isinstance(version, int):
-            raise _Declined
-        keys: dict[str, str | None] = {}  # the manifest's keys of the files looked at
+    def _search(self, analyser: korean.Analyser | None, held: Held, valid: Valid,
+                writer: OutputWriter) -> tuple[dict, list[str]]:
+        kept = self._kept_index(held)
+        return indexing.index_files(self.model, self.cache, BodyStore(self.model.config,
+                                                                      self.cache),
+                                    analyser, valid, writer.stage, kept)
 
-        def last_key(rel: str) -> str | None:
-            if rel not in keys:
-                keys[rel] = cache.keys_at([rel]).get(rel)
-            return keys[rel]
-
-        files = indexing.Files(valid, writer.stage)
-        with indexing.analysing(analyser) as own:
-            texts = indexing.TextSource(model, cache, BodyStore(model.config, cache), own)
-            start = search.base_end(total)
-            if self.edited:
-                self._edited_docs(texts, files, start)
-            else:
-                docs = sorted(self.new, key=attrgetter("date", "url"))
-                indexing.doc_files(docs, model, texts, files, first_id=count)
-                old = siteindex.newest_by_id(list(model.articles[len(self.new):]), count - start)
-                files.put_by_digest(indexing.recent(old + docs, start, texts))
-                codes = index.search_codes + indexing.section_codes(docs, model)
-                files.put_by_digest(search.sections_files(codes, count // search.BLOCK))
-        for rel, found in files.found.items():
-            old_key = last_key(rel)
-            version ^= indexing.file_mark(rel, found.key) ^ (
-                indexing.file_mark(rel, old_key) if old_key is not None else 0)
-        for rel in self.deleted:
-            version ^= indexing.file_mark(rel, last_key(rel))
-        cache.put_value(indexing.VERSION, version)
-        files.put_by_digest(indexing.meta_file(total, model, version))
-        return files.found, self.deleted
-
-    def _edited_docs(self, texts: indexing.TextSource, files: indexing.Files,
-                     start: int) -> None:
-        """The edited articles' doc files, and their postings in base/ or recent/."""
-        ids = {self._doc_id(p, article): article for p, article in self.edited.items()}
-        for doc_id, article in ids.items():
-            indexing.doc_files([article], self.model, texts, files, first_id=doc_id)
-        in_base = {doc_id: a for doc_id, a in ids.items() if doc_id < start}
-        if in_base:
-            emptied = indexing.BaseIndex(self.cache, texts).patch(in_base, files)
-            if emptied is None:
-                raise _Declined
-            self.deleted += emptied
-        if len(in_base) < len(ids):
-            count = len(self.plan.index.order)
-            recent = siteindex.newest_by_id(list(self.model.articles), count - start)
-            files.put_by_digest(indexing.recent(recent, start, texts))
+    def _kept_index(self, held: Held) -> indexing.KeptIndex:
+        """The search index's docs this build adds or edits, on top of the last build's."""
+        index, model = self.plan.index, self.model
+        count = len(index.order)
+        added = sorted(self.new, key=attrgetter("date", "url"))
+        docs = {self._doc_id(p, article): article for p, article in self.edited.items()}
+        docs.update(enumerate(added, count))
+        recent = count + len(added) - search.base_end(count + len(added))
+        return indexing.KeptIndex(count, docs, siteindex.newest_by_id(list(model.articles),
+                                                                      recent),
+                                  index.search_codes, held.key)
 
     def _doc_id(self, position: int, article: Article) -> int:
         """The article's search doc id: how many articles come before it by (date, URL)."""

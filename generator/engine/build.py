@@ -305,7 +305,7 @@ def _stage_search(model, bodies: BodyStore, analyser: korean.Analyser | None,
     """The search index's files, staged where their bytes changed."""
     if not model.config.search:
         return {}, []
-    return indexing.index_files(model, bodies.cache, bodies, analyser, valid, writer.stage), []
+    return indexing.index_files(model, bodies.cache, bodies, analyser, valid, writer.stage)
 
 
 def _stage_search_beside(model, cache_folder: Path, valid: Valid,

@@ -14,8 +14,9 @@ from __future__ import annotations
 import hashlib
 import json
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from itertools import accumulate
 from operator import attrgetter
 from typing import NamedTuple
@@ -72,26 +73,86 @@ class Files:
                 self.put(rel, key, content)
 
 
+class Declined(Exception):
+    """The kept index cannot be carried on: the build plans the whole site instead."""
+
+
+@dataclass(frozen=True, slots=True)
+class KeptIndex:
+    """The last build's index as a build that plans only the part of the site a content
+    change reaches goes on from it: doc ids follow (date, URL), so a publish adds
+    docs at the end, and an edit that keeps an article's date keeps its id."""
+
+    count: int  # the docs it holds
+    docs: Mapping[int, Article]  # the docs this build adds or edits, by id
+    recent: list[Article]  # every doc from base/'s end on, in id order, as this build has them
+    codes: list[int]  # the section codes of its last sections/ block
+    key: Callable[[str], str | None]  # the key output/'s file was last written under
+
+
 def index_files(model: SiteModel, cache: Cache, bodies, analyser: korean.Analyser | None,
-                still_valid: StillValid, stage: Stage) -> dict[str, SearchFile]:
-    """The index's files, those output/ does not hold yet staged."""
-    docs = sorted(model.articles, key=attrgetter("date", "url"))
-    if not docs:
-        return {}
+                still_valid: StillValid, stage: Stage, kept: KeptIndex | None = None
+                ) -> tuple[dict[str, SearchFile], list[str]]:
+    """The index's files, those output/ does not hold yet staged; and those to delete
+    (base/ shards an edit emptied). Of every doc, or of `kept`'s docs on top of the
+    last build's index."""
+    docs = sorted(model.articles, key=attrgetter("date", "url")) if kept is None else []
+    if kept is None and not docs:
+        return {}, []
+    total = len(docs) if kept is None else kept.count + sum(
+        1 for doc_id in kept.docs if doc_id >= kept.count)
     files = Files(still_valid, stage)
     with analysing(analyser) as own:
         texts = TextSource(model, cache, bodies, own)
-        doc_files(docs, model, texts, files)
-        if own is not analyser:
-            # A first build has analysed every article by now: the rest reads the cache,
-            # and the dictionary's memory would only add to the build's peak.
-            own.release()
-        BaseIndex(cache, texts).files(docs[:search.base_end(len(docs))], files)
-        files.put_by_digest(recent_and_sections(docs, model, texts))
-        version = version_of((rel, found.key) for rel, found in files.found.items())
-        cache.put_value(VERSION, version)
-        files.put_by_digest(meta_file(len(docs), model, version))
-        return files.found
+        if kept is None:
+            doc_files(docs, model, texts, files)
+            if own is not analyser:
+                # A first build has analysed every article by now: the rest reads the
+                # cache, and the dictionary's memory would only add to the build's peak.
+                own.release()
+            BaseIndex(cache, texts).files(docs[:search.base_end(total)], files)
+            files.put_by_digest(recent_and_sections(docs, model, texts))
+            version, emptied = version_of((rel, f.key) for rel, f in files.found.items()), []
+        else:
+            emptied = _kept_files(kept, total, model, cache, texts, files)
+            version = _kept_version(kept, cache, files, emptied)
+    cache.put_value(VERSION, version)
+    files.put_by_digest(meta_file(total, model, version))
+    return files.found, emptied
+
+
+def _kept_files(kept: KeptIndex, total: int, model: SiteModel, cache: Cache,
+                texts: TextSource, files: Files) -> list[str]:
+    """The added and edited docs' files, their postings in base/ or recent/, and the
+    last sections/ block when docs were added; the base/ shards emptied."""
+    start = search.base_end(total)
+    for doc_id, article in sorted(kept.docs.items()):
+        doc_files([article], model, texts, files, first_id=doc_id)
+    in_base = {doc_id: a for doc_id, a in kept.docs.items() if doc_id < start}
+    emptied = BaseIndex(cache, texts).patch(in_base, files) if in_base else []
+    if emptied is None:
+        raise Declined
+    if len(in_base) < len(kept.docs):
+        files.put_by_digest(recent(kept.recent, start, texts))
+    added = [a for doc_id, a in sorted(kept.docs.items()) if doc_id >= kept.count]
+    if added:
+        codes = kept.codes + section_codes(added, model)
+        files.put_by_digest(search.sections_files(codes, kept.count // search.BLOCK))
+    return emptied
+
+
+def _kept_version(kept: KeptIndex, cache: Cache, files: Files, emptied: list[str]) -> int:
+    """version_of the files, from the last build's with the marks of the changed files."""
+    version = cache.value(VERSION)
+    if not isinstance(version, int):
+        raise Declined
+    for rel, found in files.found.items():
+        old_key = kept.key(rel)
+        version ^= file_mark(rel, found.key) ^ (
+            file_mark(rel, old_key) if old_key is not None else 0)
+    for rel in emptied:
+        version ^= file_mark(rel, kept.key(rel))
+    return version
 
 
 @contextmanager

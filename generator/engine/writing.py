@@ -50,9 +50,13 @@ class Held:
     def valid(self, rel: str, key: str) -> bool:
         if self.changed is None:
             return False  # a clean build trusts nothing in output/
+        return self.key(rel) == key and rel not in self.changed
+
+    def key(self, rel: str) -> str | None:
+        """The key the file was last written under (None: output/ has none)."""
         if rel not in self.keys and not self.whole:
             self.fetch([rel])
-        return self.keys.get(rel) == key and rel not in self.changed
+        return self.keys.get(rel)
 
     def previous(self, output_dir) -> set[str]:
         """The files a full plan's output/ held: what it deletes unless planned."""

@@ -44,12 +44,12 @@ def check_unique_urls(articles: list[Article], config: Config,
     owners = reserved_owners(config) if owners is None else owners
     problems = []
     for article in sorted(articles, key=lambda a: a.source):
-        for key, url, field in url_claims(article, config):
+        for key, url, claimed_by in url_claims(article, config):
             if key in owners:
-                problems.append(Problem(article.source, 1, field,
+                problems.append(Problem(article.source, 1, claimed_by,
                                         f"URL {url} is already used by {owners[key]}"))
-            elif field == "aliases" and _generated_path(key, config):
-                problems.append(Problem(article.source, 1, field,
+            elif claimed_by == "aliases" and _generated_path(key, config):
+                problems.append(Problem(article.source, 1, claimed_by,
                                         f"URL {url} is a page newsgen generates"))
             else:
                 owners[key] = article.source
