@@ -12,22 +12,22 @@ from test_incremental import assert_same_output, clean_copy_build, edit, newsroo
 
 from generator.core.errors import BuildFailed
 from generator.core.tuning import Tuning
-from generator.engine import append as append_module
+from generator.engine import reach as reach_module
 from generator.outputs import search as search_module
 
 
 @pytest.fixture
 def appends(monkeypatch) -> list:
-    """Big-site behaviour on a small site; records what each append_build returned."""
+    """Big-site behaviour on a small site; records what each part_scope returned."""
     monkeypatch.setattr(conftest, "TUNING", Tuning(check_beside=0))
     results = []
-    real = append_module.append_build
+    real = reach_module.part_scope
 
     def recorded(*args, **kwargs):
         results.append(real(*args, **kwargs))
         return results[-1]
 
-    monkeypatch.setattr(append_module, "append_build", recorded)
+    monkeypatch.setattr(reach_module, "part_scope", recorded)
     return results
 
 
@@ -304,13 +304,13 @@ def test_any_field_it_does_not_carry_makes_it_decline():
     article = Article("content/local/a.md", Section("local", "지방자치", 0), "제목", (),
                       datetime(2026, 11, 20, 9, 0), None, (), (), "요약", None, None, None,
                       "a", False, (), "/local/2026/11/20/a/", "key", "digest")
-    assert not append_module._unknown(article)
+    assert not reach_module._unknown(article)
     for field in fields(Article):
         changed = replace(article, **{field.name: object()})  # any other value
-        assert append_module._moved(article, changed) == (
-            field.name not in append_module.EDITABLE), field.name
-        if field.name not in append_module.PUBLISHABLE:
-            assert append_module._unknown(changed), field.name
+        assert reach_module._moved(article, changed) == (
+            field.name not in reach_module.EDITABLE), field.name
+        if field.name not in reach_module.PUBLISHABLE:
+            assert reach_module._unknown(changed), field.name
 PAGE = "---\ntitle: 회사소개\nfooter: 1\n---\n\n우리 신문을 소개합니다.\n"
 
 

@@ -18,7 +18,7 @@ from generator.core.errors import BuildFailed, BuildStopped, Problem, raise_if_e
 from generator.core.inputs import BuildInputs, digest_of
 from generator.core.objects import Article, BuildResult, Config
 from generator.core.sitefiles import check_site_files, is_inside
-from generator.engine import append, indexing, live, publishlog, siteindex
+from generator.engine import indexing, live, publishlog, reach, siteindex
 from generator.engine.articlestore import read_articles
 from generator.engine.buildrecord import recording
 from generator.engine.cache import Cache
@@ -37,6 +37,7 @@ from generator.engine.output import (
 from generator.engine.outputcheck import output_check
 from generator.engine.pagereading import read_pages
 from generator.engine.reading import read_settings
+from generator.engine.scope import Scope
 from generator.engine.session import Session, SiteInputs
 from generator.engine.stages import (
     BodyStore,
@@ -47,7 +48,7 @@ from generator.engine.stages import (
     static_key,
     static_keys_of,
 )
-from generator.engine.writing import Held, Valid, Written, write_files
+from generator.engine.writing import Held, Written, write_files
 from generator.model.schedule import BANNER_ENDS, Moment, marks, unpublished_rows, upcoming
 from generator.model.site import (
     build_site_model,
@@ -111,66 +112,99 @@ def _build(options: BuildOptions, session: Session) -> BuildResult:
         raise_if_errors(notices)  # legal_check = "error"
         declared = declare_inputs(config, data.digest, inputs, options, now,
                                   data.breaking_digest)
-        fingerprint = declared.fingerprint()
         changes = ALL if options.clean or problems else find_changes(cache, declared, now)
         files = _untouched(changes, check)
         if files is not None:  # an empty change set, and output/ as it was left
             return BuildResult(changes.last.articles, 0, files, 0, time.perf_counter() - started,
                                tuple(notices), unpublished=None, upcoming=changes.last.upcoming)
         output_changes = check.changed if check else lambda: None
-        if changes.kind == CONTENT:
-            appended = append.append_build(options, config, data, inputs, cache, now,
-                                           declared, changes, output_changes)
-            if appended is not None:
-                count, written, kept, deleted, parsed, rendered, moments, shown = appended
-                return BuildResult(count, written, kept, deleted, time.perf_counter() - started,
-                                   tuple(notices), parsed, rendered, marks(shown), moments)
-        articles, image_line = _read_articles(config, data, cache, article_scan(inputs.scan),
-                                              problems, options.workers)
-        articles = live.with_entries(config, dict(data.authors), articles, inputs.scan, now,
-                                     problems)
-        published = select_published(articles, now, options.drafts, options.future)
-        moments = upcoming(articles, now, options.drafts, options.future,
-                           banner_moments(data, config))
-        unpublished = unpublished_rows(published, now)
-        problems += check_unique_urls(published, config, reserved_owners(config))
-        site_pages = read_pages(config, inputs.scan, problems, options.drafts)
-        problems += check_page_urls(site_pages, published, config)
-        withheld = withheld_images(articles, published)
-        assets = prepare_assets(config, published, image_line, inputs.static, withheld,
-                                cache.folder, problems)
-        raise_if_errors(problems)
-        # The front matter and the unstamped articles are free from here, so their
-        # memory is not held while pages render.
-        del articles, image_line
-        published = with_image_digests(published, assets.images)
-        related = related_lists(published, cache)
-        model = replace(build_site_model(config, published, dict(data.authors),
-                                         dict(data.values), now, related),
-                        pages=site_pages)
-        render_page = page_renderer(model, assets, cache.folder)
-        forget_last_build(cache)  # output/ is about to change: until done, no change set
-        sitemaps: list = []
-        static_keys = static_keys_of(assets, inputs.static, inputs.static_keys)
-        *counts, rendered = write_site(model, BodyStore(config, cache), cache, options,
-                                       declared.page_key(assets.digest) + pages_key(site_pages),
-                                       assets, static_keys, render_page, output_changes,
-                                       sitemaps)
-        if not problems:
-            if publishlog.wanted(options):
-                _log_publishing(site_dir, now, published)
-            remember_build(cache, fingerprint, moments, len(published))
-            siteindex.save(cache, siteindex.make_index(
-                fingerprint, declared.context(), inputs.scan, model, sitemaps, unpublished)
-                if published else None)
+        part = reach.part_scope(options, config, data, inputs, cache, now, changes,
+                                output_changes) if changes.kind == CONTENT else None
+        try:
+            return _plan_and_write(part, options, config, data, inputs, cache, now, declared,
+                                   output_changes, problems, notices, started)
+        except indexing.Declined:  # the kept search index cannot be carried on
+            return _plan_and_write(None, options, config, data, inputs, cache, now, declared,
+                                   output_changes, problems, notices, started)
     finally:
         if check is not None:
             check.stop()
         cache.close()
+
+
+def _plan_and_write(part: Scope | None, options: BuildOptions, config: Config, data,
+                    inputs: SiteInputs, cache: Cache, now: datetime, declared: BuildInputs,
+                    output_changes: Callable[[], set[str] | None], problems: list[Problem],
+                    notices: list[Problem], started: float) -> BuildResult:
+    """Plan the scope (`part`, or the whole site read from every content file), write it
+    and keep its records."""
+    scope = part or _whole_scope(options, config, data, inputs, cache, now, problems)
+    model = replace(build_site_model(config, scope.published, dict(data.authors),
+                                     dict(data.values), now, scope.related, scope.listings),
+                    pages=scope.site_pages)
+    render_page = page_renderer(model, scope.assets, cache.folder)
+    forget_last_build(cache)  # output/ is about to change: until done, no change set
+    planned = pages.plan_pages(model, scope.reach)
+    held = Held(cache, set() if part else output_changes(), whole=part is None)
+    search = partial(_stage_search, model, BodyStore(config, cache), options.analyser,
+                     scope.kept_index)
+    apart = partial(_stage_search_beside, model, cache.folder) \
+        if part is None and _search_apart(model, options) else None
+    written = write_files(options, cache, held, planned,
+                          declared.page_key(scope.assets.digest) + pages_key(scope.site_pages),
+                          scope.statics, scope.assets, render_page, model, search, apart)
+    sitemaps = [plan.subject for plan in planned if plan.kind == "sitemap"]
+    if part is not None:
+        count, moments, unpublished = part.part.record(model, sitemaps, options,
+                                                       declared.fingerprint())
+        parsed = part.parsed
+    else:
+        count, moments, unpublished = _record_whole(options, cache, declared, inputs, model,
+                                                    sitemaps, scope.moments, problems)
+        parsed = cache.parsed  # the part may have parsed a file before it declined
     warnings = tuple(notices) + tuple(p for p in problems if p.warning)
-    # Counted by the cache: the short path may have parsed a file before it declined.
-    return BuildResult(len(published), *counts, time.perf_counter() - started, warnings,
-                       cache.parsed, rendered, marks(unpublished), moments)
+    return BuildResult(count, *written[:3], time.perf_counter() - started, warnings, parsed,
+                       written.rendered, marks(unpublished), moments)
+
+
+def _whole_scope(options: BuildOptions, config: Config, data, inputs: SiteInputs, cache: Cache,
+                 now: datetime, problems: list[Problem]) -> Scope:
+    """Every article, read from the content files (from the cache's records where they
+    did not change); raise BuildFailed on problems."""
+    articles, image_line = _read_articles(config, data, cache, article_scan(inputs.scan),
+                                          problems, options.workers)
+    articles = live.with_entries(config, dict(data.authors), articles, inputs.scan, now,
+                                 problems)
+    published = select_published(articles, now, options.drafts, options.future)
+    problems += check_unique_urls(published, config, reserved_owners(config))
+    site_pages = read_pages(config, inputs.scan, problems, options.drafts)
+    problems += check_page_urls(site_pages, published, config)
+    withheld = withheld_images(articles, published)
+    assets = prepare_assets(config, published, image_line, inputs.static, withheld,
+                            cache.folder, problems)
+    raise_if_errors(problems)
+    published = with_image_digests(published, assets.images)
+    return Scope(published, related_lists(published, cache), site_pages, assets,
+                 static_keys_of(assets, inputs.static, inputs.static_keys),
+                 moments=upcoming(articles, now, options.drafts, options.future,
+                                  banner_moments(data, config)))
+
+
+def _record_whole(options: BuildOptions, cache: Cache, declared: BuildInputs,
+                  inputs: SiteInputs, model, sitemaps: list, moments: tuple,
+                  problems: list[Problem]) -> tuple:
+    """Log what the build published, keep its change set's record and the site index
+    (unless it had problems it warned of)."""
+    published, now = list(model.articles), model.now
+    unpublished = unpublished_rows(published, now)
+    if not problems:
+        if publishlog.wanted(options):
+            _log_publishing(options.site_dir, now, published)
+        remember_build(cache, declared.fingerprint(), moments, len(published))
+        siteindex.save(cache, siteindex.make_index(
+            declared.fingerprint(), declared.context(), inputs.scan, model, sitemaps,
+            unpublished) if published else None)
+    return len(published), moments, unpublished
 
 
 def _untouched(changes: Changes, check) -> int | None:
@@ -301,20 +335,22 @@ def _search_apart(model, options: BuildOptions) -> bool:
 
 
 def _stage_search(model, bodies: BodyStore, analyser: korean.Analyser | None,
-                  valid: Valid, writer: OutputWriter) -> tuple[dict[str, SearchFile], list]:
-    """The search index's files, staged where their bytes changed."""
+                  kept: indexing.KeptIndex | None, held: Held,
+                  writer: OutputWriter) -> tuple[dict[str, SearchFile], list[str]]:
+    """The search index's files, staged where their bytes changed; and those to delete."""
     if not model.config.search:
         return {}, []
-    return indexing.index_files(model, bodies.cache, bodies, analyser, valid, writer.stage)
+    return indexing.index_files(model, bodies.cache, bodies, analyser, held.valid, writer.stage,
+                                kept, held.key)
 
 
-def _stage_search_beside(model, cache_folder: Path, valid: Valid,
-                         writer: OutputWriter) -> tuple[dict[str, SearchFile], list]:
-    """_stage_search in a forked process: with a cache connection and an analyser of
-    its own, as a render worker has."""
+def _stage_search_beside(model, cache_folder: Path, held: Held,
+                         writer: OutputWriter) -> tuple[dict[str, SearchFile], list[str]]:
+    """_stage_search of the whole site in a forked process: with a cache connection and
+    an analyser of its own, as a render worker has."""
     cache = Cache(cache_folder)
     try:
-        return _stage_search(model, BodyStore(model.config, cache), None, valid, writer)
+        return _stage_search(model, BodyStore(model.config, cache), None, None, held, writer)
     finally:
         cache.close()
 

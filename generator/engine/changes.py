@@ -10,9 +10,10 @@ inputs with that record, once:
   over an empty change set is empty and nothing is read or written (as long
   as output/ is as that build left it);
 - only content files changed (new or edited, none gone), under the same
-  config, data, templates, static files, options and day: the change set the
-  short path (append.py) plans from, when it is a publish or an in-place edit;
-- anything else, or no record: the full plan.
+  config, data, templates, static files, options and day: the change set
+  reach.py finds the part of the site it reaches from, when it is a publish
+  or an in-place edit (else the whole site is planned);
+- anything else, or no record: the whole site's plan.
 """
 
 from __future__ import annotations

@@ -87,15 +87,15 @@ class KeptIndex:
     docs: Mapping[int, Article]  # the docs this build adds or edits, by id
     recent: list[Article]  # every doc from base/'s end on, in id order, as this build has them
     codes: list[int]  # the section codes of its last sections/ block
-    key: Callable[[str], str | None]  # the key output/'s file was last written under
 
 
 def index_files(model: SiteModel, cache: Cache, bodies, analyser: korean.Analyser | None,
-                still_valid: StillValid, stage: Stage, kept: KeptIndex | None = None
+                still_valid: StillValid, stage: Stage, kept: KeptIndex | None = None,
+                last_key: Callable[[str], str | None] = lambda rel: None
                 ) -> tuple[dict[str, SearchFile], list[str]]:
     """The index's files, those output/ does not hold yet staged; and those to delete
     (base/ shards an edit emptied). Of every doc, or of `kept`'s docs on top of the
-    last build's index."""
+    last build's index (`last_key`: the key output/'s file was last written under)."""
     docs = sorted(model.articles, key=attrgetter("date", "url")) if kept is None else []
     if kept is None and not docs:
         return {}, []
@@ -115,7 +115,7 @@ def index_files(model: SiteModel, cache: Cache, bodies, analyser: korean.Analyse
             version, emptied = version_of((rel, f.key) for rel, f in files.found.items()), []
         else:
             emptied = _kept_files(kept, total, model, cache, texts, files)
-            version = _kept_version(kept, cache, files, emptied)
+            version = _kept_version(cache, files, emptied, last_key)
     cache.put_value(VERSION, version)
     files.put_by_digest(meta_file(total, model, version))
     return files.found, emptied
@@ -141,17 +141,18 @@ def _kept_files(kept: KeptIndex, total: int, model: SiteModel, cache: Cache,
     return emptied
 
 
-def _kept_version(kept: KeptIndex, cache: Cache, files: Files, emptied: list[str]) -> int:
+def _kept_version(cache: Cache, files: Files, emptied: list[str],
+                  last_key: Callable[[str], str | None]) -> int:
     """version_of the files, from the last build's with the marks of the changed files."""
     version = cache.value(VERSION)
     if not isinstance(version, int):
         raise Declined
     for rel, found in files.found.items():
-        old_key = kept.key(rel)
+        old_key = last_key(rel)
         version ^= file_mark(rel, found.key) ^ (
             file_mark(rel, old_key) if old_key is not None else 0)
     for rel in emptied:
-        version ^= file_mark(rel, kept.key(rel))
+        version ^= file_mark(rel, last_key(rel))
     return version
 
 

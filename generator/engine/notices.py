@@ -1,9 +1,9 @@
-"""Checks of the site as a whole that the build reports on every run, shortcuts included:
+"""Checks of the site as a whole that the build reports on every run, whatever it plans:
 the legal masthead, the [trust] pages, the default social image.
 
 They read only site.toml, the content scan's page names and one image's header,
-so the no-change shortcut and the short path report them too, and a warning
-among them never makes a build take the long way.
+so a build over an empty change set or over part of the site reports them
+too, and a warning among them never makes a build plan the whole site.
 """
 
 from __future__ import annotations

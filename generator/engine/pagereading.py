@@ -1,8 +1,8 @@
 """Read the standalone pages of content/pages/ for a build: parse, render, check.
 
 Pages are few and small, so every build reads them all again; their files are
-content files, so the content scan (and with it the no-change shortcut and
-the short path's checks) sees every edit.
+content files, so the content scan (and with it the change set) sees every
+edit.
 """
 
 from __future__ import annotations

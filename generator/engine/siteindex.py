@@ -1,11 +1,11 @@
-"""What a build of a big site leaves for a next build that only adds new articles.
+"""What a build leaves for a next build whose change reaches only part of the site.
 
 Publishing into a big archive changes a few dozen files, but a build that
 reads the whole site to find them makes an Article for every article and a
 plan for every page. The site index keeps, in the cache, what
 such a build needs instead: the site's order of articles with the listings
 each belongs to, the listings' sizes, the sitemap's newest part and the
-search index's newest block. `append.py` reads it.
+search index's newest block. `reach.py` reads it.
 
 It holds for exactly the build that wrote it: it names that build's
 fingerprint, which `changes.remember` records after every successful build,
@@ -42,7 +42,7 @@ class SiteIndex:
     sitemap: tuple  # (index entries before the tail, tail entries, front entries)
     search_codes: list  # section codes of the search index's last block of doc ids
     unpublished: list  # a preview build's drafts and scheduled articles: unpublished_rows
-    # Builds of append.py store only what they changed, beside the full build's index:
+    # Builds of a part (reach.py) store only what they changed, beside the whole's index:
     base: str = ""  # the fingerprint of the full build's index this one extends
     added: int = 0  # articles published since (the first of `order`)
     rescanned: dict = None  # type: ignore[assignment]  # files changed since: path -> stamp
@@ -139,7 +139,7 @@ def save(cache: Cache, index: SiteIndex | None) -> None:
 
 
 def save_changes(cache: Cache, index: SiteIndex) -> None:
-    """Store what builds of append.py changed since the full build's index, so the
+    """Store what builds of a part (reach.py) changed since the whole site's index, so the
     whole index is not written again for every article published."""
     added = index.added
     cache.put_value(CHANGES, [FORMAT, index.base, index.order[:added], index.members[:added],

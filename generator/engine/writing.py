@@ -21,9 +21,8 @@ from generator.engine.stages import BuildOptions, RenderPage, render_pages, stam
 from generator.outputs import pages
 from generator.render.assets import Assets
 
-Valid = Callable[[str, str], bool]  # whether output/ holds the file made under this key
 # The search stage: its files as found, and the files it emptied (to delete).
-SearchStage = Callable[[Valid, OutputWriter], tuple[dict[str, SearchFile], list[str]]]
+SearchStage = Callable[["Held", OutputWriter], tuple[dict[str, SearchFile], list[str]]]
 
 
 class Held:
@@ -90,12 +89,12 @@ def write_files(options: BuildOptions, cache: Cache, held: Held, planned: list[p
                 planned_workers(len(todo), options.workers) > 1:
             copier = Beside(partial(_stage_copies, writer, assets, copies))
         if search_apart is not None and planned_workers(len(todo), options.workers) > 1:
-            beside = Beside(partial(search_apart, held.valid, writer))
+            beside = Beside(partial(search_apart, held, writer))
         writer.adopt(render_pages(model, todo, cache.folder, writer, options, render_page))
         copied = copier.result() if copier else _stage_copies(writer, assets, copies)
         writer.adopt([rel for rel, staged in zip(copies, copied, strict=True) if staged])
         expected.update(statics)
-        searched, emptied = beside.result() if beside else search(held.valid, writer)
+        searched, emptied = beside.result() if beside else search(held, writer)
         expected.update((rel, found.key) for rel, found in searched.items())
         writer.adopt([rel for rel, found in searched.items() if found.staged])
         deleted = sorted(held.previous(options.output_dir) - expected.keys()) if held.whole \

@@ -42,19 +42,21 @@ def plan_pages(model: SiteModel, reach: Reach | None = None) -> list[PagePlan]:
             plans.append(live_plan(article))
     if whole:
         return plans + corrections_plans(model, shared) + plan_derived(model)
-    return plans + feed_plans(model) + [sitemap_plan(subject) for subject in reach.sitemaps]
+    subjects = sitemap.plan_sitemaps(model, reach.sitemap) if reach.sitemap \
+        else sitemap.news_sitemap(model)
+    return plans + feed_plans(model) + [sitemap_plan(subject) for subject in subjects]
 
 
 @dataclass(frozen=True, slots=True)
 class Reach:
     """The pages a content change reaches besides the shared ones, the listings' (as far
-    as the model holds them) and the feeds: those of these articles, and these sitemap
-    files. The others' keys are as the last build left them: standalone pages,
-    corrections, redirects and the legacy page show no article such a change
-    touches (see engine/append.py)."""
+    as the model holds them), the feeds and the news sitemap: those of these articles,
+    and the sitemap from its kept part on. The others' keys are as the last build left
+    them: standalone pages, corrections, redirects and the legacy page show no
+    article such a change touches (see engine/reach.py)."""
 
     articles: tuple[Article, ...]
-    sitemaps: tuple = ()
+    sitemap: sitemap.KeptSitemap | None = None  # None: only the news sitemap changes
 
 
 def fixed_plans(model: SiteModel, shared: str) -> list[PagePlan]:

@@ -138,11 +138,14 @@ def sitemap_files(model: SiteModel, entries: list[Entry], limit: int,
                  for n, start in enumerate(range(0, len(entries), limit))]
         index = (*earlier, *(Entry(part.url, *newest) for part, newest in parts))
         planned = [*(part for part, _ in parts), SitemapIndex(SITEMAP_URL, index)]
+    news = news_sitemap(model)
+    return [*planned, *news, Robots((SITEMAP_URL, NEWS_URL) if news else (SITEMAP_URL,))]
+
+
+def news_sitemap(model: SiteModel) -> list[UrlSet]:
+    """The news sitemap, if an article is new enough for it."""
     news = news_articles(model)
-    if news:
-        planned.append(UrlSet(NEWS_URL, (), news))
-    planned.append(Robots((SITEMAP_URL, NEWS_URL) if news else (SITEMAP_URL,)))
-    return planned
+    return [UrlSet(NEWS_URL, (), news)] if news else []
 
 
 def _part(url: str, entries: tuple[Entry, ...]) -> tuple[UrlSet, tuple]:

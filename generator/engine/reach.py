@@ -1,5 +1,5 @@
-"""A one-shot build that only publishes new articles or edits articles in place,
-planned from the site index the last full build left.
+"""What a content change reaches: the scope of a build that only publishes new articles
+or edits articles in place, found from the site index the last build left.
 
 These are a newsroom's everyday changes. Listings are numbered from the
 oldest article, the sitemap and the search index list the oldest first, and
@@ -13,14 +13,16 @@ reporters and photo changes its page, the one page of each listing showing
 it, the pages whose related lists name it, the boxes, feeds and news sitemap
 when they show it, and its search doc and postings.
 
-Such a build makes Articles for the few hundred articles those pages show,
-from the cache's records, and takes every other file's key from the
-manifest, instead of making 100,000 Articles and 240,000 page plans.
-Anything else (a deletion, a back-dated or draft article, one with aliases or a legacy id
-or with problems, an edit that moves an article, the search index moving a
-block into base/, a change to anything but content/, a clock moment of the
-last build's schedule passed) returns None, and the full build runs as always.
-What this path carries is an allow-list of Article fields (EDITABLE,
+This module only finds that part (scope.Scope): the few hundred articles
+those pages show, rebuilt from the cache's records, each listing as far as
+the pages go (model.site.ListingPart), the sitemap's kept tail and the search
+index's kept docs. The build's own stages model, plan, render and write it,
+as they do the whole site; every other file keeps the key the manifest holds.
+Anything else (a deletion, a back-dated or draft article, one with aliases or
+a legacy id or with problems, an edit that moves an article, the search index
+moving a block into base/, a change to anything but content/, a clock moment
+of the last build's schedule passed) finds no part: the build plans the whole
+site. What a part carries is an allow-list of Article fields (EDITABLE,
 PUBLISHABLE): a field added for a new feature makes it decline until it is
 taught that field. The output is the same either way.
 """
@@ -31,30 +33,21 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import fields, replace
 from datetime import datetime
-from functools import partial
 from itertools import islice
 from operator import attrgetter
 from typing import NamedTuple
 
-from generator.core.inputs import BuildInputs
 from generator.core.objects import Article, Config, SiteModel, SourceEntry
 from generator.engine import articlestore, indexing, live, publishlog, siteindex
 from generator.engine.cache import Cache
 from generator.engine.changes import Changes, LastBuild
-from generator.engine.changes import forget as forget_last_build
 from generator.engine.changes import remember as remember_build
-from generator.engine.output import OutputWriter, relative_file
+from generator.engine.output import relative_file
 from generator.engine.pagereading import read_pages
 from generator.engine.reading import read_settings, read_sources
+from generator.engine.scope import Scope
 from generator.engine.session import SiteInputs
-from generator.engine.stages import (
-    BodyStore,
-    BuildOptions,
-    make_one_article,
-    page_renderer,
-    static_key,
-)
-from generator.engine.writing import Held, Valid, write_files
+from generator.engine.stages import BuildOptions, make_one_article, static_key
 from generator.model.schedule import NEWS_WINDOW, Moment, unpublished_rows, upcoming
 from generator.model.site import (
     NEARBY_PAGES,
@@ -63,23 +56,14 @@ from generator.model.site import (
     ListingPart,
     archive_page_span,
     archive_pages,
-    build_site_model,
     check_unique_urls,
     related_positions,
     reserved_owners,
     resolve_related,
     select_published,
 )
-from generator.model.standalone import pages_key
-from generator.outputs import korean, pages, search
-from generator.outputs.sitemap import (
-    NEWS_LIMIT,
-    NEWS_URL,
-    KeptSitemap,
-    UrlSet,
-    news_articles,
-    plan_sitemaps,
-)
+from generator.outputs import pages, search
+from generator.outputs.sitemap import NEWS_LIMIT, KeptSitemap
 from generator.render import templates as render
 from generator.render.assets import collect_assets
 from generator.render.images import image_file, make_images, with_image_digests
@@ -87,12 +71,12 @@ from generator.sources.live import article_of, is_live_entry
 from generator.sources.pages import is_page_file
 
 
-def append_build(options: BuildOptions, config: Config, data, inputs: SiteInputs, cache: Cache,
-                 now: datetime, declared: BuildInputs, changes: Changes,
-                 changed_output: Callable[[], set[str] | None]) -> tuple | None:
-    """Publish the new articles or the edits of a CONTENT change set: (articles, written,
-    unchanged, deleted, parsed, rendered, moments, marks), or None when this build is
-    not one that only adds or only edits."""
+def part_scope(options: BuildOptions, config: Config, data, inputs: SiteInputs, cache: Cache,
+               now: datetime, changes: Changes,
+               changed_output: Callable[[], set[str] | None]) -> Scope | None:
+    """The part of the site a CONTENT change set reaches, when it only publishes new
+    articles or only edits articles in place; None when the build must plan the whole
+    site."""
     index, last = changes.index, changes.last
     added, modified = changes.added, changes.modified
     if any(is_page_file(rel) for rel, _, _ in added + modified):
@@ -117,8 +101,8 @@ def append_build(options: BuildOptions, config: Config, data, inputs: SiteInputs
     if changed is None or changed:
         return None  # output/ is not as the last build left it: the full build mends it
     try:
-        return plan.write(options, inputs, declared)
-    except (_Declined, indexing.Declined):
+        return plan.scope(options, inputs)
+    except _Declined:
         return None
 
 
@@ -306,8 +290,9 @@ class _Plan:
                for position, article in zip(rebuilt, made, strict=True)}
         return cls(config, data, cache, index, found, (now, last), (context, rows), old, wanted)
 
-    def write(self, options: BuildOptions, inputs: SiteInputs,
-              declared: BuildInputs) -> tuple | None:
+    def scope(self, options: BuildOptions, inputs: SiteInputs) -> Scope | None:
+        """The articles the reached pages show, with their lead images made, and what the
+        build plans from them."""
         shown = self.found.articles + [self.old[p] for p in sorted(self.old)]
         rows = self.rows[1]
         lines = {e.path: e.meta.lines.get("image") for e in self.found.entries}
@@ -324,21 +309,21 @@ class _Plan:
         site_pages = read_pages(self.config, inputs.scan, problems, options.drafts)
         if problems:
             return None
-        model = replace(self._model(new, old), pages=site_pages)
-        global_key = declared.page_key(assets.digest) + pages_key(site_pages)
-        return _Writer(self, model, (new, old), assets, global_key).write(
-            options, inputs, declared.fingerprint())
+        part = Part(self, new, old)
+        return Scope(new + [old[p] for p in sorted(old)], self._related(new, old), site_pages,
+                     assets, part.new_image_files(assets), parsed=self.found.parsed,
+                     listings=[self._listing(slot, new, old) for slot in self.positions],
+                     reach=part.reach(), kept_index=part.kept_index(), part=part)
 
-    def _model(self, new: list[Article], old: dict[int, Article]) -> SiteModel:
-        newest_first = new + [old[p] for p in sorted(old)]
-        oldest_first = newest_first[::-1]
+    def _related(self, new: list[Article], old: dict[int, Article]) -> dict:
+        """The new articles' related lists, and those of the old articles the pages of an
+        edited one reach, from the cache's."""
+        oldest_first = (new + [old[p] for p in sorted(old)])[::-1]
         ranked = related_positions(oldest_first, [()] * len(old))
         related = resolve_related(oldest_first, ranked, start=len(old))
         related.update((old[p].url, tuple(old[r] for r in ranked))
                        for p, ranked in self.wanted.related.items())
-        parts = [self._listing(slot, new, old) for slot in self.positions]
-        return build_site_model(self.config, newest_first, dict(self.data.authors),
-                                dict(self.data.values), self.now, related, parts)
+        return related
 
     def _listing(self, slot: str, new: list[Article], old: dict[int, Article]) -> ListingPart:
         """The listing's newest articles, the new ones among them, and the older pages
@@ -570,94 +555,77 @@ class _Walk:
                 for n, span in spans.items()}
 
 
-class _Writer:
-    """Plan, render and write the files the new articles change; update the records,
-    the site index and the fingerprint as a full build would."""
+class Part:
+    """The part of the site a build plans: which pages and files the change reaches,
+    and how the records, the site index and the fingerprint follow, as a full build
+    would leave them."""
 
-    def __init__(self, plan: _Plan, model: SiteModel,
-                 articles: tuple[list[Article], dict[int, Article]], assets,
-                 global_key: str):
-        self.plan, self.model, self.assets = plan, model, assets
-        self.new, self.old = articles
-        self.edited = {p: self.old[p] for p in plan.found.edited}  # with lead-image digests
-        self.global_key = global_key
+    def __init__(self, plan: _Plan, new: list[Article], old: dict[int, Article]):
+        self.plan, self.new, self.old = plan, new, old
+        self.edited = {p: old[p] for p in plan.found.edited}  # with lead-image digests
         self.cache = plan.cache
-        self.moments: tuple[Moment, ...] = ()
-        self.unpublished: list[list] = []
 
-    def write(self, options: BuildOptions, inputs: SiteInputs, fingerprint: str) -> tuple:
-        subjects, fronts = self._sitemaps()
-        held = Held(self.cache, set(), whole=False)
-        render_page = page_renderer(self.model, self.assets, self.cache.folder)
-        forget_last_build(self.cache)  # output/ is about to change
-        search = partial(self._search, options.analyser, held) \
-            if self.model.config.search else lambda valid, writer: ({}, [])
-        written = write_files(options, self.cache, held, self._pages(subjects), self.global_key,
-                              self._new_image_files(), self.assets, render_page, self.model,
-                              search)
-        self._remember(inputs, fingerprint, subjects, fronts)
+    def reach(self) -> pages.Reach:
+        """The new articles' pages and those whose related lists name an edited one; the
+        sitemap from its stored tail on (for an edit, only the news sitemap)."""
+        shown = self.new + [self.old[p] for p in self.plan.wanted.related]
+        return pages.Reach(tuple(shown), None if self.edited else self._kept_sitemap())
+
+    def _kept_sitemap(self) -> KeptSitemap:
+        index = self.plan.index
+        earlier, tail, fronts = index.sitemap
+        return KeptSitemap(tuple(map(siteindex.entry_from, earlier)),
+                           tuple(map(siteindex.entry_from, tail)),
+                           {plain[0]: siteindex.entry_from(plain) for plain in fronts},
+                           tuple(self._front_order()), tuple(self.new))
+
+    def _front_order(self) -> list[str]:
+        """Every listing's front page URL, in the site model's order."""
+        index, config = self.plan.index, self.plan.config
+        tags = set(index.tag_names) | {t.slug for a in self.new for t in a.tags}
+        order = [f"/{s.slug}/" for s in config.sections] + ["/latest/"]
+        order += [f"/tags/{slug}/" for slug in sorted(tags)]
+        return order + [author.url for _, author in sorted(self.plan.data.authors.items())]
+
+    def record(self, model: SiteModel, sitemaps: list, options: BuildOptions,
+               fingerprint: str) -> tuple[int, tuple[Moment, ...], list[list]]:
+        """Keep the records and the site index, log what was published; how many
+        articles the site has, its upcoming moments and its unpublished rows."""
+        moments, unpublished = self._remember(model, fingerprint, sitemaps)
         if publishlog.wanted(options):
             revised = self.plan.found.revised
             publishlog.append(options.site_dir, self.plan.now, [
                 *((publishlog.PUBLISHED, a, a.url) for a in self.new),
                 *((publishlog.UPDATED, a, a.url) for a in self.edited.values()
                   if a.source in revised)])
-        return (len(self.plan.index.order) + len(self.new), written.written, written.unchanged,
-                written.deleted, self.plan.found.parsed, written.rendered, self.moments,
-                self.unpublished)
+        return len(self.plan.index.order) + len(self.new), moments, unpublished
 
-    def _pages(self, subjects: list) -> list[pages.PagePlan]:
-        shown = self.new + [self.old[p] for p in self.plan.wanted.related]
-        return pages.plan_pages(self.model, pages.Reach(tuple(shown), tuple(subjects)))
-
-    def _sitemaps(self) -> tuple[list, int]:
-        """The sitemap's files from its stored tail on, with the new articles' entries;
-        and how many front pages end them."""
-        model, index = self.model, self.plan.index
-        if self.edited:
-            # An edit that keeps its dates and photo leaves the sitemap's bytes as they are.
-            news = news_articles(model)
-            return ([UrlSet(NEWS_URL, (), news)] if news else []), 0
-        earlier, tail, fronts = index.sitemap
-        tags = set(index.tag_names) | {t.slug for a in self.new for t in a.tags}
-        order = [f"/{s.slug}/" for s in self.plan.config.sections] + ["/latest/"]
-        order += [f"/tags/{slug}/" for slug in sorted(tags)]
-        order += [author.url for _, author in sorted(self.plan.data.authors.items())]
-        kept = KeptSitemap(tuple(map(siteindex.entry_from, earlier)),
-                           tuple(map(siteindex.entry_from, tail)),
-                           {plain[0]: siteindex.entry_from(plain) for plain in fronts},
-                           tuple(order), tuple(self.new))
-        return plan_sitemaps(model, kept), 1 + len(model.pages) + len(order)
-
-    def _new_image_files(self) -> dict[str, str]:
+    def new_image_files(self, assets) -> dict[str, str]:
         """The new articles' lead-image variants, with their static keys."""
-        sets = self.assets.images.sets
+        sets = assets.images.sets
         found = {}
         for article in self.new:
             image_set = sets.get(article.image) if article.image else None
             for variant in (*image_set.webp, *image_set.fallback) if image_set else ():
                 rel = variant.url.lstrip("/")
-                found[rel] = static_key(self.assets.files[rel])
+                found[rel] = static_key(assets.files[rel])
         return found
 
-    def _search(self, analyser: korean.Analyser | None, held: Held, valid: Valid,
-                writer: OutputWriter) -> tuple[dict, list[str]]:
-        kept = self._kept_index(held)
-        return indexing.index_files(self.model, self.cache, BodyStore(self.model.config,
-                                                                      self.cache),
-                                    analyser, valid, writer.stage, kept)
-
-    def _kept_index(self, held: Held) -> indexing.KeptIndex:
+    def kept_index(self) -> indexing.KeptIndex | None:
         """The search index's docs this build adds or edits, on top of the last build's."""
-        index, model = self.plan.index, self.model
+        index = self.plan.index
+        if not self.plan.config.search:
+            return None
+        if not isinstance(self.cache.value(indexing.VERSION), int):
+            raise _Declined
         count = len(index.order)
         added = sorted(self.new, key=attrgetter("date", "url"))
         docs = {self._doc_id(p, article): article for p, article in self.edited.items()}
         docs.update(enumerate(added, count))
         recent = count + len(added) - search.base_end(count + len(added))
-        return indexing.KeptIndex(count, docs, siteindex.newest_by_id(list(model.articles),
-                                                                      recent),
-                                  index.search_codes, held.key)
+        shown = self.new + [self.old[p] for p in sorted(self.old)]
+        return indexing.KeptIndex(count, docs, siteindex.newest_by_id(shown, recent),
+                                  index.search_codes)
 
     def _doc_id(self, position: int, article: Article) -> int:
         """The article's search doc id: how many articles come before it by (date, URL)."""
@@ -670,9 +638,10 @@ class _Writer:
             raise _Declined  # another article of the same minute that this build did not read
         return before + sum(1 for other in same if other.url < article.url)
 
-    def _remember(self, inputs: SiteInputs, fingerprint: str, subjects: list,
-                  fronts: int) -> None:
-        """The records, the site index and the fingerprint, as the full build leaves them."""
+    def _remember(self, model: SiteModel, fingerprint: str,
+                  sitemaps: list) -> tuple[tuple[Moment, ...], list[list]]:
+        """The records, the site index and the fingerprint, as the full build leaves them;
+        the upcoming moments and unpublished rows."""
         plan, index, config = self.plan, self.plan.index, self.plan.config
         context, rows = plan.rows
         read = {e.path for e in plan.found.entries}  # a live page's own file was not
@@ -680,35 +649,37 @@ class _Writer:
                               [a for a in [*plan.found.articles, *plan.found.edited.values()]
                                if a.source in read])
         limit = config.sitemap_limit
+        fronts = 1 + len(model.pages) + len(self._front_order())
         sitemap = self._edited_sitemap() if self.edited else siteindex.sitemap_state(
-            subjects, fronts, limit, len(index.sitemap[0]) * limit)
+            sitemaps, fronts, limit, len(index.sitemap[0]) * limit)
         totals = dict(index.totals)
-        for listing in self.model.listings:
+        for listing in model.listings:
             totals[siteindex.slot(listing.kind, listing.key)] = listing.total
         tag_names = dict(index.tag_names)
-        for listing in self.model.listings:
+        for listing in model.listings:
             if listing.kind == "tag":
                 tag_names.setdefault(listing.key, listing.title[1:])
         order = [a.source for a in self.new] + index.order
         codes = index.search_codes + indexing.section_codes(
-            sorted(self.new, key=attrgetter("date", "url")), self.model)
+            sorted(self.new, key=attrgetter("date", "url")), model)
         codes = codes[len(codes) - len(order) % search.BLOCK:] if len(order) % search.BLOCK \
             else []
-        self.unpublished = self._unpublished()
+        unpublished = self._unpublished()
         rescanned = dict(index.rescanned)
         rescanned.update((e.path, index_stamp(e.stamp)) for e in plan.found.entries)
         rescanned.update(plan.found.stamps)
         siteindex.save_changes(self.cache, replace(
             index, fingerprint=fingerprint, added=index.added + len(self.new),
-            rescanned=rescanned, related_added=index.related_added + self._new_related(),
+            rescanned=rescanned, related_added=index.related_added + self._new_related(model),
             order=order,
             members=[siteindex.members_of(a) for a in self.new] + index.members,
             dates=[a.date.timestamp() for a in self.new] + index.dates,
             newest=self.new[0].date.isoformat() if self.new else index.newest,
             totals=totals, tag_names=tag_names,
-            sitemap=sitemap, search_codes=codes, unpublished=self.unpublished))
-        self.moments = self._upcoming()
-        remember_build(self.cache, fingerprint, self.moments, len(order))
+            sitemap=sitemap, search_codes=codes, unpublished=unpublished))
+        moments = self._upcoming()
+        remember_build(self.cache, fingerprint, moments, len(order))
+        return moments, unpublished
 
     def _unpublished(self) -> list[list]:
         """The last build's drafts and scheduled articles still so, and the new and
@@ -720,13 +691,13 @@ class _Writer:
                 if row[0] not in urls and (row[1] == "draft" or row[3] > now.timestamp())]
         return sorted(kept + unpublished_rows(changed, now), key=lambda row: -row[3])
 
-    def _new_related(self) -> list[tuple[int, ...]]:
+    def _new_related(self, model: SiteModel) -> list[tuple[int, ...]]:
         """The new articles' related lists, oldest first, as positions in the site's
         order oldest first: an old article keeps its position, new ones follow."""
         count = len(self.plan.index.order)
         position = {id(article): count - 1 - p for p, article in self.old.items()}
         position.update((id(a), count + n) for n, a in enumerate(reversed(self.new)))
-        return [tuple(position[id(r)] for r in self.model.related.get(a.url, ()))
+        return [tuple(position[id(r)] for r in model.related.get(a.url, ()))
                 for a in reversed(self.new)]
 
     def _edited_sitemap(self) -> tuple:

@@ -1,0 +1,34 @@
+"""What one build plans: the articles its model holds and the files it may write.
+
+A full build's scope is the whole site. A content change that only publishes
+new articles or edits articles in place reaches a part of it (engine/reach.py):
+the articles its pages show, the listings as far as those pages go, the pages
+and sitemap files it changes, the search docs it adds or edits. Either way the
+same stages plan, render and write it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from generator.core.objects import Article
+from generator.engine.indexing import KeptIndex
+from generator.model.site import ListingPart
+from generator.outputs.pages import Reach
+from generator.render.assets import Assets
+
+
+@dataclass(frozen=True)
+class Scope:
+    published: list[Article]  # the model's articles, newest first, lead-image digests made
+    related: Mapping[str, tuple[Article, ...]]  # of the articles whose pages are planned
+    site_pages: tuple  # content/pages/
+    assets: Assets
+    statics: dict[str, str]  # the static files to copy where output/ lacks them: their keys
+    parsed: int = 0  # content files this build parsed
+    listings: list[ListingPart] | None = None  # None: every listing whole, from `published`
+    reach: Reach | None = None  # None: every page and file of the site
+    kept_index: KeptIndex | None = None  # None: the search index from every article
+    part: object = None  # a part's reach.Part, which keeps its records
+    moments: tuple = ()  # the whole site's upcoming moments (a part's Part finds its own)
