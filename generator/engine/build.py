@@ -1,7 +1,12 @@
-"""One build, as a list of stages: config, data, sources, bodies, model, pages, output.
+"""One build, as a list of stages: config, data, sources, change set, scope, model,
+page plan, output, records.
 
-It owns the cache and the incremental decisions: which sources to parse again,
-which bodies to render, which pages to render and which files to write.
+Every build takes the same stages. The change set (changes.py) against the
+last build's record decides the scope: nothing to do, the part of the site a
+publish or an in-place edit reaches (reach.py), or the whole site. The
+scope's articles make the model; the model's pages and files are planned
+with keys of what they show; those whose keys changed are rendered and
+written (writing.py); the records the next build starts from are kept.
 """
 
 from __future__ import annotations
@@ -37,18 +42,17 @@ from generator.engine.output import (
 from generator.engine.outputcheck import output_check
 from generator.engine.pagereading import read_pages
 from generator.engine.reading import read_settings
-from generator.engine.scope import Scope
+from generator.engine.scope import BuildRun, Scope
 from generator.engine.session import Session, SiteInputs
 from generator.engine.stages import (
     BodyStore,
     BuildOptions,
-    RenderPage,
     make_one_article,
     page_renderer,
     static_key,
     static_keys_of,
 )
-from generator.engine.writing import Held, Written, write_files
+from generator.engine.writing import Held, write_files
 from generator.model.schedule import BANNER_ENDS, Moment, marks, unpublished_rows, upcoming
 from generator.model.site import (
     build_site_model,
@@ -118,27 +122,26 @@ def _build(options: BuildOptions, session: Session) -> BuildResult:
             return BuildResult(changes.last.articles, 0, files, 0, time.perf_counter() - started,
                                tuple(notices), unpublished=None, upcoming=changes.last.upcoming)
         output_changes = check.changed if check else lambda: None
-        part = reach.part_scope(options, config, data, inputs, cache, now, changes,
-                                output_changes) if changes.kind == CONTENT else None
+        run = BuildRun(options, config, data, inputs, cache, now, declared)
+        part = reach.part_scope(run, changes, output_changes) \
+            if changes.kind == CONTENT else None
         try:
-            return _plan_and_write(part, options, config, data, inputs, cache, now, declared,
-                                   output_changes, problems, notices, started)
+            return _plan_and_write(run, part, output_changes, problems, notices, started)
         except indexing.Declined:  # the kept search index cannot be carried on
-            return _plan_and_write(None, options, config, data, inputs, cache, now, declared,
-                                   output_changes, problems, notices, started)
+            return _plan_and_write(run, None, output_changes, problems, notices, started)
     finally:
         if check is not None:
             check.stop()
         cache.close()
 
 
-def _plan_and_write(part: Scope | None, options: BuildOptions, config: Config, data,
-                    inputs: SiteInputs, cache: Cache, now: datetime, declared: BuildInputs,
+def _plan_and_write(run: BuildRun, part: Scope | None,
                     output_changes: Callable[[], set[str] | None], problems: list[Problem],
                     notices: list[Problem], started: float) -> BuildResult:
     """Plan the scope (`part`, or the whole site read from every content file), write it
     and keep its records."""
-    scope = part or _whole_scope(options, config, data, inputs, cache, now, problems)
+    options, config, data, _, cache, now, declared = run
+    scope = part or _whole_scope(run, problems)
     model = replace(build_site_model(config, scope.published, dict(data.authors),
                                      dict(data.values), now, scope.related, scope.listings),
                     pages=scope.site_pages)
@@ -159,18 +162,18 @@ def _plan_and_write(part: Scope | None, options: BuildOptions, config: Config, d
                                                        declared.fingerprint())
         parsed = part.parsed
     else:
-        count, moments, unpublished = _record_whole(options, cache, declared, inputs, model,
-                                                    sitemaps, scope.moments, problems)
+        count, moments, unpublished = _record_whole(run, model, sitemaps, scope.moments,
+                                                    problems)
         parsed = cache.parsed  # the part may have parsed a file before it declined
     warnings = tuple(notices) + tuple(p for p in problems if p.warning)
     return BuildResult(count, *written[:3], time.perf_counter() - started, warnings, parsed,
                        written.rendered, marks(unpublished), moments)
 
 
-def _whole_scope(options: BuildOptions, config: Config, data, inputs: SiteInputs, cache: Cache,
-                 now: datetime, problems: list[Problem]) -> Scope:
+def _whole_scope(run: BuildRun, problems: list[Problem]) -> Scope:
     """Every article, read from the content files (from the cache's records where they
     did not change); raise BuildFailed on problems."""
+    options, config, data, inputs, cache, now, _ = run
     articles, image_line = _read_articles(config, data, cache, article_scan(inputs.scan),
                                           problems, options.workers)
     articles = live.with_entries(config, dict(data.authors), articles, inputs.scan, now,
@@ -190,11 +193,11 @@ def _whole_scope(options: BuildOptions, config: Config, data, inputs: SiteInputs
                                   banner_moments(data, config)))
 
 
-def _record_whole(options: BuildOptions, cache: Cache, declared: BuildInputs,
-                  inputs: SiteInputs, model, sitemaps: list, moments: tuple,
+def _record_whole(run: BuildRun, model, sitemaps: list, moments: tuple,
                   problems: list[Problem]) -> tuple:
     """Log what the build published, keep its change set's record and the site index
     (unless it had problems it warned of)."""
+    options, _, _, inputs, cache, _, declared = run
     published, now = list(model.articles), model.now
     unpublished = unpublished_rows(published, now)
     if not problems:
@@ -296,29 +299,6 @@ def prepare_assets(config: Config, published: list[Article],
     images = make_images(published, image_line, static, cache_dir / "images", problems)
     return collect_assets({rel: path for rel, path in static.items() if rel not in withheld},
                           images)
-
-
-def write_site(model, bodies: BodyStore, cache: Cache, options: BuildOptions, global_key: str,
-               assets: Assets, static_keys: dict[str, str], render_page: RenderPage,
-               output_changes: Callable[[], set[str] | None] = lambda: None,
-               sitemaps: list | None = None) -> Written:
-    """Write the whole site's plan: render what changed, stage files whose bytes differ,
-    swap them into output/ and delete the files it does not plan.
-
-    `output_changes()` names the files output/ no longer holds as the last build
-    left them (see outputcheck.py), so tampered output is noticed; None for a
-    clean build, which writes every file. The sitemap files' contents are
-    appended to `sitemaps`.
-    """
-    planned = pages.plan_pages(model)
-    if sitemaps is not None:
-        sitemaps += [plan.subject for plan in planned if plan.kind == "sitemap"]
-    held = Held(cache, output_changes(), whole=True)
-    search = partial(_stage_search, model, bodies, options.analyser)
-    apart = partial(_stage_search_beside, model, cache.folder) \
-        if _search_apart(model, options) else None
-    return write_files(options, cache, held, planned, global_key, static_keys, assets,
-                       render_page, model, search, apart)
 
 
 def _search_apart(model, options: BuildOptions) -> bool:

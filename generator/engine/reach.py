@@ -45,7 +45,7 @@ from generator.engine.changes import remember as remember_build
 from generator.engine.output import relative_file
 from generator.engine.pagereading import read_pages
 from generator.engine.reading import read_settings, read_sources
-from generator.engine.scope import Scope
+from generator.engine.scope import BuildRun, Scope
 from generator.engine.session import SiteInputs
 from generator.engine.stages import BuildOptions, make_one_article, static_key
 from generator.model.schedule import NEWS_WINDOW, Moment, unpublished_rows, upcoming
@@ -71,12 +71,12 @@ from generator.sources.live import article_of, is_live_entry
 from generator.sources.pages import is_page_file
 
 
-def part_scope(options: BuildOptions, config: Config, data, inputs: SiteInputs, cache: Cache,
-               now: datetime, changes: Changes,
+def part_scope(run: BuildRun, changes: Changes,
                changed_output: Callable[[], set[str] | None]) -> Scope | None:
     """The part of the site a CONTENT change set reaches, when it only publishes new
     articles or only edits articles in place; None when the build must plan the whole
     site."""
+    options, config, data, inputs, cache, now, _ = run
     index, last = changes.index, changes.last
     added, modified = changes.added, changes.modified
     if any(is_page_file(rel) for rel, _, _ in added + modified):

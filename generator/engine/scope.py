@@ -11,12 +11,31 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
 
-from generator.core.objects import Article
+from generator.core.inputs import BuildInputs
+from generator.core.objects import Article, Config
+from generator.engine.cache import Cache
 from generator.engine.indexing import KeptIndex
+from generator.engine.session import SiteInputs
+from generator.engine.stages import BuildOptions
 from generator.model.site import ListingPart
 from generator.outputs.pages import Reach
 from generator.render.assets import Assets
+
+
+class BuildRun(NamedTuple):
+    """What the stages of one build read: its options, config, data and inputs, the
+    cache and the moment it builds for."""
+
+    options: BuildOptions
+    config: Config
+    data: object  # sources.data.SiteData
+    inputs: SiteInputs
+    cache: Cache
+    now: datetime
+    declared: BuildInputs
 
 
 @dataclass(frozen=True)
