@@ -22,8 +22,7 @@ from conftest import FIXED_NOW, SHARED_ANALYSER, article_text, build_site, jpeg_
 from generator.core.errors import BuildFailed
 from generator.core.tuning import Tuning
 from generator.engine import build as build_module
-from generator.engine import writing
-from generator.engine import outputcheck, stages
+from generator.engine import outputcheck, stages, writing
 from generator.engine.output import lock_path
 from generator.engine.parallel import Beside, split_in_runs
 from generator.engine.session import Session

@@ -10,8 +10,8 @@ import conftest
 import pytest
 from conftest import FIXED_NOW, article_text, build_site, parse_html
 from schemaorg import json_ld_blocks, problems
-from test_append import appends  # noqa: F401, F811 - a fixture
 from test_incremental import assert_same_output, clean_copy_build, newsroom, snapshot
+from test_reach import appends  # noqa: F401, F811 - a fixture
 from test_watch_build import clean_build, files_of, watching
 
 from generator.core.errors import BuildFailed
@@ -182,7 +182,7 @@ def test_build_watch_shows_a_new_entry(make_site, tmp_path):
 
 def test_editing_an_article_a_live_page_lists_as_related_keeps_its_entries(
         make_site, tmp_path, monkeypatch):
-    """The short path re-plans the pages whose related lists name an edited article; a
+    """A part re-plans the pages whose related lists name an edited article; a
     live page among them keeps its entries (as a clean build shows it)."""
     monkeypatch.setattr(conftest, "TUNING", Tuning.all_big())
     site = live_site(make_site, tags="[경기도, 교통]")
@@ -199,7 +199,7 @@ def test_editing_an_article_a_live_page_lists_as_related_keeps_its_entries(
     assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
 
 
-def test_a_new_or_edited_entry_takes_the_short_path_and_matches_a_clean_build(
+def test_a_new_or_edited_entry_plans_a_part_and_matches_a_clean_build(
         make_site, tmp_path, appends):  # noqa: F811 - the fixture
     site = live_site(make_site)
     build_site(site)

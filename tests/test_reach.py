@@ -1,4 +1,4 @@
-"""A build that only adds articles newer than all others takes the append path, and its
+"""A build that only adds articles newer than all others plans only the part it reaches, and its
 output is byte for byte what a clean build writes."""
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def appends(monkeypatch) -> list:
 
 
 def appended_as_clean(site, tmp_path, appends: list, step: str):
-    """Build; the append path must have taken it and written what a clean build writes."""
+    """Build; it must have planned a part and written what a clean build writes."""
     appends.clear()
     result = build_site(site)
     assert appends and appends[-1] is not None, f"{step}: the full build"
@@ -57,7 +57,7 @@ def publish(site, number: int, **fields) -> None:
 
 
 @pytest.mark.parametrize("sitemap_limit", [4, 10_000], ids=["sitemap parts", "one sitemap"])
-def test_a_day_of_publishing_takes_the_append_path_and_matches_clean_builds(
+def test_a_day_of_publishing_plans_a_part_and_matches_clean_builds(
         make_site, tmp_path, appends, sitemap_limit):
     site = day_site(make_site, sitemap_limit)
     for number in range(9):
@@ -68,7 +68,7 @@ def test_a_day_of_publishing_takes_the_append_path_and_matches_clean_builds(
         assert appended_as_clean(site, tmp_path, appends, f"publish {number}").parsed == 1
 
 
-def test_two_articles_at_once_take_the_append_path(make_site, tmp_path, appends):
+def test_two_articles_at_once_plan_a_part(make_site, tmp_path, appends):
     site = day_site(make_site)
     publish(site, 1)
     publish(site, 2, author="oh-kyungha")
@@ -83,7 +83,7 @@ def test_two_articles_at_once_take_the_append_path(make_site, tmp_path, appends)
     "legacy id", "edit adds a legacy id", "query alias",
     "publish live", "add a live entry beside another change", "retitle a corrected article",
 ])
-def test_other_changes_take_the_full_build(make_site, tmp_path, appends, change):
+def test_other_changes_plan_the_whole_site(make_site, tmp_path, appends, change):
     site = day_site(make_site)
     if change == "back-dated":
         write(site, "content/local/old.md",
@@ -142,7 +142,7 @@ def test_other_changes_take_the_full_build(make_site, tmp_path, appends, change)
     assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
 
 
-def test_a_file_changed_in_output_by_hand_takes_the_full_build(make_site, tmp_path, appends):
+def test_a_file_changed_in_output_by_hand_plans_the_whole_site(make_site, tmp_path, appends):
     site = day_site(make_site)
     page = site / "output/latest/page/2/index.html"
     page.write_text("changed by hand", encoding="utf-8")
@@ -152,7 +152,7 @@ def test_a_file_changed_in_output_by_hand_takes_the_full_build(make_site, tmp_pa
     assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
 
 
-def test_after_a_watch_build_a_publish_takes_the_short_path(make_site, tmp_path, appends):
+def test_after_a_watch_build_a_publish_plans_a_part(make_site, tmp_path, appends):
     """`build --watch` builds as newsgen build does, and leaves the site index too."""
     from generator.engine.session import Session
     site = day_site(make_site)
@@ -201,7 +201,7 @@ def test_publishing_into_a_search_index_with_base_shards_and_several_blocks(
     assert taken >= 7
 
 
-def test_a_new_article_at_a_taken_url_fails_as_the_full_build_says(make_site, appends):
+def test_a_new_article_at_a_taken_url_fails_as_the_whole_plan_says(make_site, appends):
     site = day_site(make_site)
     write(site, "content/society/again.md", article_text(
         title="같은 주소", date="2026-10-20 10:00", slug="a19"))
@@ -220,7 +220,7 @@ EDITS = [
 
 
 @pytest.mark.parametrize("sitemap_limit", [4, 10_000], ids=["sitemap parts", "one sitemap"])
-def test_edits_that_keep_an_articles_place_take_the_append_path(make_site, tmp_path, appends,
+def test_edits_that_keep_an_articles_place_plan_a_part(make_site, tmp_path, appends,
                                                                  sitemap_limit):
     site = day_site(make_site, sitemap_limit)
     for name, rel, old, new in EDITS:
@@ -264,7 +264,7 @@ def test_an_edit_that_empties_a_search_shard_deletes_its_file(make_site, tmp_pat
     assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
 
 
-def test_edits_after_publishing_take_the_append_path(make_site, tmp_path, appends):
+def test_edits_after_publishing_plan_a_part(make_site, tmp_path, appends):
     """The new articles' related lists are kept, so an edit an older one names in them
     finds their pages."""
     site = day_site(make_site)
@@ -294,7 +294,7 @@ def test_a_change_saved_with_a_broken_file_is_built_once_the_file_is_fixed(
 
 
 def test_any_field_it_does_not_carry_makes_it_decline():
-    """Safe by default: a field the short path does not know (one added for a new
+    """Safe by default: a field a part does not know (one added for a new
     feature) makes it decline, without anyone teaching it the field."""
     from dataclasses import fields, replace
     from datetime import datetime
@@ -314,7 +314,7 @@ def test_any_field_it_does_not_carry_makes_it_decline():
 PAGE = "---\ntitle: 회사소개\nfooter: 1\n---\n\n우리 신문을 소개합니다.\n"
 
 
-def test_a_site_with_standalone_pages_still_publishes_by_the_append_path(make_site, tmp_path,
+def test_a_site_with_standalone_pages_still_publishes_by_a_part(make_site, tmp_path,
                                                                           appends):
     site = make_site({**newsroom(20), "content/pages/about.md": PAGE})
     build_site(site)
@@ -325,7 +325,7 @@ def test_a_site_with_standalone_pages_still_publishes_by_the_append_path(make_si
 
 
 @pytest.mark.parametrize("change", ["new page", "edited page", "edited page and publish"])
-def test_a_new_or_edited_standalone_page_takes_the_full_build(make_site, tmp_path, appends,
+def test_a_new_or_edited_standalone_page_plans_the_whole_site(make_site, tmp_path, appends,
                                                               change):
     site = make_site({**newsroom(20), "content/pages/about.md": PAGE})
     build_site(site)
@@ -341,10 +341,10 @@ def test_a_new_or_edited_standalone_page_takes_the_full_build(make_site, tmp_pat
     assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
 
 
-def test_a_preview_build_takes_the_short_path_and_keeps_the_marks(make_site, tmp_path,
+def test_a_preview_build_plans_a_part_and_keeps_the_marks(make_site, tmp_path,
                                                                   appends):
     """`serve` builds with drafts and scheduled articles shown: a publish or an edit takes
-    the short path, and the marks it reports are those of a clean preview build."""
+    a part, and the marks it reports are those of a clean preview build."""
     site = make_site({**newsroom(20),
                       "content/local/soon.md": article_text(title="예약 기사",
                                                             date="2026-12-24 09:00"),
@@ -370,7 +370,7 @@ def test_a_preview_build_takes_the_short_path_and_keeps_the_marks(make_site, tmp
     assert ("/local/2026/12/25/later/", "future", "12.25 09:00") in set(published.unpublished)
 
 
-def test_a_file_the_short_path_read_before_it_declined_counts_as_parsed(make_site, appends):
+def test_a_file_read_before_a_part_was_declined_counts_as_parsed(make_site, appends):
     site = day_site(make_site)
     write(site, "content/local/old.md", article_text(title="지난 기사", date="2026-10-05 12:00"))
     result = build_site(site)
