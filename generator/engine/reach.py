@@ -93,21 +93,21 @@ def part_scope(run: BuildRun, changes: Changes,
             return None  # only new files, or only edited ones
         found = _new_articles(config, data, cache, added, index, now, options) if added else \
             _edited_articles(config, data, cache, modified, index, now, options)
-    plan = None if found is None else _Plan.make(config, data, cache, index, found, now, last,
+    window = None if found is None else _Window.make(config, data, cache, index, found, now, last,
                                                  inputs.scan)
-    if plan is None:
+    if window is None:
         return None
     changed = changed_output()
     if changed is None or changed:
-        return None  # output/ is not as the last build left it: the full build mends it
+        return None  # output/ is not as the last build left it: the whole plan mends it
     try:
-        return plan.scope(options, inputs)
+        return window.scope(options, inputs)
     except _Declined:
         return None
 
 
 class _Declined(Exception):
-    """Found while writing: this build needs the full one (nothing was written)."""
+    """Found while finding the part: the build plans the whole site."""
 
 
 class _Found(NamedTuple):
@@ -142,8 +142,8 @@ def _live_edits(config: Config, data, cache: Cache, files: list, scan: list, ind
 
 def _with_entries(config: Config, data, articles: list[Article], scan: list,
                   now: datetime) -> list[Article] | None:
-    """The articles as the full build makes them, live pages with their entries (records
-    hold none); None if an entry has problems, which the full build reports."""
+    """The articles as the whole plan makes them, live pages with their entries (records
+    hold none); None if an entry has problems, which the whole plan reports."""
     owners = {a.source for a in articles if a.live is not None}
     if not owners:
         return articles
@@ -187,7 +187,7 @@ def _edited_articles(config: Config, data, cache: Cache, modified: list, index, 
 def _read(config: Config, data, cache: Cache, scanned: list, now: datetime,
           options: BuildOptions) -> tuple[list[Article], list[SourceEntry], int] | None:
     """These files' Articles, newest first, their entries and how many were parsed; None
-    unless each is valid, without warnings, and published (the full build reports the
+    unless each is valid, without warnings, and published (the whole plan reports the
     problems, as always)."""
     problems = []
     known = cache.sources_at([rel for rel, _, _ in scanned], config.timezone)
@@ -199,31 +199,31 @@ def _read(config: Config, data, cache: Cache, scanned: list, now: datetime,
     return (published, entries, parsed) if len(published) == len(made) else None
 
 
-# What this path knows how to carry to every page that shows an article. Any other
+# What a part knows how to carry to every page that shows an article. Any other
 # field, and so any field added later, must be as before for an edit and at its
-# default for a new article, or the full build runs: a new kind of front matter
+# default for a new article, or the whole site is planned: a new kind of front matter
 # never needs teaching here to stay correct.
 EDITABLE = frozenset({"source", "title", "subtitle", "summary", "image_alt", "image_caption",
                       "body_key", "digest"})
 PUBLISHABLE = EDITABLE | {"section", "date", "updated", "authors", "tags", "image", "slug",
                           "url", "expires"}
 PLAIN = {"draft": False, "aliases": ()}  # the values a new article must have for these
-# An article holding any of these shows on pages this path does not plan: redirect
+# An article holding any of these shows on pages a part does not plan: redirect
 # pages (which show its title), the corrections listing, its live.json.
 SHOWN_ELSEWHERE = ("aliases", "legacy_id", "corrections", "live")
 
 
 def _moved(before: Article, after: Article) -> bool:
     """Whether an edit changes anything but what EDITABLE names (where the article is
-    shown, its sitemap entry, or what this path does not know), or the article shows
-    on pages this path does not plan (SHOWN_ELSEWHERE)."""
+    shown, its sitemap entry, or what a part does not know), or the article shows
+    on pages a part does not plan (SHOWN_ELSEWHERE)."""
     return any(getattr(before, name) or getattr(after, name) for name in SHOWN_ELSEWHERE) or any(
         getattr(before, f.name) != getattr(after, f.name) for f in fields(Article)
         if f.name not in EDITABLE)
 
 
 def _unknown(article: Article) -> bool:
-    """Whether a new article sets a field this path does not publish (PUBLISHABLE)."""
+    """Whether a new article sets a field a part does not publish (PUBLISHABLE)."""
     return any(f.name not in PUBLISHABLE
                and getattr(article, f.name) != PLAIN.get(f.name, f.default)
                for f in fields(Article))
@@ -241,7 +241,7 @@ def _new_articles(config: Config, data, cache: Cache, added: list, index, now: d
     if any(map(_unknown, published)) or (
             newest is not None and any(a.date <= newest for a in published)):
         return None
-    # Among themselves as the full build checks them; against the site, by the files
+    # Among themselves as the whole plan checks them; against the site, by the files
     # output/ holds: any page, alias or listing at a new URL would clash with it.
     if check_unique_urls(published, config, reserved_owners(config)) or cache.keys_at(
             [relative_file(a.url) for a in published]):
@@ -253,8 +253,8 @@ def _new_articles(config: Config, data, cache: Cache, added: list, index, now: d
     return _Found(published, entries, parsed)
 
 
-class _Plan:
-    """The part of the site the new articles reach: the old Articles it shows, by their
+class _Window:
+    """The part of the site a change reaches: the old Articles its pages show, by their
     position in the site's order, and the positions each listing shows."""
 
     def __init__(self, config: Config, data, cache: Cache, index, found: _Found,
@@ -268,7 +268,7 @@ class _Plan:
 
     @classmethod
     def make(cls, config: Config, data, cache: Cache, index, found: _Found, now: datetime,
-             last: LastBuild, scan: list) -> _Plan | None:
+             last: LastBuild, scan: list) -> _Window | None:
         wanted = _Wanted(config, index, found, now)
         if not wanted.find(cache):
             return None
@@ -363,7 +363,7 @@ def _needed(before: int, joined: int, size: int) -> int:
 
 
 def _listing_name(config: Config, data, index, new: list[Article], kind: str, key: str) -> str:
-    """As the full build names the listing: a tag by the spelling of its oldest use (an
+    """As the whole plan names the listing: a tag by the spelling of its oldest use (an
     old one's, else the oldest new one's)."""
     if kind == "section":
         return config.section(key).name
@@ -416,7 +416,7 @@ class _Wanted:
 
     def find(self, cache: Cache) -> bool:
         """Find the listings' articles and the related lists; False if the change needs
-        the full build: related lists the cache does not hold."""
+        the whole plan: related lists the cache does not hold."""
         return self._listings() and self._related(cache)
 
     def _slots(self) -> list[str]:
@@ -557,22 +557,22 @@ class _Walk:
 
 class Part:
     """The part of the site a build plans: which pages and files the change reaches,
-    and how the records, the site index and the fingerprint follow, as a full build
+    and how the records, the site index and the fingerprint follow, as the whole plan
     would leave them."""
 
-    def __init__(self, plan: _Plan, new: list[Article], old: dict[int, Article]):
-        self.plan, self.new, self.old = plan, new, old
-        self.edited = {p: old[p] for p in plan.found.edited}  # with lead-image digests
-        self.cache = plan.cache
+    def __init__(self, window: _Window, new: list[Article], old: dict[int, Article]):
+        self.window, self.new, self.old = window, new, old
+        self.edited = {p: old[p] for p in window.found.edited}  # with lead-image digests
+        self.cache = window.cache
 
     def reach(self) -> pages.Reach:
         """The new articles' pages and those whose related lists name an edited one; the
         sitemap from its stored tail on (for an edit, only the news sitemap)."""
-        shown = self.new + [self.old[p] for p in self.plan.wanted.related]
+        shown = self.new + [self.old[p] for p in self.window.wanted.related]
         return pages.Reach(tuple(shown), None if self.edited else self._kept_sitemap())
 
     def _kept_sitemap(self) -> KeptSitemap:
-        index = self.plan.index
+        index = self.window.index
         earlier, tail, fronts = index.sitemap
         return KeptSitemap(tuple(map(siteindex.entry_from, earlier)),
                            tuple(map(siteindex.entry_from, tail)),
@@ -581,11 +581,11 @@ class Part:
 
     def _front_order(self) -> list[str]:
         """Every listing's front page URL, in the site model's order."""
-        index, config = self.plan.index, self.plan.config
+        index, config = self.window.index, self.window.config
         tags = set(index.tag_names) | {t.slug for a in self.new for t in a.tags}
         order = [f"/{s.slug}/" for s in config.sections] + ["/latest/"]
         order += [f"/tags/{slug}/" for slug in sorted(tags)]
-        return order + [author.url for _, author in sorted(self.plan.data.authors.items())]
+        return order + [author.url for _, author in sorted(self.window.data.authors.items())]
 
     def record(self, model: SiteModel, sitemaps: list, options: BuildOptions,
                fingerprint: str) -> tuple[int, tuple[Moment, ...], list[list]]:
@@ -593,12 +593,12 @@ class Part:
         articles the site has, its upcoming moments and its unpublished rows."""
         moments, unpublished = self._remember(model, fingerprint, sitemaps)
         if publishlog.wanted(options):
-            revised = self.plan.found.revised
-            publishlog.append(options.site_dir, self.plan.now, [
+            revised = self.window.found.revised
+            publishlog.append(options.site_dir, self.window.now, [
                 *((publishlog.PUBLISHED, a, a.url) for a in self.new),
                 *((publishlog.UPDATED, a, a.url) for a in self.edited.values()
                   if a.source in revised)])
-        return len(self.plan.index.order) + len(self.new), moments, unpublished
+        return len(self.window.index.order) + len(self.new), moments, unpublished
 
     def new_image_files(self, assets) -> dict[str, str]:
         """The new articles' lead-image variants, with their static keys."""
@@ -613,8 +613,8 @@ class Part:
 
     def kept_index(self) -> indexing.KeptIndex | None:
         """The search index's docs this build adds or edits, on top of the last build's."""
-        index = self.plan.index
-        if not self.plan.config.search:
+        index = self.window.index
+        if not self.window.config.search:
             return None
         if not isinstance(self.cache.value(indexing.VERSION), int):
             raise _Declined
@@ -629,7 +629,7 @@ class Part:
 
     def _doc_id(self, position: int, article: Article) -> int:
         """The article's search doc id: how many articles come before it by (date, URL)."""
-        dates = self.plan.index.dates[::-1]  # oldest first
+        dates = self.window.index.dates[::-1]  # oldest first
         moment = article.date.timestamp()
         before, through = bisect_left(dates, moment), bisect_right(dates, moment)
         count = len(dates)
@@ -640,13 +640,13 @@ class Part:
 
     def _remember(self, model: SiteModel, fingerprint: str,
                   sitemaps: list) -> tuple[tuple[Moment, ...], list[list]]:
-        """The records, the site index and the fingerprint, as the full build leaves them;
+        """The records, the site index and the fingerprint, as the whole plan leaves them;
         the upcoming moments and unpublished rows."""
-        plan, index, config = self.plan, self.plan.index, self.plan.config
-        context, rows = plan.rows
-        read = {e.path for e in plan.found.entries}  # a live page's own file was not
-        articlestore.keep_new(self.cache, context, rows, plan.found.entries,
-                              [a for a in [*plan.found.articles, *plan.found.edited.values()]
+        window, index, config = self.window, self.window.index, self.window.config
+        context, rows = window.rows
+        read = {e.path for e in window.found.entries}  # a live page's own file was not
+        articlestore.keep_new(self.cache, context, rows, window.found.entries,
+                              [a for a in [*window.found.articles, *window.found.edited.values()]
                                if a.source in read])
         limit = config.sitemap_limit
         fronts = 1 + len(model.pages) + len(self._front_order())
@@ -666,8 +666,8 @@ class Part:
             else []
         unpublished = self._unpublished()
         rescanned = dict(index.rescanned)
-        rescanned.update((e.path, index_stamp(e.stamp)) for e in plan.found.entries)
-        rescanned.update(plan.found.stamps)
+        rescanned.update((e.path, index_stamp(e.stamp)) for e in window.found.entries)
+        rescanned.update(window.found.stamps)
         siteindex.save_changes(self.cache, replace(
             index, fingerprint=fingerprint, added=index.added + len(self.new),
             rescanned=rescanned, related_added=index.related_added + self._new_related(model),
@@ -684,17 +684,17 @@ class Part:
     def _unpublished(self) -> list[list]:
         """The last build's drafts and scheduled articles still so, and the new and
         edited ones that are (a preview build shows them; others hold none)."""
-        now = self.plan.now
+        now = self.window.now
         changed = [*self.new, *self.edited.values()]
         urls = {a.url for a in changed}
-        kept = [row for row in self.plan.index.unpublished
+        kept = [row for row in self.window.index.unpublished
                 if row[0] not in urls and (row[1] == "draft" or row[3] > now.timestamp())]
         return sorted(kept + unpublished_rows(changed, now), key=lambda row: -row[3])
 
     def _new_related(self, model: SiteModel) -> list[tuple[int, ...]]:
         """The new articles' related lists, oldest first, as positions in the site's
         order oldest first: an old article keeps its position, new ones follow."""
-        count = len(self.plan.index.order)
+        count = len(self.window.index.order)
         position = {id(article): count - 1 - p for p, article in self.old.items()}
         position.update((id(a), count + n) for n, a in enumerate(reversed(self.new)))
         return [tuple(position[id(r)] for r in model.related.get(a.url, ()))
@@ -702,18 +702,18 @@ class Part:
 
     def _edited_sitemap(self) -> tuple:
         """The stored sitemap tail with the edited articles' new digests."""
-        earlier, tail, fronts = self.plan.index.sitemap
+        earlier, tail, fronts = self.window.index.sitemap
         digests = {a.url: a.digest for a in self.edited.values()}
         tail = [(loc, lastmod, digests.get(loc, stamp), image)
                 for loc, lastmod, stamp, image in tail]
         return earlier, tail, fronts
 
     def _upcoming(self) -> tuple[Moment, ...]:
-        """As the full build's: the last build's moments, with the new articles' and the
+        """As the whole plan's: the last build's moments, with the new articles' and the
         edited ones' (an edit keeps the dates, see _moved) in place of their old ones."""
-        now = self.plan.now
+        now = self.window.now
         sources = {a.source for a in [*self.new, *self.edited.values()]}
-        kept = [m for m in self.plan.last.upcoming if m.source not in sources]
+        kept = [m for m in self.window.last.upcoming if m.source not in sources]
         return tuple(sorted([*kept, *upcoming([*self.new, *self.edited.values()], now,
                                               False, False)],
                             key=lambda m: (m.when, m.source, m.action)))

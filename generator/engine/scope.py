@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from generator.core.inputs import BuildInputs
-from generator.core.objects import Article, Config
+from generator.core.objects import Article, Config, SiteModel
 from generator.engine.cache import Cache
 from generator.engine.indexing import KeptIndex
 from generator.engine.session import SiteInputs
@@ -23,6 +23,7 @@ from generator.engine.stages import BuildOptions
 from generator.model.site import ListingPart
 from generator.outputs.pages import Reach
 from generator.render.assets import Assets
+from generator.sources.data import SiteData
 
 
 class BuildRun(NamedTuple):
@@ -31,11 +32,19 @@ class BuildRun(NamedTuple):
 
     options: BuildOptions
     config: Config
-    data: object  # sources.data.SiteData
+    data: SiteData
     inputs: SiteInputs
     cache: Cache
     now: datetime
     declared: BuildInputs
+
+
+class PartRecords(Protocol):
+    """How a part keeps the records the next build starts from (reach.Part)."""
+
+    def record(self, model: SiteModel, sitemaps: list, options: BuildOptions,
+               fingerprint: str) -> tuple[int, tuple, list[list]]:
+        """Keep them; the site's article count, upcoming moments and unpublished rows."""
 
 
 @dataclass(frozen=True)
@@ -49,5 +58,5 @@ class Scope:
     listings: list[ListingPart] | None = None  # None: every listing whole, from `published`
     reach: Reach | None = None  # None: every page and file of the site
     kept_index: KeptIndex | None = None  # None: the search index from every article
-    part: object = None  # a part's reach.Part, which keeps its records
+    part: PartRecords | None = None  # a part's records (None: the whole site's)
     moments: tuple = ()  # the whole site's upcoming moments (a part's Part finds its own)
