@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
@@ -147,16 +147,16 @@ def _plan_and_write(run: BuildRun, part: Scope | None,
                     pages=scope.site_pages)
     render_page = page_renderer(model, scope.assets, cache.folder)
     forget_last_build(cache)  # output/ is about to change: until done, no change set
-    planned = pages.plan_pages(model, scope.reach)
     held = Held(cache, set() if part else output_changes(), whole=part is None)
     search = partial(_stage_search, model, BodyStore(config, cache), options.analyser,
                      scope.kept_index)
     apart = partial(_stage_search_beside, model, cache.folder) \
         if part is None and _search_apart(model, options) else None
-    written = write_files(options, cache, held, planned,
+    sitemaps: list = []  # the sitemap files' contents, for the site index
+    written = write_files(options, cache, held,
+                          _noting_sitemaps(pages.plan_pages(model, scope.reach), sitemaps),
                           declared.page_key(scope.assets.digest) + pages_key(scope.site_pages),
                           scope.statics, scope.assets, render_page, model, search, apart)
-    sitemaps = [plan.subject for plan in planned if plan.kind == "sitemap"]
     if part is not None:
         count, moments, unpublished = part.part.record(model, sitemaps, options,
                                                        declared.fingerprint())
@@ -168,6 +168,17 @@ def _plan_and_write(run: BuildRun, part: Scope | None,
     warnings = tuple(notices) + tuple(p for p in problems if p.warning)
     return BuildResult(count, *written[:3], time.perf_counter() - started, warnings, parsed,
                        written.rendered, marks(unpublished), moments)
+
+
+def _noting_sitemaps(planned: list[pages.PagePlan], sitemaps: list) -> Iterator[pages.PagePlan]:
+    """The plans, one at a time (the list goes as they are taken); the sitemap files'
+    contents are appended to `sitemaps`."""
+    planned.reverse()
+    while planned:
+        plan = planned.pop()
+        if plan.kind == "sitemap":
+            sitemaps.append(plan.subject)
+        yield plan
 
 
 def _whole_scope(run: BuildRun, problems: list[Problem]) -> Scope:

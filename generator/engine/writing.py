@@ -9,7 +9,7 @@ change reaches (a part: every other file stays as the last build left it).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import NamedTuple
 
@@ -18,7 +18,7 @@ from generator.engine.indexing import SearchFile
 from generator.engine.output import OutputWriter, existing_files, relative_file
 from generator.engine.parallel import Beside, planned_workers
 from generator.engine.stages import BuildOptions, RenderPage, render_pages, stamp_written
-from generator.outputs import pages
+from generator.outputs.pages import PagePlan
 from generator.render.assets import Assets
 
 # The search stage: its files as found, and the files it emptied (to delete).
@@ -35,16 +35,17 @@ class Held:
 
     def __init__(self, cache: Cache, changed: set[str] | None, whole: bool):
         self.cache, self.changed, self.whole = cache, changed, whole
-        self.keys: dict[str, str | None] = {} if changed is None or not whole else {
-            rel: row[0] for rel, row in cache.manifest(keys_only=True).items()}
+        # file -> (key,), as the manifest gives it: a copy would double a big site's peak
+        self.rows: dict[str, tuple] = {} if changed is None or not whole else \
+            cache.manifest(keys_only=True)
 
     def fetch(self, rels: list[str]) -> None:
         """Read these files' keys at once (a part's)."""
         if self.whole or self.changed is None:
             return
-        todo = [rel for rel in rels if rel not in self.keys]
+        todo = [rel for rel in rels if rel not in self.rows]
         found = self.cache.keys_at(todo)
-        self.keys.update((rel, found.get(rel)) for rel in todo)
+        self.rows.update((rel, (found[rel],) if rel in found else ()) for rel in todo)
 
     def valid(self, rel: str, key: str) -> bool:
         if self.changed is None:
@@ -53,13 +54,13 @@ class Held:
 
     def key(self, rel: str) -> str | None:
         """The key the file was last written under (None: output/ has none)."""
-        if rel not in self.keys and not self.whole:
+        if rel not in self.rows and not self.whole:
             self.fetch([rel])
-        return self.keys.get(rel)
+        return (self.rows.get(rel) or (None,))[0]
 
     def previous(self, output_dir) -> set[str]:
         """The files a full plan's output/ held: what it deletes unless planned."""
-        return set(self.keys) if self.keys else set(existing_files(output_dir))
+        return set(self.rows) if self.rows else set(existing_files(output_dir))
 
 
 class Written(NamedTuple):
@@ -69,18 +70,27 @@ class Written(NamedTuple):
     rendered: int
 
 
-def write_files(options: BuildOptions, cache: Cache, held: Held, planned: list[pages.PagePlan],
+def write_files(options: BuildOptions, cache: Cache, held: Held, planned: Iterable[PagePlan],
                 global_key: str, statics: dict[str, str], assets: Assets,
                 render_page: RenderPage, model, search: SearchStage,
                 search_apart: SearchStage | None = None) -> Written:
     """Render the planned pages and copy the static files (`statics`: file -> key) that
     output/ does not hold under their keys, make the search stage's files, and swap
     what changed into output/. `search_apart` is the search stage in a process of its
-    own, run beside the render workers when there are some."""
-    expected = {relative_file(plan.url): f"{global_key}:{plan.key}" for plan in planned}
-    held.fetch([*expected, *statics])
-    todo = [(rel, plan) for rel, plan in zip(expected, planned, strict=True)
-            if not held.valid(rel, expected[rel])]
+    own, run beside the render workers when there are some.
+
+    `planned` is taken one plan at a time: a big site's 240,000 plans are never
+    held at once beside the renderers.
+    """
+    expected: dict[str, str] = {}
+    maybe: list[tuple[str, PagePlan]] = []  # those output/ may lack
+    for plan in planned:
+        rel = relative_file(plan.url)
+        expected[rel] = key = f"{global_key}:{plan.key}"
+        if not (held.whole and held.valid(rel, key)):  # a part's are looked up at once
+            maybe.append((rel, plan))
+    held.fetch([rel for rel, _ in maybe] + list(statics))
+    todo = [(rel, plan) for rel, plan in maybe if not held.valid(rel, expected[rel])]
     copies = [rel for rel, key in statics.items() if not held.valid(rel, key)]
     writer = OutputWriter(options.output_dir)
     copier = beside = None
