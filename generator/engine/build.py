@@ -223,7 +223,7 @@ def _record_whole(run: BuildRun, model, sitemaps: list, moments: tuple,
 
 def _untouched(changes: Changes, check) -> int | None:
     """With no change, how many files the last build left, if output/ holds them as it
-    left them (else None: the full plan mends output/)."""
+    left them (else None: the whole plan mends output/)."""
     answer = check.result() if check and changes.kind == NOTHING else None
     if answer is None:
         return None

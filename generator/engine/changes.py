@@ -2,7 +2,7 @@
 
 A successful build records its fingerprint (of the declared inputs, see
 core/inputs.py) and the moments at which its site changes by the clock
-(model/schedule.py); a full build also leaves the site index, which holds
+(model/schedule.py); a whole plan also leaves the site index, which holds
 the content files' stamps it read. A new build compares its own declared
 inputs with that record, once:
 

@@ -1,10 +1,10 @@
 """What one build plans: the articles its model holds and the files it may write.
 
-A full build's scope is the whole site. A content change that only publishes
-new articles or edits articles in place reaches a part of it (engine/reach.py):
-the articles its pages show, the listings as far as those pages go, the pages
-and sitemap files it changes, the search docs it adds or edits. Either way the
-same stages plan, render and write it.
+A build's scope is the whole site, unless a content change only publishes
+new articles or edits articles in place: then it is the part that change
+reaches (engine/reach.py), the articles its pages show, the listings as far
+as those pages go, the pages and sitemap files it changes, the search docs it
+adds or edits. Either way the same stages plan, render and write it.
 """
 
 from __future__ import annotations

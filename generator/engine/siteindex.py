@@ -43,7 +43,7 @@ class SiteIndex:
     search_codes: list  # section codes of the search index's last block of doc ids
     unpublished: list  # a preview build's drafts and scheduled articles: unpublished_rows
     # Builds of a part (reach.py) store only what they changed, beside the whole's index:
-    base: str = ""  # the fingerprint of the full build's index this one extends
+    base: str = ""  # the fingerprint of the whole plan's index this one extends
     added: int = 0  # articles published since (the first of `order`)
     rescanned: dict = None  # type: ignore[assignment]  # files changed since: path -> stamp
     # the related lists of the articles added since, oldest first, as positions in the
@@ -130,7 +130,7 @@ def entry_from(plain: tuple) -> Entry:
 
 
 def save(cache: Cache, index: SiteIndex | None) -> None:
-    """Store a full build's index (None: none), replacing any changes stored since."""
+    """Store a whole plan's index (None: none), replacing any changes stored since."""
     if index is not None:
         index = replace(index, scan=list(index.scan.items()))  # marshal loads lists faster
     cache.put_value(INDEX, None if index is None else [FORMAT, *(

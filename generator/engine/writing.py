@@ -2,7 +2,7 @@
 whose bytes differ, swap them into output/ and record their keys.
 
 Every build writes through here, whether its plan covers the whole site (a
-full plan: the files it does not plan are deleted) or only the part a content
+whole plan: the files it does not plan are deleted) or only the part a content
 change reaches (a part: every other file stays as the last build left it).
 """
 
@@ -29,7 +29,7 @@ class Held:
     """The keys output/'s files were last written under, where output/ still holds them
     as the last build left them.
 
-    A full plan reads the whole manifest (it deletes what it does not plan); a
+    A whole plan reads the whole manifest (it deletes what it does not plan); a
     part reads the keys of the files it plans, as it plans them.
     """
 
@@ -59,7 +59,7 @@ class Held:
         return (self.rows.get(rel) or (None,))[0]
 
     def previous(self, output_dir) -> set[str]:
-        """The files a full plan's output/ held: what it deletes unless planned."""
+        """The files a whole plan's output/ held: what it deletes unless planned."""
         return set(self.rows) if self.rows else set(existing_files(output_dir))
 
 

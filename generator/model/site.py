@@ -106,7 +106,7 @@ class ListingPart:
     """What a build knows of one listing: its newest articles (as far as the pages it
     plans reach), how many it lists, and older archive pages it plans besides.
 
-    A full build knows every listing whole: `newest` holds all its articles. A
+    A whole plan knows every listing whole: `newest` holds all its articles. A
     build that plans only the part of the site a content change reaches knows
     the newest few, and the archive pages showing an edited article (`deep`,
     with the date ranges of the pages they link to in `spans`).
