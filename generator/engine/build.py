@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
@@ -152,9 +152,9 @@ def _plan_and_write(run: BuildRun, part: Scope | None,
                      scope.kept_index)
     apart = partial(_stage_search_beside, model, cache.folder) \
         if part is None and _search_apart(model, options) else None
-    sitemaps: list = []  # the sitemap files' contents, for the site index
-    written = write_files(options, cache, held,
-                          _noting_sitemaps(pages.plan_pages(model, scope.reach), sitemaps),
+    planned = pages.plan_pages(model, scope.reach)
+    sitemaps = [plan.subject for plan in planned if plan.kind == "sitemap"]  # for the index
+    written = write_files(options, cache, held, planned,
                           declared.page_key(scope.assets.digest) + pages_key(scope.site_pages),
                           scope.statics, scope.assets, render_page, model, search, apart)
     if part is not None:
@@ -168,17 +168,6 @@ def _plan_and_write(run: BuildRun, part: Scope | None,
     warnings = tuple(notices) + tuple(p for p in problems if p.warning)
     return BuildResult(count, *written[:3], time.perf_counter() - started, warnings, parsed,
                        written.rendered, marks(unpublished), moments)
-
-
-def _noting_sitemaps(planned: list[pages.PagePlan], sitemaps: list) -> Iterator[pages.PagePlan]:
-    """The plans, one at a time (the list goes as they are taken); the sitemap files'
-    contents are appended to `sitemaps`."""
-    planned.reverse()
-    while planned:
-        plan = planned.pop()
-        if plan.kind == "sitemap":
-            sitemaps.append(plan.subject)
-        yield plan
 
 
 def _whole_scope(run: BuildRun, problems: list[Problem]) -> Scope:
@@ -197,11 +186,14 @@ def _whole_scope(run: BuildRun, problems: list[Problem]) -> Scope:
     assets = prepare_assets(config, published, image_line, inputs.static, withheld,
                             cache.folder, problems)
     raise_if_errors(problems)
+    moments = upcoming(articles, now, options.drafts, options.future,
+                       banner_moments(data, config))
+    # The front matter and the unpublished articles are free from here, so their
+    # memory is not held beside the stamped copies and the pages rendered next.
+    del articles, image_line
     published = with_image_digests(published, assets.images)
     return Scope(published, related_lists(published, cache), site_pages, assets,
-                 static_keys_of(assets, inputs.static, inputs.static_keys),
-                 moments=upcoming(articles, now, options.drafts, options.future,
-                                  banner_moments(data, config)))
+                 static_keys_of(assets, inputs.static, inputs.static_keys), moments=moments)
 
 
 def _record_whole(run: BuildRun, model, sitemaps: list, moments: tuple,

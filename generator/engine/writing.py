@@ -9,7 +9,7 @@ change reaches (a part: every other file stays as the last build left it).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import partial
 from typing import NamedTuple
 
@@ -70,7 +70,7 @@ class Written(NamedTuple):
     rendered: int
 
 
-def write_files(options: BuildOptions, cache: Cache, held: Held, planned: Iterable[PagePlan],
+def write_files(options: BuildOptions, cache: Cache, held: Held, planned: list[PagePlan],
                 global_key: str, statics: dict[str, str], assets: Assets,
                 render_page: RenderPage, model, search: SearchStage,
                 search_apart: SearchStage | None = None) -> Written:
@@ -79,8 +79,8 @@ def write_files(options: BuildOptions, cache: Cache, held: Held, planned: Iterab
     what changed into output/. `search_apart` is the search stage in a process of its
     own, run beside the render workers when there are some.
 
-    `planned` is taken one plan at a time: a big site's 240,000 plans are never
-    held at once beside the renderers.
+    It takes `planned` over: the list is emptied once keyed, so that a big site's
+    240,000 plans are not held while pages render.
     """
     expected: dict[str, str] = {}
     maybe: list[tuple[str, PagePlan]] = []  # those output/ may lack
@@ -89,6 +89,7 @@ def write_files(options: BuildOptions, cache: Cache, held: Held, planned: Iterab
         expected[rel] = key = f"{global_key}:{plan.key}"
         if not (held.whole and held.valid(rel, key)):  # a part's are looked up at once
             maybe.append((rel, plan))
+    planned.clear()
     held.fetch([rel for rel, _ in maybe] + list(statics))
     todo = [(rel, plan) for rel, plan in maybe if not held.valid(rel, expected[rel])]
     copies = [rel for rel, key in statics.items() if not held.valid(rel, key)]

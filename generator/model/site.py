@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import attrgetter
@@ -135,14 +135,19 @@ def build_site_model(config: Config, articles: list[Article], authors: dict[str,
     by_section: dict[str, list[Article]] = {s.slug: [] for s in config.sections}
     for article in articles:
         by_section[article.section.slug].append(article)
-    if parts is None:
-        parts = whole_listings(config, articles, by_section, authors)
+    listings, tags = [], []
+    # One part at a time: a whole site's parts hold every listing's articles.
+    for part in whole_listings(config, articles, by_section, authors) if parts is None \
+            else parts:
+        listings.append(listing_of(config, part))
+        if part.kind == "tag":
+            tags.append(Tag(part.name, part.key))
     return SiteModel(
         config=config,
         articles=tuple(articles),
         sections=MappingProxyType({k: tuple(v) for k, v in by_section.items()}),
-        listings=tuple(listing_of(config, part) for part in parts),
-        tags=tuple(Tag(part.name, part.key) for part in parts if part.kind == "tag"),
+        listings=tuple(listings),
+        tags=tuple(tags),
         authors=MappingProxyType(dict(authors)),
         related=MappingProxyType(find_related(articles) if related is None else related),
         data=data,
@@ -161,11 +166,12 @@ def _collect_tags(articles: list[Article]) -> list[Tag]:
 
 def whole_listings(config: Config, articles: list[Article],
                    by_section: dict[str, list[Article]],
-                   authors: dict[str, Author]) -> list[ListingPart]:
+                   authors: dict[str, Author]) -> Iterator[ListingPart]:
     """Every listing with all its articles: sections, /latest/, tags, reporters."""
-    parts = [ListingPart("section", s.slug, s.name, tuple(by_section[s.slug]),
-                         len(by_section[s.slug])) for s in config.sections]
-    parts.append(ListingPart("latest", "latest", "", tuple(articles), len(articles)))
+    for section in config.sections:
+        members = by_section[section.slug]
+        yield ListingPart("section", section.slug, section.name, tuple(members), len(members))
+    yield ListingPart("latest", "latest", "", tuple(articles), len(articles))
     by_tag: dict[str, list[Article]] = defaultdict(list)
     by_author: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
@@ -174,11 +180,12 @@ def whole_listings(config: Config, articles: list[Article],
         for author in article.authors:
             if author.key:
                 by_author[author.key].append(article)
-    parts += [ListingPart("tag", tag.slug, tag.name, tuple(by_tag[tag.slug]),
-                          len(by_tag[tag.slug])) for tag in _collect_tags(articles)]
-    parts += [ListingPart("author", key, author.name, tuple(by_author.get(key, ())),
-                          len(by_author.get(key, ()))) for key, author in sorted(authors.items())]
-    return parts
+    for tag in _collect_tags(articles):
+        members = by_tag.pop(tag.slug)
+        yield ListingPart("tag", tag.slug, tag.name, tuple(members), len(members))
+    for key, author in sorted(authors.items()):
+        members = by_author.pop(key, [])
+        yield ListingPart("author", key, author.name, tuple(members), len(members))
 
 
 def listing_of(config: Config, part: ListingPart) -> Listing:
