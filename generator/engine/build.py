@@ -147,7 +147,7 @@ def _plan_and_write(run: BuildRun, part: Scope | None,
                     pages=scope.site_pages)
     render_page = page_renderer(model, scope.assets, cache.folder)
     forget_last_build(cache)  # output/ is about to change: until done, no change set
-    held = Held(cache, set() if part else output_changes(), whole=part is None)
+    held = Held(cache, output_changes(), whole=part is None)
     search = partial(_stage_search, model, BodyStore(config, cache), options.analyser,
                      scope.kept_index)
     apart = partial(_stage_search_beside, model, cache.folder) \
@@ -157,17 +157,11 @@ def _plan_and_write(run: BuildRun, part: Scope | None,
     written = write_files(options, cache, held, planned,
                           declared.page_key(scope.assets.digest) + pages_key(scope.site_pages),
                           scope.statics, scope.assets, render_page, model, search, apart)
-    if part is not None:
-        count, moments, unpublished = part.part.record(model, sitemaps, options,
-                                                       declared.fingerprint())
-        parsed = part.parsed
-    else:
-        count, moments, unpublished = _record_whole(run, model, sitemaps, scope.moments,
-                                                    problems)
-        parsed = cache.parsed  # the part may have parsed a file before it declined
+    count, moments, unpublished = scope.records.record(model, sitemaps)
     warnings = tuple(notices) + tuple(p for p in problems if p.warning)
-    return BuildResult(count, *written[:3], time.perf_counter() - started, warnings, parsed,
-                       written.rendered, marks(unpublished), moments)
+    # Counted by the cache: a part may have parsed a file before it was declined.
+    return BuildResult(count, *written[:3], time.perf_counter() - started, warnings,
+                       cache.parsed, written.rendered, marks(unpublished), moments)
 
 
 def _whole_scope(run: BuildRun, problems: list[Problem]) -> Scope:
@@ -193,24 +187,30 @@ def _whole_scope(run: BuildRun, problems: list[Problem]) -> Scope:
     del articles, image_line
     published = with_image_digests(published, assets.images)
     return Scope(published, related_lists(published, cache), site_pages, assets,
-                 static_keys_of(assets, inputs.static, inputs.static_keys), moments=moments)
+                 static_keys_of(assets, inputs.static, inputs.static_keys),
+                 WholeRecords(run, moments, problems))
 
 
-def _record_whole(run: BuildRun, model, sitemaps: list, moments: tuple,
-                  problems: list[Problem]) -> tuple:
-    """Log what the build published, keep its change set's record and the site index
-    (unless it had problems it warned of)."""
-    options, _, _, inputs, cache, _, declared = run
-    published, now = list(model.articles), model.now
-    unpublished = unpublished_rows(published, now)
-    if not problems:
-        if publishlog.wanted(options):
-            _log_publishing(options.site_dir, now, published)
-        remember_build(cache, declared.fingerprint(), moments, len(published))
-        siteindex.save(cache, siteindex.make_index(
-            declared.fingerprint(), declared.context(), inputs.scan, model, sitemaps,
-            unpublished) if published else None)
-    return len(published), moments, unpublished
+class WholeRecords:
+    """The records of a whole plan: the site index made from its model, the change set's
+    record and the publish log (none when the build warned of problems, so that the
+    next build reads the whole site again and repeats the warnings)."""
+
+    def __init__(self, run: BuildRun, moments: tuple, problems: list[Problem]):
+        self.run, self.moments, self.problems = run, moments, problems
+
+    def record(self, model, sitemaps: list) -> tuple[int, tuple, list]:
+        options, _, _, inputs, cache, _, declared = self.run
+        published, now = list(model.articles), model.now
+        unpublished = unpublished_rows(published, now)
+        if not self.problems:
+            if publishlog.wanted(options):
+                _log_publishing(options.site_dir, now, published)
+            remember_build(cache, declared.fingerprint(), self.moments, len(published))
+            siteindex.save(cache, siteindex.make_index(
+                declared.fingerprint(), declared.context(), inputs.scan, model, sitemaps,
+                unpublished) if published else None)
+        return len(published), self.moments, unpublished
 
 
 def _untouched(changes: Changes, check) -> int | None:

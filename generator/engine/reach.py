@@ -46,7 +46,6 @@ from generator.engine.output import relative_file
 from generator.engine.pagereading import read_pages
 from generator.engine.reading import read_settings, read_sources
 from generator.engine.scope import BuildRun, Scope
-from generator.engine.session import SiteInputs
 from generator.engine.stages import BuildOptions, make_one_article, static_key
 from generator.model.schedule import NEWS_WINDOW, Moment, unpublished_rows, upcoming
 from generator.model.site import (
@@ -101,7 +100,7 @@ def part_scope(run: BuildRun, changes: Changes,
     if changed is None or changed:
         return None  # output/ is not as the last build left it: the whole plan mends it
     try:
-        return window.scope(options, inputs)
+        return window.scope(run)
     except _Declined:
         return None
 
@@ -113,7 +112,6 @@ class _Declined(Exception):
 class _Found(NamedTuple):
     articles: list[Article]  # new ones, newest first, as made (before lead-image digests)
     entries: list[SourceEntry]  # of the files read
-    parsed: int
     edited: dict[int, Article] = {}  # edited ones by their position in index.order
     revised: frozenset[str] = frozenset()  # the edited files whose bytes changed
     stamps: dict = {}  # other files read (live entries): path -> (size, stamp)
@@ -136,7 +134,7 @@ def _live_edits(config: Config, data, cache: Cache, files: list, scan: list, ind
     shown = _with_entries(config, data, articles, scan, now)
     if shown is None:
         return None
-    return _Found([], [], len(files), {positions[a.source]: a for a in shown},
+    return _Found([], [], {positions[a.source]: a for a in shown},
                   stamps={rel: (size, stamp) for rel, size, stamp in files})
 
 
@@ -163,7 +161,7 @@ def _edited_articles(config: Config, data, cache: Cache, modified: list, index, 
     read = _read(config, data, cache, modified, now, options)
     if read is None:
         return None
-    made, entries, parsed = read
+    made, entries = read
     paths = [rel for rel, _, _ in modified]
     _, rows = articlestore.kept_rows(cache, config, data.digest, paths)
     rebuild = articlestore.rebuilder(config, dict(data.authors))
@@ -181,22 +179,22 @@ def _edited_articles(config: Config, data, cache: Cache, modified: list, index, 
             return None
         edited[positions[article.source]] = article
     revised = frozenset(a.source for a in made if a.digest != rebuild(rows[a.source]).digest)
-    return _Found([], entries, parsed, edited, revised)
+    return _Found([], entries, edited, revised)
 
 
 def _read(config: Config, data, cache: Cache, scanned: list, now: datetime,
           options: BuildOptions) -> tuple[list[Article], list[SourceEntry], int] | None:
-    """These files' Articles, newest first, their entries and how many were parsed; None
+    """These files' Articles, newest first, and their entries; None
     unless each is valid, without warnings, and published (the whole plan reports the
     problems, as always)."""
     problems = []
     known = cache.sources_at([rel for rel, _, _ in scanned], config.timezone)
-    entries, parsed, _ = read_sources(config, cache, scanned, problems, 1, known)
+    entries, _, _ = read_sources(config, cache, scanned, problems, 1, known)
     made = [make_one_article(config, dict(data.authors), problems, e) for e in entries]
     if problems or len(made) != len(scanned) or None in made:
         return None
     published = select_published(made, now, options.drafts, options.future)
-    return (published, entries, parsed) if len(published) == len(made) else None
+    return (published, entries) if len(published) == len(made) else None
 
 
 # What a part knows how to carry to every page that shows an article. Any other
@@ -236,7 +234,7 @@ def _new_articles(config: Config, data, cache: Cache, added: list, index, now: d
     read = _read(config, data, cache, added, now, options)
     if read is None:
         return None
-    published, entries, parsed = read
+    published, entries = read
     newest = datetime.fromisoformat(index.newest) if index.newest else None
     if any(map(_unknown, published)) or (
             newest is not None and any(a.date <= newest for a in published)):
@@ -250,7 +248,7 @@ def _new_articles(config: Config, data, cache: Cache, added: list, index, now: d
     photos = {rel for a in published if (rel := image_file(a.image)) is not None}
     if len(cache.keys_at(list(photos))) != len(photos):
         return None
-    return _Found(published, entries, parsed)
+    return _Found(published, entries)
 
 
 class _Window:
@@ -290,9 +288,10 @@ class _Window:
                for position, article in zip(rebuilt, made, strict=True)}
         return cls(config, data, cache, index, found, (now, last), (context, rows), old, wanted)
 
-    def scope(self, options: BuildOptions, inputs: SiteInputs) -> Scope | None:
+    def scope(self, run: BuildRun) -> Scope | None:
         """The articles the reached pages show, with their lead images made, and what the
         build plans from them."""
+        options, inputs = run.options, run.inputs
         shown = self.found.articles + [self.old[p] for p in sorted(self.old)]
         rows = self.rows[1]
         lines = {e.path: e.meta.lines.get("image") for e in self.found.entries}
@@ -309,11 +308,11 @@ class _Window:
         site_pages = read_pages(self.config, inputs.scan, problems, options.drafts)
         if problems:
             return None
-        part = Part(self, new, old)
+        part = Part(self, new, old, options, run.declared.fingerprint())
         return Scope(new + [old[p] for p in sorted(old)], self._related(new, old), site_pages,
-                     assets, part.new_image_files(assets), parsed=self.found.parsed,
+                     assets, part.new_image_files(assets), part,
                      listings=[self._listing(slot, new, old) for slot in self.positions],
-                     reach=part.reach(), kept_index=part.kept_index(), part=part)
+                     reach=part.reach(), kept_index=part.kept_index())
 
     def _related(self, new: list[Article], old: dict[int, Article]) -> dict:
         """The new articles' related lists, and those of the old articles the pages of an
@@ -560,8 +559,10 @@ class Part:
     and how the records, the site index and the fingerprint follow, as the whole plan
     would leave them."""
 
-    def __init__(self, window: _Window, new: list[Article], old: dict[int, Article]):
+    def __init__(self, window: _Window, new: list[Article], old: dict[int, Article],
+                 options: BuildOptions, fingerprint: str):
         self.window, self.new, self.old = window, new, old
+        self.options, self.fingerprint = options, fingerprint
         self.edited = {p: old[p] for p in window.found.edited}  # with lead-image digests
         self.cache = window.cache
 
@@ -587,11 +588,12 @@ class Part:
         order += [f"/tags/{slug}/" for slug in sorted(tags)]
         return order + [author.url for _, author in sorted(self.window.data.authors.items())]
 
-    def record(self, model: SiteModel, sitemaps: list, options: BuildOptions,
-               fingerprint: str) -> tuple[int, tuple[Moment, ...], list[list]]:
+    def record(self, model: SiteModel, sitemaps: list) -> tuple[int, tuple[Moment, ...],
+                                                                list[list]]:
         """Keep the records and the site index, log what was published; how many
         articles the site has, its upcoming moments and its unpublished rows."""
-        moments, unpublished = self._remember(model, fingerprint, sitemaps)
+        moments, unpublished = self._remember(model, self.fingerprint, sitemaps)
+        options = self.options
         if publishlog.wanted(options):
             revised = self.window.found.revised
             publishlog.append(options.site_dir, self.window.now, [

@@ -39,11 +39,12 @@ class BuildRun(NamedTuple):
     declared: BuildInputs
 
 
-class PartRecords(Protocol):
-    """How a part keeps the records the next build starts from (reach.Part)."""
+class Records(Protocol):
+    """How a scope keeps the records the next build starts from: the site index, the
+    change set's record, the publish log (reach.Part for a part, build.WholeRecords
+    for the whole site)."""
 
-    def record(self, model: SiteModel, sitemaps: list, options: BuildOptions,
-               fingerprint: str) -> tuple[int, tuple, list[list]]:
+    def record(self, model: SiteModel, sitemaps: list) -> tuple[int, tuple, list[list]]:
         """Keep them; the site's article count, upcoming moments and unpublished rows."""
 
 
@@ -54,9 +55,7 @@ class Scope:
     site_pages: tuple  # content/pages/
     assets: Assets
     statics: dict[str, str]  # the static files to copy where output/ lacks them: their keys
-    parsed: int = 0  # content files this build parsed
+    records: Records
     listings: list[ListingPart] | None = None  # None: every listing whole, from `published`
     reach: Reach | None = None  # None: every page and file of the site
     kept_index: KeptIndex | None = None  # None: the search index from every article
-    part: PartRecords | None = None  # a part's records (None: the whole site's)
-    moments: tuple = ()  # the whole site's upcoming moments (a part's Part finds its own)
