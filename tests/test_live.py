@@ -11,7 +11,7 @@ import pytest
 from conftest import FIXED_NOW, article_text, build_site, parse_html
 from schemaorg import json_ld_blocks, problems
 from test_incremental import assert_same_output, clean_copy_build, newsroom, snapshot
-from test_reach import appends  # noqa: F401, F811 - a fixture
+from test_reach import parts  # noqa: F401, F811 - a fixture
 from test_watch_build import clean_build, files_of, watching
 
 from generator.core.errors import BuildFailed
@@ -200,16 +200,16 @@ def test_editing_an_article_a_live_page_lists_as_related_keeps_its_entries(
 
 
 def test_a_new_or_edited_entry_plans_a_part_and_matches_a_clean_build(
-        make_site, tmp_path, appends):  # noqa: F811 - the fixture
+        make_site, tmp_path, parts):  # noqa: F811 - the fixture
     site = live_site(make_site)
     build_site(site)
     for step, change in [
             ("new entry", lambda: add_entry(site)),
             ("edited entry", lambda: add_entry(site, text="강풍 경보로 격상됐습니다."))]:
         change()
-        appends.clear()
+        parts.clear()
         result = build_site(site)
-        assert appends and appends[-1] is not None, f"{step}: the full build ran"
+        assert parts and parts[-1] is not None, f"{step}: the full build ran"
         assert result.written == 2, step  # the page and its live.json
         assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"),
                            step)
@@ -217,6 +217,6 @@ def test_a_new_or_edited_entry_plans_a_part_and_matches_a_clean_build(
     # The site index took the entry's stamp: the next publish is a publish alone.
     (site / "content/local/later.md").write_text(
         article_text(title="다음 기사", date="2026-11-25 11:00"), encoding="utf-8")
-    appends.clear()
+    parts.clear()
     build_site(site)
-    assert appends[-1] is not None
+    assert parts[-1] is not None

@@ -17,7 +17,7 @@ from generator.outputs import search as search_module
 
 
 @pytest.fixture
-def appends(monkeypatch) -> list:
+def parts(monkeypatch) -> list:
     """Big-site behaviour on a small site; records what each part_scope returned."""
     monkeypatch.setattr(conftest, "TUNING", Tuning(check_beside=0))
     results = []
@@ -31,11 +31,11 @@ def appends(monkeypatch) -> list:
     return results
 
 
-def appended_as_clean(site, tmp_path, appends: list, step: str):
+def part_as_clean(site, tmp_path, parts: list, step: str):
     """Build; it must have planned a part and written what a clean build writes."""
-    appends.clear()
+    parts.clear()
     result = build_site(site)
-    assert appends and appends[-1] is not None, f"{step}: the full build"
+    assert parts and parts[-1] is not None, f"{step}: the whole plan"
     clean = clean_copy_build(site, tmp_path / "clean")
     assert_same_output(snapshot(site / "output"), clean, f"after {step}")
     return result
@@ -58,22 +58,22 @@ def publish(site, number: int, **fields) -> None:
 
 @pytest.mark.parametrize("sitemap_limit", [4, 10_000], ids=["sitemap parts", "one sitemap"])
 def test_a_day_of_publishing_plans_a_part_and_matches_clean_builds(
-        make_site, tmp_path, appends, sitemap_limit):
+        make_site, tmp_path, parts, sitemap_limit):
     site = day_site(make_site, sitemap_limit)
     for number in range(9):
         extra = {"author": "oh-kyungha"} if number % 2 else {}
         if number == 4:
             extra["image"] = "/images/lead.jpg"
         publish(site, number, **extra)
-        assert appended_as_clean(site, tmp_path, appends, f"publish {number}").parsed == 1
+        assert part_as_clean(site, tmp_path, parts, f"publish {number}").parsed == 1
 
 
-def test_two_articles_at_once_plan_a_part(make_site, tmp_path, appends):
+def test_two_articles_at_once_plan_a_part(make_site, tmp_path, parts):
     site = day_site(make_site)
     publish(site, 1)
     publish(site, 2, author="oh-kyungha")
     build_site(site)
-    assert appends[-1] is not None
+    assert parts[-1] is not None
     assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
 
 
@@ -83,7 +83,7 @@ def test_two_articles_at_once_plan_a_part(make_site, tmp_path, appends):
     "legacy id", "edit adds a legacy id", "query alias",
     "publish live", "add a live entry beside another change", "retitle a corrected article",
 ])
-def test_other_changes_plan_the_whole_site(make_site, tmp_path, appends, change):
+def test_other_changes_plan_the_whole_site(make_site, tmp_path, parts, change):
     site = day_site(make_site)
     if change == "back-dated":
         write(site, "content/local/old.md",
@@ -138,21 +138,21 @@ def test_other_changes_plan_the_whole_site(make_site, tmp_path, appends, change)
     else:
         publish(site, 1, colour="red")
     build_site(site)
-    assert appends == [] or appends[-1] is None
+    assert parts == [] or parts[-1] is None
     assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
 
 
-def test_a_file_changed_in_output_by_hand_plans_the_whole_site(make_site, tmp_path, appends):
+def test_a_file_changed_in_output_by_hand_plans_the_whole_site(make_site, tmp_path, parts):
     site = day_site(make_site)
     page = site / "output/latest/page/2/index.html"
     page.write_text("changed by hand", encoding="utf-8")
     publish(site, 1)
     build_site(site)
-    assert appends[-1] is None
+    assert parts[-1] is None
     assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
 
 
-def test_after_a_watch_build_a_publish_plans_a_part(make_site, tmp_path, appends):
+def test_after_a_watch_build_a_publish_plans_a_part(make_site, tmp_path, parts):
     """`build --watch` builds as newsgen build does, and leaves the site index too."""
     from generator.engine.session import Session
     site = day_site(make_site)
@@ -160,12 +160,12 @@ def test_after_a_watch_build_a_publish_plans_a_part(make_site, tmp_path, appends
     build_site(site, session=Session())
     publish(site, 2)
     build_site(site)
-    assert appends[-1] is not None
+    assert parts[-1] is not None
     assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
 
 
 def test_a_new_articles_related_list_reaches_past_the_pages_it_changes(make_site, tmp_path,
-                                                                      appends):
+                                                                      parts):
     # The ten oldest share both tags with the new article and rank first, though no
     # listing page the publish changes shows them: the newer ones have one of the two.
     files = {}
@@ -179,12 +179,12 @@ def test_a_new_articles_related_list_reaches_past_the_pages_it_changes(make_site
     build_site(site)
     publish(site, 0, tags="[교통, 예산]")
     build_site(site)
-    assert appends[-1] is not None
+    assert parts[-1] is not None
     assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
 
 
 def test_publishing_into_a_search_index_with_base_shards_and_several_blocks(
-        make_site, tmp_path, appends, monkeypatch):
+        make_site, tmp_path, parts, monkeypatch):
     # Small blocks: base/ holds most articles and sections/ has several files, as at
     # 100,000 articles. A publish that would move recent/ into base/ is a full build.
     monkeypatch.setattr(search_module, "SEGMENT", 8)
@@ -193,21 +193,21 @@ def test_publishing_into_a_search_index_with_base_shards_and_several_blocks(
     taken = 0
     for number in range(9):
         publish(site, number)
-        appends.clear()
+        parts.clear()
         build_site(site)
-        taken += appends[-1] is not None
+        taken += parts[-1] is not None
         clean = clean_copy_build(site, tmp_path / "clean")
         assert_same_output(snapshot(site / "output"), clean, f"after publish {number}")
     assert taken >= 7
 
 
-def test_a_new_article_at_a_taken_url_fails_as_the_whole_plan_says(make_site, appends):
+def test_a_new_article_at_a_taken_url_fails_as_the_whole_plan_says(make_site, parts):
     site = day_site(make_site)
     write(site, "content/society/again.md", article_text(
         title="같은 주소", date="2026-10-20 10:00", slug="a19"))
     with pytest.raises(BuildFailed) as failed:
         build_site(site)
-    assert appends[-1] is None
+    assert parts[-1] is None
     assert "is already used by content/society/a19.md" in str(failed.value)
 
 
@@ -220,35 +220,35 @@ EDITS = [
 
 
 @pytest.mark.parametrize("sitemap_limit", [4, 10_000], ids=["sitemap parts", "one sitemap"])
-def test_edits_that_keep_an_articles_place_plan_a_part(make_site, tmp_path, appends,
+def test_edits_that_keep_an_articles_place_plan_a_part(make_site, tmp_path, parts,
                                                                  sitemap_limit):
     site = day_site(make_site, sitemap_limit)
     for name, rel, old, new in EDITS:
         edit(site, rel, old, new)
-        assert appended_as_clean(site, tmp_path, appends, f"editing {name}").parsed == 1
+        assert part_as_clean(site, tmp_path, parts, f"editing {name}").parsed == 1
 
 
-def test_an_edit_in_base_shards_of_the_search_index(make_site, tmp_path, appends, monkeypatch):
+def test_an_edit_in_base_shards_of_the_search_index(make_site, tmp_path, parts, monkeypatch):
     monkeypatch.setattr(search_module, "SEGMENT", 8)
     monkeypatch.setattr(search_module, "BLOCK", 16)
     site = day_site(make_site)
     for name, rel, old, new in EDITS:
         edit(site, rel, old, new)
-        appended_as_clean(site, tmp_path, appends, f"editing {name}")
+        part_as_clean(site, tmp_path, parts, f"editing {name}")
 
 
-def test_editing_an_article_of_the_news_sitemap(make_site, tmp_path, appends):
+def test_editing_an_article_of_the_news_sitemap(make_site, tmp_path, parts):
     site = make_site({**newsroom(20), "content/local/fresh.md": article_text(
         title="오늘 기사", date="2026-11-25 08:00", tags="[경기도]")})
     build_site(site)
     edit(site, "content/local/fresh.md", "오늘 기사", "고친 오늘 기사")
     build_site(site)
-    assert appends[-1] is not None
+    assert parts[-1] is not None
     assert b"\xea\xb3\xa0\xec\xb9\x9c" in (site / "output/news-sitemap.xml").read_bytes()
     assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
 
 
-def test_an_edit_that_empties_a_search_shard_deletes_its_file(make_site, tmp_path, appends,
+def test_an_edit_that_empties_a_search_shard_deletes_its_file(make_site, tmp_path, parts,
                                                                monkeypatch):
     monkeypatch.setattr(search_module, "SEGMENT", 8)
     site = day_site(make_site)
@@ -259,12 +259,12 @@ def test_an_edit_that_empties_a_search_shard_deletes_its_file(make_site, tmp_pat
     with_word = set(snapshot(site / "output"))
     (site / "content/local/a02.md").write_text(text, encoding="utf-8")
     result = build_site(site)
-    assert appends[-1] is not None and appends[-2] is not None
+    assert parts[-1] is not None and parts[-2] is not None
     assert result.deleted >= 1 and len(with_word - set(snapshot(site / "output"))) >= 1
     assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
 
 
-def test_edits_after_publishing_plan_a_part(make_site, tmp_path, appends):
+def test_edits_after_publishing_plan_a_part(make_site, tmp_path, parts):
     """The new articles' related lists are kept, so an edit an older one names in them
     finds their pages."""
     site = day_site(make_site)
@@ -274,11 +274,11 @@ def test_edits_after_publishing_plan_a_part(make_site, tmp_path, appends):
     build_site(site)
     for name, rel, old, new in EDITS:
         edit(site, rel, old, new)
-        appended_as_clean(site, tmp_path, appends, f"editing {name}")
+        part_as_clean(site, tmp_path, parts, f"editing {name}")
 
 
 def test_a_change_saved_with_a_broken_file_is_built_once_the_file_is_fixed(
-        make_site, tmp_path, appends):
+        make_site, tmp_path, parts):
     """The failed build read the retagged file; the build after the fix still shows the
     new tags everywhere, as a clean build does."""
     site = day_site(make_site)
@@ -315,17 +315,17 @@ PAGE = "---\ntitle: 회사소개\nfooter: 1\n---\n\n우리 신문을 소개합�
 
 
 def test_a_site_with_standalone_pages_still_publishes_by_a_part(make_site, tmp_path,
-                                                                          appends):
+                                                                          parts):
     site = make_site({**newsroom(20), "content/pages/about.md": PAGE})
     build_site(site)
     publish(site, 1)
-    appended_as_clean(site, tmp_path, appends, "publish beside a page")
+    part_as_clean(site, tmp_path, parts, "publish beside a page")
     assert '<a href="/about/">회사소개</a>' in (site / "output/latest/index.html").read_text(
         encoding="utf-8")
 
 
 @pytest.mark.parametrize("change", ["new page", "edited page", "edited page and publish"])
-def test_a_new_or_edited_standalone_page_plans_the_whole_site(make_site, tmp_path, appends,
+def test_a_new_or_edited_standalone_page_plans_the_whole_site(make_site, tmp_path, parts,
                                                               change):
     site = make_site({**newsroom(20), "content/pages/about.md": PAGE})
     build_site(site)
@@ -337,12 +337,12 @@ def test_a_new_or_edited_standalone_page_plans_the_whole_site(make_site, tmp_pat
     if change == "edited page and publish":
         publish(site, 1)
     build_site(site)
-    assert appends == [] or appends[-1] is None
+    assert parts == [] or parts[-1] is None
     assert_same_output(snapshot(site / "output"), clean_copy_build(site, tmp_path / "clean"))
 
 
 def test_a_preview_build_plans_a_part_and_keeps_the_marks(make_site, tmp_path,
-                                                                  appends):
+                                                                  parts):
     """`serve` builds with drafts and scheduled articles shown: a publish or an edit takes
     a part, and the marks it reports are those of a clean preview build."""
     site = make_site({**newsroom(20),
@@ -357,10 +357,10 @@ def test_a_preview_build_plans_a_part_and_keeps_the_marks(make_site, tmp_path,
     write(site, "content/local/later.md", article_text(title="더 늦은 예약",
                                                        date="2026-12-25 09:00"))
     published = build_site(site, **preview)
-    assert appends[-1] is not None
+    assert parts[-1] is not None
     edit(site, "content/local/soon.md", "예약 기사", "고친 예약 기사")
     edited = build_site(site, **preview)
-    assert appends[-1] is not None
+    assert parts[-1] is not None
     clean = clean_copy_build(site, tmp_path / "clean", **preview)
     assert_same_output(snapshot(site / "output"), clean)
     (tmp_path / "clean/output").unlink()
@@ -370,9 +370,9 @@ def test_a_preview_build_plans_a_part_and_keeps_the_marks(make_site, tmp_path,
     assert ("/local/2026/12/25/later/", "future", "12.25 09:00") in set(published.unpublished)
 
 
-def test_a_file_read_before_a_part_was_declined_counts_as_parsed(make_site, appends):
+def test_a_file_read_before_a_part_was_declined_counts_as_parsed(make_site, parts):
     site = day_site(make_site)
     write(site, "content/local/old.md", article_text(title="지난 기사", date="2026-10-05 12:00"))
     result = build_site(site)
-    assert appends[-1] is None  # back-dated: the full build
+    assert parts[-1] is None  # back-dated: the full build
     assert result.parsed == 1

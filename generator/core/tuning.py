@@ -1,8 +1,8 @@
 """The sizes at which a build changes how it works, in one object.
 
 None of them changes what a build writes, only how: a second process, runs of
-pages by age, how many changed files a build plans as part of the site. Tests pass a Tuning of
-small numbers to take every big-site way on a small site.
+pages by age, how many changed files a build plans as a part of the site. Tests
+pass a Tuning of small numbers to take every big-site way on a small site.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True, slots=True)
 class Tuning:
     # New or edited files above which a build plans the whole site, not the part reached.
-    append_max_new: int = 20
+    part_max_changed: int = 20
     # Output files above which a process of its own checks them beside the build.
     check_beside: int = 12_000
     # Static files to copy above which a process of their own copies them.

@@ -86,7 +86,7 @@ def part_scope(run: BuildRun, changes: Changes,
             config, data, cache, entry_files, inputs.scan, index, now)
     else:
         count = len(index.order)
-        too_many = len(added) + len(modified) > options.tuning.append_max_new
+        too_many = len(added) + len(modified) > options.tuning.part_max_changed
         if bool(added) == bool(modified) or too_many or (
                 config.search and search.base_end(count + len(added)) != search.base_end(count)):
             return None  # only new files, or only edited ones
