@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 
 from generator import __version__
 
 FORMAT = "build-inputs/1"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: the fingerprint is kept once made
 class BuildInputs:
     config: str  # digest of site.toml as loaded
     data: str  # digest of data/
@@ -31,6 +32,11 @@ class BuildInputs:
 
     def fingerprint(self) -> str:
         """Every part: equal for two builds that read the same."""
+        return self._fingerprint
+
+    @cached_property
+    def _fingerprint(self) -> str:
+        # A big site's scan takes tens of milliseconds to hash; a build asks more than once.
         digest = hashlib.blake2b(self.context().encode(), digest_size=16)
         digest.update("\n".join(f"{rel}\0{size}\0{stamp}"
                                 for rel, size, stamp in self.content).encode())
