@@ -56,6 +56,8 @@ from generator.model.site import (
     archive_page_span,
     archive_pages,
     check_unique_urls,
+    listing_heading,
+    listing_slots,
     related_positions,
     reserved_owners,
     resolve_related,
@@ -584,9 +586,8 @@ class Part:
         """Every listing's front page URL, in the site model's order."""
         index, config = self.window.index, self.window.config
         tags = set(index.tag_names) | {t.slug for a in self.new for t in a.tags}
-        order = [f"/{s.slug}/" for s in config.sections] + ["/latest/"]
-        order += [f"/tags/{slug}/" for slug in sorted(tags)]
-        return order + [author.url for _, author in sorted(self.window.data.authors.items())]
+        return [listing_heading(config, kind, key, "")[1]
+                for kind, key in listing_slots(config, tags, self.window.data.authors)]
 
     def record(self, model: SiteModel, sitemaps: list) -> tuple[int, tuple[Moment, ...],
                                                                 list[list]]:

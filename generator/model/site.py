@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import attrgetter
@@ -164,14 +164,19 @@ def _collect_tags(articles: list[Article]) -> list[Tag]:
     return sorted(first.values(), key=lambda t: t.slug)
 
 
+def listing_slots(config: Config, tag_slugs: Iterable[str],
+                  author_keys: Iterable[str]) -> list[tuple[str, str]]:
+    """(kind, key) of every listing, in the site model's order: sections, /latest/,
+    tags and reporters (the sitemap ends with their front pages in this order)."""
+    return ([("section", section.slug) for section in config.sections] + [("latest", "latest")]
+            + [("tag", slug) for slug in sorted(tag_slugs)]
+            + [("author", key) for key in sorted(author_keys)])
+
+
 def whole_listings(config: Config, articles: list[Article],
                    by_section: dict[str, list[Article]],
                    authors: dict[str, Author]) -> Iterator[ListingPart]:
-    """Every listing with all its articles: sections, /latest/, tags, reporters."""
-    for section in config.sections:
-        members = by_section[section.slug]
-        yield ListingPart("section", section.slug, section.name, tuple(members), len(members))
-    yield ListingPart("latest", "latest", "", tuple(articles), len(articles))
+    """Every listing with all its articles."""
     by_tag: dict[str, list[Article]] = defaultdict(list)
     by_author: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
@@ -180,12 +185,14 @@ def whole_listings(config: Config, articles: list[Article],
         for author in article.authors:
             if author.key:
                 by_author[author.key].append(article)
-    for tag in _collect_tags(articles):
-        members = by_tag.pop(tag.slug)
-        yield ListingPart("tag", tag.slug, tag.name, tuple(members), len(members))
-    for key, author in sorted(authors.items()):
-        members = by_author.pop(key, [])
-        yield ListingPart("author", key, author.name, tuple(members), len(members))
+    names = {("section", section.slug): section.name for section in config.sections}
+    names.update((("tag", tag.slug), tag.name) for tag in _collect_tags(articles))
+    names.update((("author", key), author.name) for key, author in authors.items())
+    groups = {"section": by_section, "latest": {"latest": articles}, "tag": by_tag,
+              "author": by_author}
+    for kind, key in listing_slots(config, list(by_tag), authors):
+        members = groups[kind].get(key, ())
+        yield ListingPart(kind, key, names.get((kind, key), ""), tuple(members), len(members))
 
 
 def listing_of(config: Config, part: ListingPart) -> Listing:
